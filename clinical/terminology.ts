@@ -1,0 +1,218 @@
+/**
+ * Code systems and codes Waypoint reads and writes: the one place a code is spelled out.
+ *
+ * Sources: ../shared/DESIGN.md §3 and the HL7 CDC opioid guideline value sets in
+ * ../shared/fhir-samples/hl7-cdc-opioid-cpg/valuesets. Codes marked LOCAL have no verified
+ * standard code (BAM, craving, COWS, CM rewards, note templates) and live in Waypoint's own
+ * CodeSystems under {@link WAYPOINT_BASE}.
+ */
+
+export const SYSTEM = {
+  loinc: 'http://loinc.org',
+  rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+  snomed: 'http://snomed.info/sct',
+  icd10cm: 'http://hl7.org/fhir/sid/icd-10-cm',
+  observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
+  observationInterpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+  conditionClinical: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
+  conditionCategory: 'http://terminology.hl7.org/CodeSystem/condition-category',
+  confidentiality: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
+  actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+  consentScope: 'http://terminology.hl7.org/CodeSystem/consentscope',
+  consentCategory: 'http://loinc.org',
+  provenanceParticipantType: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type',
+  signatureType: 'urn:iso-astm:E1762-95:2013',
+  riskProbability: 'http://terminology.hl7.org/CodeSystem/risk-probability',
+  cpt: 'http://www.ama-assn.org/go/cpt',
+  episodeOfCareType: 'http://terminology.hl7.org/CodeSystem/episodeofcare-type',
+} as const;
+
+/** Base of every Waypoint-local canonical URL (CodeSystems, Questionnaires, extensions). */
+export const WAYPOINT_BASE = 'http://waypoint.health/fhir';
+
+/** LOCAL code systems. Each has a CodeSystem resource among the clinic definitions. */
+export const LOCAL_SYSTEM = {
+  /** PractitionerRole.code: counselor / supervisor / care-coordinator / prescriber / peer-specialist. */
+  role: `${WAYPOINT_BASE}/CodeSystem/staff-role`,
+  /** EpisodeOfCare.type: the therapy track. */
+  track: `${WAYPOINT_BASE}/CodeSystem/therapy-track`,
+  /** Measures without a verified LOINC code: BAM items and subscales, craving, COWS. */
+  measure: `${WAYPOINT_BASE}/CodeSystem/measure`,
+  /** Task.code for work items: cm-reward, follow-up. */
+  task: `${WAYPOINT_BASE}/CodeSystem/task-type`,
+  /** Note template identity (Questionnaire.code). */
+  noteTemplate: `${WAYPOINT_BASE}/CodeSystem/note-template`,
+  /** RiskAssessment.method. */
+  riskModel: `${WAYPOINT_BASE}/CodeSystem/risk-model`,
+} as const;
+
+export type StaffRole = 'counselor' | 'supervisor' | 'care-coordinator' | 'prescriber' | 'peer-specialist';
+export const STAFF_ROLES: readonly StaffRole[] = [
+  'counselor',
+  'supervisor',
+  'care-coordinator',
+  'prescriber',
+  'peer-specialist',
+];
+
+export type Track = 'CBT' | 'DBT' | 'REBT';
+export const TRACKS: readonly Track[] = ['CBT', 'DBT', 'REBT'];
+export const TRACK_DISPLAY: Record<Track, string> = {
+  CBT: 'Cognitive behavioral therapy track',
+  DBT: 'Dialectical behavior therapy track',
+  REBT: 'Rational emotive behavior therapy track',
+};
+
+/** Medications for opioid use disorder, by RxNorm code (DESIGN.md §3; CDC IG value sets). */
+export type MatDrug = 'buprenorphine' | 'methadone' | 'naltrexone';
+export interface MatProduct {
+  readonly code: string;
+  readonly display: string;
+  readonly drug: MatDrug;
+  /** Long-acting injection (Sublocade, Vivitrol): one dose covers about a month. */
+  readonly longActing?: boolean;
+}
+export const MAT_PRODUCTS: readonly MatProduct[] = [
+  { code: '1010604', display: 'buprenorphine 8 MG / naloxone 2 MG Sublingual Film', drug: 'buprenorphine' },
+  { code: '1010600', display: 'buprenorphine 2 MG / naloxone 0.5 MG Sublingual Film', drug: 'buprenorphine' },
+  { code: '1010603', display: 'buprenorphine 2 MG / naloxone 0.5 MG Sublingual Film [Suboxone]', drug: 'buprenorphine' },
+  { code: '351267', display: 'buprenorphine 8 MG / naloxone 2 MG Sublingual Tablet', drug: 'buprenorphine' },
+  { code: '351266', display: 'buprenorphine 2 MG / naloxone 0.5 MG Sublingual Tablet', drug: 'buprenorphine' },
+  { code: '351265', display: 'buprenorphine 8 MG Sublingual Tablet', drug: 'buprenorphine' },
+  { code: '351264', display: 'buprenorphine 2 MG Sublingual Tablet', drug: 'buprenorphine' },
+  {
+    code: '1996184',
+    display: 'buprenorphine extended-release injection [Sublocade]',
+    drug: 'buprenorphine',
+    longActing: true,
+  },
+  { code: '991147', display: 'methadone hydrochloride 10 MG/ML Oral Solution', drug: 'methadone' },
+  { code: '864706', display: 'methadone hydrochloride 10 MG Oral Tablet', drug: 'methadone' },
+  { code: '864708', display: 'methadone hydrochloride 10 MG Oral Tablet [Dolophine]', drug: 'methadone' },
+  // DESIGN.md marks both naltrexone codes "re-check": no value set in fhir-samples lists them.
+  {
+    code: '637213',
+    display: 'naltrexone 380 MG extended-release injectable suspension [Vivitrol]',
+    drug: 'naltrexone',
+    longActing: true,
+  },
+  { code: '1483744', display: 'naltrexone hydrochloride 50 MG Oral Tablet', drug: 'naltrexone' },
+];
+
+export function matProductByCode(code: string | undefined): MatProduct | undefined {
+  return code === undefined ? undefined : MAT_PRODUCTS.find((p) => p.code === code);
+}
+
+/** Substances a urine drug screen reports on. */
+export type Substance =
+  | 'fentanyl'
+  | 'opiates'
+  | 'heroin'
+  | 'oxycodone'
+  | 'buprenorphine'
+  | 'methadone'
+  | 'cocaine'
+  | 'amphetamine'
+  | 'benzodiazepine'
+  | 'cannabinoid';
+
+/** Illicit or non-prescribed opioids: positives count toward relapse risk (DESIGN.md §4). */
+export const OPIOID_SUBSTANCES: readonly Substance[] = ['fentanyl', 'opiates', 'heroin', 'oxycodone'];
+/** Stimulants: a positive adds a smaller weight (DESIGN.md §4). */
+export const STIMULANT_SUBSTANCES: readonly Substance[] = ['cocaine', 'amphetamine'];
+
+export interface UdsTest {
+  readonly code: string;
+  readonly display: string;
+  readonly substance: Substance;
+}
+
+/**
+ * UDS LOINC codes Waypoint recognises. The first code per substance is the one the demo clinic
+ * writes; the rest are read (including the CDC IG examples' codes) so imported data is understood.
+ */
+export const UDS_TESTS: readonly UdsTest[] = [
+  { code: '59673-4', display: 'fentaNYL [Presence] in Urine by Screen method', substance: 'fentanyl' },
+  { code: '40839-3', display: 'fentaNYL [Presence] in Urine by Confirmatory method', substance: 'fentanyl' },
+  { code: '11235-9', display: 'fentaNYL [Presence] in Urine', substance: 'fentanyl' },
+  { code: '58379-9', display: 'fentaNYL+Norfentanyl [Presence] in Urine by Screen method', substance: 'fentanyl' },
+  { code: '74372-4', display: 'Acetyl fentanyl [Mass/volume] in Urine', substance: 'fentanyl' },
+  { code: '19295-5', display: 'Opiates [Presence] in Urine by Screen method', substance: 'opiates' },
+  { code: '18390-5', display: 'Opiates [Presence] in Urine by Confirmatory method', substance: 'opiates' },
+  { code: '3879-4', display: 'Opiates [Presence] in Urine', substance: 'opiates' },
+  { code: '8220-6', display: 'Opiates [Mass/volume] in Urine', substance: 'opiates' },
+  { code: '19321-9', display: '6-Monoacetylmorphine [Presence] in Urine by Screen method', substance: 'heroin' },
+  { code: '19322-7', display: '6-Monoacetylmorphine [Presence] in Urine by Confirmatory method', substance: 'heroin' },
+  { code: '10976-9', display: '6-Monoacetylmorphine [Presence] in Urine', substance: 'heroin' },
+  { code: '89302-4', display: 'Noroxymorphone [Presence] in Urine by Screen method', substance: 'oxycodone' },
+  { code: '93494-3', display: 'Buprenorphine [Presence] in Urine by Screen method', substance: 'buprenorphine' },
+  {
+    code: '58359-1',
+    display: 'Buprenorphine+Norbuprenorphine [Presence] in Urine by Screen method',
+    substance: 'buprenorphine',
+  },
+  { code: '38373-7', display: 'Buprenorphine+Norbuprenorphine [Presence] in Urine', substance: 'buprenorphine' },
+  { code: '19550-3', display: 'Methadone [Presence] in Urine by Screen method', substance: 'methadone' },
+  {
+    code: '93495-0',
+    display: 'Methadone metabolite (EDDP) [Presence] in Urine by Screen method',
+    substance: 'methadone',
+  },
+  { code: '16199-2', display: 'Methadone [Presence] in Urine by Confirmatory method', substance: 'methadone' },
+  { code: '41466-4', display: 'Methadone/Creatinine [Mass Ratio] in Urine', substance: 'methadone' },
+  { code: '3394-4', display: 'Benzoylecgonine [Mass/volume] in Urine', substance: 'cocaine' },
+  { code: '3349-8', display: 'Amphetamines [Presence] in Urine', substance: 'amphetamine' },
+  { code: '3390-2', display: 'Benzodiazepines [Presence] in Urine', substance: 'benzodiazepine' },
+  { code: '26747-6', display: 'Cannabinoids/Creatinine [Mass Ratio] in Urine', substance: 'cannabinoid' },
+];
+
+export function udsTestByCode(code: string | undefined): UdsTest | undefined {
+  return code === undefined ? undefined : UDS_TESTS.find((t) => t.code === code);
+}
+
+/** LOINC panel code for the UDS DiagnosticReport (drugs of abuse panel, urine, screen). */
+export const UDS_PANEL = { code: '46983-3', display: 'Drugs of abuse panel - Urine by Screen method' } as const;
+
+export const PHQ9 = {
+  panel: '44249-1',
+  total: '44261-6',
+  /** Items 1..9 in order; item 9 is thoughts of self-harm (safety alert on any answer > 0). */
+  items: ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8'],
+  item9: '44260-8',
+  questionnaire: 'http://loinc.org/q/44249-1',
+} as const;
+
+export const GAD7 = {
+  panel: '69737-5',
+  total: '70274-6',
+  questionnaire: 'http://loinc.org/q/69737-5',
+} as const;
+
+/** LOCAL measure codes (system {@link LOCAL_SYSTEM.measure}): no verified LOINC code exists. */
+export const MEASURE = {
+  craving: 'craving-0-10',
+  bamUse: 'bam-use',
+  bamRisk: 'bam-risk',
+  bamProtective: 'bam-protective',
+  dbtUrge: 'dbt-urge-to-use',
+  suds: 'suds',
+  cows: 'cows-total',
+} as const;
+
+export const DIAGNOSIS = {
+  oudUncomplicated: { system: SYSTEM.icd10cm, code: 'F11.20', display: 'Opioid dependence, uncomplicated' },
+  oudInRemission: { system: SYSTEM.icd10cm, code: 'F11.21', display: 'Opioid dependence, in remission' },
+  oudWithWithdrawal: { system: SYSTEM.icd10cm, code: 'F11.23', display: 'Opioid dependence with withdrawal' },
+  opioidAbuseSnomed: { system: SYSTEM.snomed, code: '5602001', display: 'Opioid abuse' },
+} as const;
+
+/** meta.security labels for substance-use-disorder records (42 CFR Part 2). */
+export const SUD_SECURITY_LABELS = [
+  { system: SYSTEM.confidentiality, code: 'R', display: 'restricted' },
+  { system: SYSTEM.actCode, code: '42CFRPart2', display: '42 CFR Part2' },
+  { system: SYSTEM.actCode, code: 'ETH', display: 'substance abuse information sensitivity' },
+  { system: SYSTEM.actCode, code: 'NORDSCLCD', display: 'no redisclosure without consent directive' },
+] as const;
+
+/** Task.code for a contingency-management reward (LOCAL: no HL7 standard exists). */
+export const TASK_CODE = { cmReward: 'cm-reward', followUp: 'follow-up' } as const;
