@@ -216,3 +216,44 @@ export const SUD_SECURITY_LABELS = [
 
 /** Task.code for a contingency-management reward (LOCAL: no HL7 standard exists). */
 export const TASK_CODE = { cmReward: 'cm-reward', followUp: 'follow-up' } as const;
+
+/** Task.code for a co-signature request on a signed note (LOCAL). */
+export const COSIGN_TASK_CODE = 'cosign';
+
+/** Result values of a qualitative screen (SNOMED), as the demo clinic writes them. */
+export const SCREEN_RESULT = {
+  positive: { system: SYSTEM.snomed, code: '10828004', display: 'Positive' },
+  negative: { system: SYSTEM.snomed, code: '260385009', display: 'Negative' },
+} as const;
+
+/** Waypoint's own extensions. */
+export const EXTENSION = {
+  /** EpisodeOfCare: planned length of the track in weeks (12–16). valueInteger. */
+  plannedWeeks: `${WAYPOINT_BASE}/StructureDefinition/planned-weeks`,
+  /** Patient: pronouns as free text (R5 backport; valueString). */
+  pronouns: 'http://hl7.org/fhir/StructureDefinition/individual-pronouns',
+} as const;
+
+/** Canonical URL of a note template or measure Questionnaire. */
+export function questionnaireUrl(name: string): string {
+  return `${WAYPOINT_BASE}/Questionnaire/${name}`;
+}
+
+export type NoteTemplate =
+  | 'cbt-thought-record'
+  | 'cbt-behavioral-experiment'
+  | 'cbt-exposure'
+  | 'dbt-diary-card'
+  | 'dbt-chain-analysis'
+  | 'rebt-abcde'
+  | 'session-frame';
+
+export const NOTE_TEMPLATES: readonly NoteTemplate[] = [
+  'cbt-thought-record',
+  'cbt-behavioral-experiment',
+  'cbt-exposure',
+  'dbt-diary-card',
+  'dbt-chain-analysis',
+  'rebt-abcde',
+  'session-frame',
+];
