@@ -1,0 +1,185 @@
+// @ts-check
+// ESLint flat config: angular-eslint (recommended + template accessibility), NgRx, import sorting,
+// and the architecture's import boundaries (../shared/DESIGN.md §1):
+//   - src/ and server/ never import each other; both may import clinical/;
+//   - clinical/ imports neither (and no Angular, no Node APIs outside its tests);
+//   - inside src/app, a feature never imports another feature, and ui/ never imports state.
+// The boundaries are plain `no-restricted-imports` rules generated per feature folder, so a new
+// feature is covered the moment its folder exists.
+const { readdirSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+const eslint = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+const angular = require('angular-eslint');
+const ngrx = require('@ngrx/eslint-plugin/v9');
+const simpleImportSort = require('eslint-plugin-simple-import-sort');
+
+const featuresDir = join(__dirname, 'src/app/features');
+const features = existsSync(featuresDir)
+  ? readdirSync(featuresDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+  : [];
+
+/** Import patterns that reach another feature, whether written relative or via the features folder. */
+function otherFeaturePatterns(feature) {
+  return features
+    .filter((other) => other !== feature)
+    .flatMap((other) => [
+      `**/features/${other}`,
+      `**/features/${other}/**`,
+      `../${other}/**`,
+      `../../${other}/**`,
+      `../../../${other}/**`,
+    ]);
+}
+
+const serverImports = {
+  group: ['**/server/**', '**/server'],
+  message: 'The SPA never imports the server (DESIGN.md §1).',
+};
+const srcImports = {
+  group: ['**/src/app/**', '**/src/**'],
+  message: 'The server never imports the SPA (DESIGN.md §1).',
+};
+
+module.exports = tseslint.config(
+  {
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      '.angular/**',
+      'node_modules/**',
+      'data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'out-tsc/**',
+    ],
+  },
+  {
+    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    extends: [eslint.configs.recommended, ...tseslint.configs.recommended, ...tseslint.configs.stylistic],
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: {
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.mjs', 'scripts/**', 'server/**', 'bench/**', 'e2e/**', 'playwright.config.ts'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    extends: [
+      ...angular.configs.tsRecommended,
+      ...ngrx.configs.store,
+      ...ngrx.configs.effects,
+      ...ngrx.configs.signals,
+    ],
+    processor: angular.processInlineTemplates,
+    rules: {
+      '@angular-eslint/directive-selector': [
+        'error',
+        { type: 'attribute', prefix: 'wp', style: 'camelCase' },
+      ],
+      '@angular-eslint/component-selector': ['error', { type: 'element', prefix: 'wp', style: 'kebab-case' }],
+      '@angular-eslint/prefer-on-push-component-change-detection': 'error',
+      '@angular-eslint/prefer-signals': 'error',
+      'no-restricted-imports': ['error', { patterns: [serverImports] }],
+    },
+  },
+  {
+    files: ['src/**/*.html'],
+    extends: [...angular.configs.templateRecommended, ...angular.configs.templateAccessibility],
+    rules: {
+      '@angular-eslint/template/prefer-control-flow': 'error',
+      '@angular-eslint/template/prefer-self-closing-tags': 'error',
+    },
+  },
+  // A feature never imports another feature.
+  ...features.map((feature) => ({
+    files: [`src/app/features/${feature}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverImports,
+            ...(otherFeaturePatterns(feature).length
+              ? [
+                  {
+                    group: otherFeaturePatterns(feature),
+                    message: 'Features never import each other: move what both need to shared/ or core/.',
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    },
+  })),
+  // Presentational components never reach into state.
+  {
+    files: ['src/app/**/ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverImports,
+            {
+              group: ['**/state/**', '**/state', '@ngrx/store', '@ngrx/effects'],
+              message: 'ui/ components are presentational: pass data in through inputs, never read state.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [srcImports] }] },
+  },
+  {
+    files: ['clinical/**/*.ts'],
+    ignores: ['clinical/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            srcImports,
+            { group: ['**/server/**'], message: 'clinical/ is imported by the server, never the reverse.' },
+            { group: ['@angular/*', '@ngrx/*'], message: 'clinical/ is framework-free.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'os'],
+              message: 'clinical/ runs in the browser too: no Node APIs.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

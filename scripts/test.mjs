@@ -1,0 +1,104 @@
+// `npm test`: lint, Karma unit tests, server tests, clinical tests, then end-to-end tests, in that
+// order, stopping at the first failure. Prints each runner's summary and one closing line
+// "N passed, M failed" for all runners together (the form CI reads).
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+
+import { browserMissingMessage, findBrowser } from './browser.mjs';
+
+const browser = findBrowser();
+if (!browser) {
+  console.error(`\n${browserMissingMessage()}\n`);
+  process.exit(1);
+}
+process.env.CHROME_BIN = browser;
+
+const PLAYWRIGHT_JSON = 'test-results/playwright-summary.json';
+
+/** Each step: the command, and how to read passed/failed counts from its output. */
+const steps = [
+  { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'], counts: () => null },
+  { name: 'unit (Karma)', command: 'npm', args: ['run', '--silent', 'test:unit'], counts: karmaCounts },
+  { name: 'server', command: 'npm', args: ['run', '--silent', 'test:server'], counts: nodeTestCounts },
+  { name: 'clinical', command: 'npm', args: ['run', '--silent', 'test:clinical'], counts: nodeTestCounts },
+  {
+    name: 'e2e (Playwright)',
+    command: 'npm',
+    args: ['run', '--silent', 'test:e2e'],
+    counts: playwrightCounts,
+  },
+];
+
+function karmaCounts(output) {
+  // "TOTAL: 3 FAILED, 40 SUCCESS" or "TOTAL: 43 SUCCESS"
+  const line = [...output.matchAll(/TOTAL: (.*)/g)].at(-1)?.[1];
+  if (!line) return null;
+  const failed = Number(/(\d+) FAILED/.exec(line)?.[1] ?? 0);
+  const passed = Number(/(\d+) SUCCESS/.exec(line)?.[1] ?? 0);
+  return { passed, failed };
+}
+
+function nodeTestCounts(output) {
+  // node:test's spec reporter ends with "ℹ pass N" / "ℹ fail N" (TAP: "# pass N").
+  const pass = [...output.matchAll(/^(?:ℹ|#) pass (\d+)/gm)].at(-1)?.[1];
+  const fail = [...output.matchAll(/^(?:ℹ|#) fail (\d+)/gm)].at(-1)?.[1];
+  return pass === undefined ? null : { passed: Number(pass), failed: Number(fail ?? 0) };
+}
+
+function playwrightCounts() {
+  try {
+    const { stats } = JSON.parse(readFileSync(PLAYWRIGHT_JSON, 'utf8'));
+    return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
+  } catch {
+    return null;
+  }
+}
+
+function run(step) {
+  return new Promise((resolve) => {
+    const child = spawn(step.command, step.args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let output = '';
+    const tee = (stream, target) =>
+      stream.on('data', (chunk) => {
+        output += chunk;
+        target.write(chunk);
+      });
+    tee(child.stdout, process.stdout);
+    tee(child.stderr, process.stderr);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+rmSync(PLAYWRIGHT_JSON, { force: true });
+const summary = [];
+let exitCode = 0;
+for (const step of steps) {
+  console.log(`\n=== ${step.name} ===\n`);
+  const started = Date.now();
+  const { code, output } = await run(step);
+  const counts = step.counts(output);
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  summary.push({ name: step.name, code, counts, seconds });
+  if (code !== 0) {
+    exitCode = code;
+    break;
+  }
+}
+
+console.log('\n=== summary ===');
+let passed = 0;
+let failed = 0;
+for (const { name, code, counts, seconds } of summary) {
+  const detail = counts ? `${counts.passed} passed, ${counts.failed} failed` : code === 0 ? 'ok' : 'FAILED';
+  console.log(`${name.padEnd(18)} ${detail}  (${seconds} s)${code !== 0 ? `  exit ${code}` : ''}`);
+  if (counts) {
+    passed += counts.passed;
+    failed += counts.failed;
+  } else if (code !== 0) {
+    failed += 1;
+  }
+}
+const skipped = steps.slice(summary.length).map((s) => s.name);
+if (skipped.length) console.log(`not run after the failure: ${skipped.join(', ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(exitCode);
