@@ -75,9 +75,17 @@ export interface MatProduct {
 export const MAT_PRODUCTS: readonly MatProduct[] = [
   { code: '1010604', display: 'buprenorphine 8 MG / naloxone 2 MG Sublingual Film', drug: 'buprenorphine' },
   { code: '1010600', display: 'buprenorphine 2 MG / naloxone 0.5 MG Sublingual Film', drug: 'buprenorphine' },
-  { code: '1010603', display: 'buprenorphine 2 MG / naloxone 0.5 MG Sublingual Film [Suboxone]', drug: 'buprenorphine' },
+  {
+    code: '1010603',
+    display: 'buprenorphine 2 MG / naloxone 0.5 MG Sublingual Film [Suboxone]',
+    drug: 'buprenorphine',
+  },
   { code: '351267', display: 'buprenorphine 8 MG / naloxone 2 MG Sublingual Tablet', drug: 'buprenorphine' },
-  { code: '351266', display: 'buprenorphine 2 MG / naloxone 0.5 MG Sublingual Tablet', drug: 'buprenorphine' },
+  {
+    code: '351266',
+    display: 'buprenorphine 2 MG / naloxone 0.5 MG Sublingual Tablet',
+    drug: 'buprenorphine',
+  },
   { code: '351265', display: 'buprenorphine 8 MG Sublingual Tablet', drug: 'buprenorphine' },
   { code: '351264', display: 'buprenorphine 2 MG Sublingual Tablet', drug: 'buprenorphine' },
   {
@@ -135,30 +143,54 @@ export const UDS_TESTS: readonly UdsTest[] = [
   { code: '59673-4', display: 'fentaNYL [Presence] in Urine by Screen method', substance: 'fentanyl' },
   { code: '40839-3', display: 'fentaNYL [Presence] in Urine by Confirmatory method', substance: 'fentanyl' },
   { code: '11235-9', display: 'fentaNYL [Presence] in Urine', substance: 'fentanyl' },
-  { code: '58379-9', display: 'fentaNYL+Norfentanyl [Presence] in Urine by Screen method', substance: 'fentanyl' },
+  {
+    code: '58379-9',
+    display: 'fentaNYL+Norfentanyl [Presence] in Urine by Screen method',
+    substance: 'fentanyl',
+  },
   { code: '74372-4', display: 'Acetyl fentanyl [Mass/volume] in Urine', substance: 'fentanyl' },
   { code: '19295-5', display: 'Opiates [Presence] in Urine by Screen method', substance: 'opiates' },
   { code: '18390-5', display: 'Opiates [Presence] in Urine by Confirmatory method', substance: 'opiates' },
   { code: '3879-4', display: 'Opiates [Presence] in Urine', substance: 'opiates' },
   { code: '8220-6', display: 'Opiates [Mass/volume] in Urine', substance: 'opiates' },
-  { code: '19321-9', display: '6-Monoacetylmorphine [Presence] in Urine by Screen method', substance: 'heroin' },
-  { code: '19322-7', display: '6-Monoacetylmorphine [Presence] in Urine by Confirmatory method', substance: 'heroin' },
+  {
+    code: '19321-9',
+    display: '6-Monoacetylmorphine [Presence] in Urine by Screen method',
+    substance: 'heroin',
+  },
+  {
+    code: '19322-7',
+    display: '6-Monoacetylmorphine [Presence] in Urine by Confirmatory method',
+    substance: 'heroin',
+  },
   { code: '10976-9', display: '6-Monoacetylmorphine [Presence] in Urine', substance: 'heroin' },
   { code: '89302-4', display: 'Noroxymorphone [Presence] in Urine by Screen method', substance: 'oxycodone' },
-  { code: '93494-3', display: 'Buprenorphine [Presence] in Urine by Screen method', substance: 'buprenorphine' },
+  {
+    code: '93494-3',
+    display: 'Buprenorphine [Presence] in Urine by Screen method',
+    substance: 'buprenorphine',
+  },
   {
     code: '58359-1',
     display: 'Buprenorphine+Norbuprenorphine [Presence] in Urine by Screen method',
     substance: 'buprenorphine',
   },
-  { code: '38373-7', display: 'Buprenorphine+Norbuprenorphine [Presence] in Urine', substance: 'buprenorphine' },
+  {
+    code: '38373-7',
+    display: 'Buprenorphine+Norbuprenorphine [Presence] in Urine',
+    substance: 'buprenorphine',
+  },
   { code: '19550-3', display: 'Methadone [Presence] in Urine by Screen method', substance: 'methadone' },
   {
     code: '93495-0',
     display: 'Methadone metabolite (EDDP) [Presence] in Urine by Screen method',
     substance: 'methadone',
   },
-  { code: '16199-2', display: 'Methadone [Presence] in Urine by Confirmatory method', substance: 'methadone' },
+  {
+    code: '16199-2',
+    display: 'Methadone [Presence] in Urine by Confirmatory method',
+    substance: 'methadone',
+  },
   { code: '41466-4', display: 'Methadone/Creatinine [Mass Ratio] in Urine', substance: 'methadone' },
   { code: '3394-4', display: 'Benzoylecgonine [Mass/volume] in Urine', substance: 'cocaine' },
   { code: '3349-8', display: 'Amphetamines [Presence] in Urine', substance: 'amphetamine' },
@@ -171,7 +203,10 @@ export function udsTestByCode(code: string | undefined): UdsTest | undefined {
 }
 
 /** LOINC panel code for the UDS DiagnosticReport (drugs of abuse panel, urine, screen). */
-export const UDS_PANEL = { code: '46983-3', display: 'Drugs of abuse panel - Urine by Screen method' } as const;
+export const UDS_PANEL = {
+  code: '46983-3',
+  display: 'Drugs of abuse panel - Urine by Screen method',
+} as const;
 
 export const PHQ9 = {
   panel: '44249-1',
@@ -257,3 +292,73 @@ export const NOTE_TEMPLATES: readonly NoteTemplate[] = [
   'rebt-abcde',
   'session-frame',
 ];
+
+// ---- Added by the demo clinic (issue #4): append-only. ----
+
+/** Canonical URL of PHQ-9/GAD-7 is LOINC's; Waypoint-local measure Questionnaires use these names. */
+export const MEASURE_QUESTIONNAIRE = { bam: 'bam', craving: 'craving' } as const;
+
+/** LOCAL measure codes added for the structured note templates (system {@link LOCAL_SYSTEM.measure}). */
+export const MEASURE_DETAIL = {
+  sudsBefore: 'suds-before',
+  sudsPeak: 'suds-peak',
+  sudsAfter: 'suds-after',
+  /** DBT diary card: days in the week the skills of a module were used (0–7). */
+  dbtSkillsMindfulness: 'dbt-skills-mindfulness',
+  dbtSkillsDistressTolerance: 'dbt-skills-distress-tolerance',
+  dbtSkillsEmotionRegulation: 'dbt-skills-emotion-regulation',
+  dbtSkillsInterpersonal: 'dbt-skills-interpersonal-effectiveness',
+  /** BAM items 1..17 are LOCAL codes bam-1 … bam-17 (bam-7a … bam-7g for the drug sub-items). */
+  bamItemPrefix: 'bam-',
+} as const;
+
+/** Task.output type of a CM reward: the points earned (LOCAL, system {@link LOCAL_SYSTEM.task}). */
+export const CM_POINTS_OUTPUT = 'cm-points';
+
+/** SDC extension that marks a Questionnaire item for extraction to an Observation. */
+export const SDC_OBSERVATION_EXTRACT =
+  'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-observationExtract';
+
+/** Identifier systems Waypoint assigns. */
+export const IDENTIFIER_SYSTEM = {
+  mrn: `${WAYPOINT_BASE}/mrn`,
+  staff: `${WAYPOINT_BASE}/staff`,
+  organization: `${WAYPOINT_BASE}/organization`,
+  healthcareService: `${WAYPOINT_BASE}/healthcare-service`,
+  /** Supervision CareTeam identifier (see clinical/README.md, "Supervision"). */
+  team: `${WAYPOINT_BASE}/team`,
+} as const;
+
+/**
+ * Demo-data only: meta.tag system carrying a generated patient's archetype (steady-responder, …).
+ * Test scaffolding, never clinical truth: the UI must not display it.
+ */
+export const DEMO_ARCHETYPE_SYSTEM = `${WAYPOINT_BASE}/CodeSystem/demo-archetype`;
+
+/** The relapse-risk model's code in {@link LOCAL_SYSTEM.riskModel}. */
+export const RISK_MODEL_CODE = 'waypoint-relapse-risk';
+
+/** UDS LOINC codes of confirmatory methods: a confirmatory result overrides the screen for its substance. */
+export const UDS_CONFIRMATORY_CODES: readonly string[] = ['40839-3', '18390-5', '19322-7', '16199-2'];
+
+/** v3 ObservationInterpretation codes read as a qualitative screen result. */
+export const INTERPRETATION_POSITIVE: readonly string[] = ['POS', 'DET', 'A', 'AA', 'H', 'HH', 'HU'];
+export const INTERPRETATION_NEGATIVE: readonly string[] = ['NEG', 'ND', 'N'];
+
+/** PHQ-9 answer codes (LOINC answer list LL358-3) and their item scores 0–3. */
+export const PHQ9_ANSWER_SCORES: Readonly<Record<string, number>> = {
+  'LA6568-5': 0,
+  'LA6569-3': 1,
+  'LA6570-1': 2,
+  'LA6571-9': 3,
+};
+
+/** Appointment.cancelationReason code system (patient codes start with "pat"). */
+export const APPOINTMENT_CANCELLATION_REASON_SYSTEM =
+  'http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason';
+
+/** Consent.category LOINC 59284-0 "Patient Consent", used for the 42 CFR Part 2 consent. */
+export const PART2_CONSENT = { scope: 'patient-privacy', category: '59284-0' } as const;
+
+/** LOCAL answer codes of the Brief Addiction Monitor (day bins, degree, health rating, yes/no). */
+export const BAM_ANSWER_SYSTEM = `${WAYPOINT_BASE}/CodeSystem/bam-answer`;
