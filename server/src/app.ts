@@ -1,0 +1,212 @@
+// The embedded FHIR R4 server's HTTP application: Fastify 5 + FhirRouter over an injected repository.
+// buildApp() does no I/O of its own (no listen, no database): main.ts and the tests decide that.
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { contentTooLarge, getStatus, normalizeOperationOutcome, OperationOutcomeError, tooManyRequests } from '@medplum/core';
+import type { FhirRepository } from '@medplum/fhir-router';
+import { FhirRouter } from '@medplum/fhir-router';
+import type { CapabilityStatement } from '@medplum/fhirtypes';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import type { StoreCapabilities } from './http/capability-statement';
+import { buildCapabilityStatement, defaultStoreCapabilities, searchSupport } from './http/capability-statement';
+import { registerFhirRoutes, sendOutcome } from './http/fhir-routes';
+import { malformedJson, outcome, serverFailure } from './http/outcomes';
+import { ValidatingRepository } from './http/validating-repository';
+
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+export interface RateLimitSettings {
+  /** Requests per window per client address (default 600). */
+  readonly max?: number;
+  /** Requests per window from loopback addresses (default 100,000: the importer and local dev). */
+  readonly loopbackMax?: number;
+  /** Window length in ms (default 60,000). */
+  readonly timeWindow?: number;
+}
+
+/** Runs against the root instance before the /fhir routes exist: add hooks, routes, decorators. */
+export type AppSetup = (app: FastifyInstance) => void | Promise<void>;
+
+export interface BuildAppOptions {
+  /** The store. Wrapped once with the server's write rules (validation, conditional references). */
+  readonly repository: FhirRepository;
+  /** What the store supports (for /metadata and type checks); defaults to every indexed R4 type and parameter. */
+  readonly capabilities?: StoreCapabilities;
+  /** Fastify logger options (pino); false/undefined = silent. Serializers that drop URLs and bodies are added. */
+  readonly logger?: boolean | Exclude<FastifyServerOptions['logger'], undefined>;
+  /** An existing pino logger to use instead of `logger`. */
+  readonly loggerInstance?: FastifyBaseLogger;
+  readonly bodyLimit?: number;
+  readonly rateLimit?: RateLimitSettings | false;
+  /** Use X-Forwarded-Proto/Host/Prefix for absolute URLs (default true: the server sits behind dev proxies). */
+  readonly trustForwardedHeaders?: boolean;
+  /**
+   * Extensions (e.g. SMART auth, access policy, audit), applied in order on the root instance before
+   * the FHIR routes. A hook may replace `request.fhirRepository` to scope a request's data access.
+   */
+  readonly plugins?: readonly AppSetup[];
+  /** Adds to the generated CapabilityStatement (e.g. rest.security for SMART). */
+  readonly extendCapabilityStatement?: (statement: CapabilityStatement) => void;
+  readonly softwareVersion?: string;
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: withSafeSerializers(options.logger ?? false) }),
+  });
+
+  const repository = new ValidatingRepository(options.repository);
+  const store = options.capabilities ?? defaultStoreCapabilities();
+  const fhirRouter = new FhirRouter();
+
+  // The single place the per-request repository is chosen; later hooks may wrap or replace it.
+  app.decorateRequest('fhirRepository', null as unknown as FhirRepository);
+  app.addHook('onRequest', async (request) => {
+    request.fhirRepository = repository;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    // No URLs with query strings, no bodies, no ids: route pattern, interaction and type only.
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        interaction: request.fhirInteraction?.interaction,
+        resourceType: request.fhirInteraction?.resourceType,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+
+  registerJsonParsers(app, bodyLimit);
+  await app.register(formbody, { bodyLimit });
+  await app.register(helmet, {
+    // A JSON API: nothing may be loaded or framed. Routes serving HTML (sign-in) override per route.
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  if (options.rateLimit !== false) {
+    const limits = options.rateLimit ?? {};
+    await app.register(rateLimit, {
+      global: true,
+      timeWindow: limits.timeWindow ?? 60_000,
+      max: (request) => (LOOPBACK.test(request.ip) ? (limits.loopbackMax ?? 100_000) : (limits.max ?? 600)),
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: context.statusCode,
+        code: 'FST_ERR_RATE_LIMIT',
+        message: `Rate limit exceeded, retry in ${context.after}`,
+      }),
+    });
+  }
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const [status, body] = errorToOutcome(error);
+    if (status >= 500) {
+      // The message may quote request data; log the error class and code only.
+      request.log.error({ err: { type: error.name, code: error.code } }, 'request failed');
+    }
+    return sendOutcome(reply, status, body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendOutcome(reply, 404, outcome('not-found', `No route for ${request.method} ${request.routeOptions.url ?? 'this path'}`)),
+  );
+
+  for (const setup of options.plugins ?? []) {
+    await setup(app);
+  }
+
+  const software = { name: 'Waypoint FHIR server', version: options.softwareVersion ?? '0.1.0' };
+  let statement: CapabilityStatement | undefined;
+  registerFhirRoutes(app, {
+    fhirRouter,
+    trustForwardedHeaders: options.trustForwardedHeaders ?? true,
+    support: searchSupport(store),
+    capabilityStatement: (baseUrl) => {
+      if (!statement) {
+        statement = buildCapabilityStatement(store, { software, batch: true, transaction: true });
+        options.extendCapabilityStatement?.(statement);
+      }
+      return { ...statement, implementation: { description: 'Waypoint embedded FHIR R4 server', url: baseUrl } };
+    },
+  });
+  return app;
+}
+
+function registerJsonParsers(app: FastifyInstance, bodyLimit: number): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    ['application/json', 'application/fhir+json', 'application/json-patch+json'],
+    { parseAs: 'string', bodyLimit },
+    (_request, body, done) => {
+      const text = (body as string).trim();
+      if (text === '') {
+        done(null, undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(new MalformedJsonError(), undefined);
+      }
+    },
+  );
+}
+
+class MalformedJsonError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'WAYPOINT_MALFORMED_JSON';
+}
+
+function errorToOutcome(error: FastifyError): [number, ReturnType<typeof serverFailure>] {
+  if (error instanceof OperationOutcomeError) {
+    return [getStatus(error.outcome), error.outcome];
+  }
+  switch (error.code) {
+    case 'WAYPOINT_MALFORMED_JSON':
+      return [400, malformedJson()];
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return [413, contentTooLarge('Request body exceeds the size limit')];
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return [415, outcome('not-supported', 'Content-Type must be application/fhir+json or application/json')];
+    case 'FST_ERR_RATE_LIMIT':
+      return [429, tooManyRequests];
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 500) {
+    return [500, serverFailure()];
+  }
+  return [status, normalizeOperationOutcome(error)];
+}
+
+/** Pino serializers that never emit URLs (query strings carry patient data), headers or bodies. */
+function withSafeSerializers(
+  logger: boolean | Exclude<FastifyServerOptions['logger'], undefined>,
+): FastifyServerOptions['logger'] {
+  if (logger === false) {
+    return false;
+  }
+  const base = typeof logger === 'object' ? logger : {};
+  return {
+    ...base,
+    serializers: {
+      req: (req: { method?: string; routeOptions?: { url?: string } }) => ({
+        method: req.method,
+        route: req.routeOptions?.url,
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      ...(base as { serializers?: object }).serializers,
+    },
+  };
+}
+

@@ -1,0 +1,223 @@
+// The FHIR REST endpoint under /fhir: hands each interaction to FhirRouter and adds what the router
+// leaves to the adapter — HTTP headers (ETag, Location, Last-Modified), absolute Bundle links,
+// Prefer handling, unknown-search-parameter policy, 404/405 for unknown types and methods.
+import type { SearchRequest } from '@medplum/core';
+import { formatSearchQuery, getStatus, isOk, parseSearchRequest } from '@medplum/core';
+import type { FhirRepository, FhirRequest, FhirRouter, HttpMethod } from '@medplum/fhir-router';
+import type { Bundle, BundleLink, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { absolutizeBundle, FHIR_PREFIX, fhirBaseUrl } from './base-url';
+import { FHIR_JSON, methodNotAllowed, outcome, unknownResourceType } from './outcomes';
+import { parsePrefer } from './prefer';
+import type { IgnoredParameter, Query, SearchSupport } from './search-params';
+import { partitionSearchQuery } from './search-params';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The repository this request reads and writes through. Set to the app's repository on every
+     * request; a later hook (e.g. an access-policy plugin) may replace it with a per-user wrapper.
+     */
+    fhirRepository: FhirRepository;
+    /** The FHIR interaction being served, for logs and audit (set once the route is known). */
+    fhirInteraction?: { readonly interaction: string; readonly resourceType?: string };
+  }
+}
+
+export interface FhirRoutesOptions {
+  readonly fhirRouter: FhirRouter;
+  readonly capabilityStatement: (baseUrl: string) => CapabilityStatement;
+  readonly support: SearchSupport;
+  readonly trustForwardedHeaders: boolean;
+}
+
+const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const WRITES = new Set(['create', 'update', 'patch']);
+const SINGLE_RESOURCE = new Set(['read', 'vread', 'create', 'update', 'patch']);
+const NEEDS_BODY = new Set(['create', 'update', 'patch', 'batch']);
+
+export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): void {
+  const { fhirRouter, support, trustForwardedHeaders } = options;
+
+  app.get(`${FHIR_PREFIX}/metadata`, async (request, reply) => {
+    request.fhirInteraction = { interaction: 'capabilities' };
+    return sendResource(reply, 200, options.capabilityStatement(fhirBaseUrl(request, trustForwardedHeaders)));
+  });
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const path = ((request.params as { '*'?: string })['*'] ?? '').replace(/^\/+|\/+$/g, '');
+    const segments = path === '' ? [] : path.split('/');
+    const method = request.method as HttpMethod;
+    const first = segments[0];
+
+    if (first === 'metadata') {
+      return sendOutcome(reply, 405, methodNotAllowed(method, `${FHIR_PREFIX}/metadata`), { allow: 'GET' });
+    }
+    if (first !== undefined && /^[$_]/.test(first)) {
+      return sendOutcome(reply, 404, outcome('not-supported', `${first} is not supported`));
+    }
+    if (first !== undefined && !support.isSupportedType(first)) {
+      return sendOutcome(reply, 404, unknownResourceType(first));
+    }
+    const route = fhirRouter.find(method, path);
+    if (!route) {
+      const allowed = METHODS.filter((m) => fhirRouter.find(m, path));
+      return allowed.length > 0
+        ? sendOutcome(reply, 405, methodNotAllowed(method, `${FHIR_PREFIX}/${path}`), { allow: allowed.join(', ') })
+        : sendOutcome(reply, 404, outcome('not-found', `No FHIR interaction at ${method} ${FHIR_PREFIX}/${path}`));
+    }
+    const interaction = route.data?.interaction ?? 'operation';
+    request.fhirInteraction = { interaction, resourceType: first };
+
+    const prefer = parsePrefer(request.headers['prefer']);
+    let query: Query = { ...(request.query as Query) };
+    let body: unknown = request.body;
+    let ignored: IgnoredParameter[] = [];
+
+    if (interaction === 'search-type' || interaction === 'search-system') {
+      if (method === 'POST') {
+        query = { ...query, ...(isPlainObject(body) ? (body as Query) : {}) };
+      }
+      const types = first ? [first] : splitList(query['_type']);
+      const partition = partitionSearchQuery(types, query, support);
+      if (partition.ignored.length > 0 && prefer.handling === 'strict') {
+        return sendOutcome(reply, 400, ignoredParametersOutcome(partition.ignored, 'error'));
+      }
+      ignored = partition.ignored;
+      query = partition.supported;
+      body = method === 'POST' ? query : body;
+    } else if (NEEDS_BODY.has(interaction) && (body === undefined || body === null || typeof body !== 'object')) {
+      return sendOutcome(reply, 400, outcome('required', 'Request body must be a FHIR JSON resource'));
+    }
+
+    const fhirRequest: FhirRequest = {
+      method,
+      url: path,
+      pathname: '',
+      params: {},
+      query,
+      body,
+      headers: request.headers,
+      config: { transactions: true },
+    };
+    const [result, resource] = await fhirRouter.handleRequest(fhirRequest, request.fhirRepository);
+    const status = getStatus(result);
+    if (!isOk(result) || !resource) {
+      return sendOutcome(reply, status, result);
+    }
+
+    const base = fhirBaseUrl(request, trustForwardedHeaders);
+    if (resource.resourceType === 'Bundle' && !SINGLE_RESOURCE.has(interaction)) {
+      const bundle = resource as Bundle;
+      if (interaction === 'search-type' && first) {
+        addFallbackLinks(bundle, parseSearchRequest(first, query));
+      }
+      absolutizeBundle(bundle, base);
+      if (ignored.length > 0) {
+        bundle.entry = [
+          ...(bundle.entry ?? []),
+          { search: { mode: 'outcome' }, resource: ignoredParametersOutcome(ignored, 'warning') },
+        ];
+      }
+      return sendResource(reply, status, bundle);
+    }
+
+    const headers = versionHeaders(resource);
+    if (status === 201 && resource.id) {
+      const version = resource.meta?.versionId ? `/_history/${resource.meta.versionId}` : '';
+      headers['location'] = `${base}/${resource.resourceType}/${resource.id}${version}`;
+    }
+    if ((interaction === 'read' || interaction === 'vread') && headers['etag'] && request.headers['if-none-match']) {
+      if (request.headers['if-none-match'] === headers['etag']) {
+        return reply.code(304).headers(headers).send();
+      }
+    }
+    if (WRITES.has(interaction) && prefer.return === 'minimal') {
+      return reply.code(status).headers(headers).send();
+    }
+    if (WRITES.has(interaction) && prefer.return === 'OperationOutcome') {
+      return sendOutcome(reply, status, result, headers);
+    }
+    return sendResource(reply, status, resource, headers);
+  };
+
+  app.route({ method: [...METHODS], url: FHIR_PREFIX, handler });
+  app.route({ method: [...METHODS], url: `${FHIR_PREFIX}/*`, handler });
+}
+
+export function sendOutcome(
+  reply: FastifyReply,
+  status: number,
+  body: OperationOutcome,
+  headers: Record<string, string> = {},
+): FastifyReply {
+  return reply.code(status).headers(headers).type(FHIR_JSON).send(body);
+}
+
+function sendResource(
+  reply: FastifyReply,
+  status: number,
+  body: Resource,
+  headers: Record<string, string> = {},
+): FastifyReply {
+  return reply.code(status).headers(headers).type(FHIR_JSON).send(body);
+}
+
+function versionHeaders(resource: Resource): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (resource.meta?.versionId) {
+    headers['etag'] = `W/"${resource.meta.versionId}"`;
+  }
+  if (resource.meta?.lastUpdated) {
+    const date = new Date(resource.meta.lastUpdated);
+    if (!Number.isNaN(date.getTime())) {
+      headers['last-modified'] = date.toUTCString();
+    }
+  }
+  return headers;
+}
+
+function ignoredParametersOutcome(ignored: IgnoredParameter[], severity: 'error' | 'warning'): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: ignored.map((p) => ({
+      severity,
+      code: 'not-supported',
+      details: {
+        text: `Search parameter ${p.name} ${severity === 'error' ? 'rejected' : 'ignored'}: ${p.reason}`,
+      },
+      expression: [p.name],
+    })),
+  };
+}
+
+/**
+ * Stores that return no paging links (MemoryRepository) still get self/next/previous, computed from
+ * the total and the request's _count/_offset. Stores that link their own pages are left alone.
+ */
+function addFallbackLinks(bundle: Bundle, search: SearchRequest): void {
+  if (bundle.link?.length || search.count === undefined || bundle.total === undefined) {
+    return;
+  }
+  const offset = search.offset ?? 0;
+  const count = search.count;
+  const page = (o: number): string => `${search.resourceType}${formatSearchQuery({ ...search, offset: o })}`;
+  const links: BundleLink[] = [{ relation: 'self', url: page(offset) }];
+  if (count > 0 && offset + count < bundle.total) {
+    links.push({ relation: 'next', url: page(offset + count) });
+  }
+  if (count > 0 && offset > 0) {
+    links.push({ relation: 'previous', url: page(Math.max(0, offset - count)) });
+  }
+  bundle.link = links;
+}
+
+function splitList(value: Query[string]): string[] {
+  const values = Array.isArray(value) ? value : value ? [value] : [];
+  return values.flatMap((v) => v.split(',')).filter(Boolean);
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+

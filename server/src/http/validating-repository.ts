@@ -1,0 +1,223 @@
+// A FhirRepository decorator that applies the server's write rules in front of any store:
+// every create/update/patch is validated against the R4 base definitions (@medplum/core validateResource),
+// and conditional references (`Practitioner?identifier=…`) in the written resource are resolved to
+// literal references first. Because it sits at the repository level, the same rules hold for single
+// interactions and for every entry of a batch or transaction (which FhirRouter runs on the repository
+// handed to withTransaction's callback; that repository is wrapped too).
+import type { Operation, WithId } from '@medplum/core';
+import {
+  applyPatch,
+  badRequest,
+  fhirpathPatchTypedValue,
+  getReferenceString,
+  normalizeOperationOutcome,
+  OperationOutcomeError,
+  parseFhirPathPatchParameters,
+  parseSearchRequest,
+  toTypedValue,
+  validateResource,
+} from '@medplum/core';
+import type {
+  CreateResourceOptions,
+  DeleteResourceOptions,
+  ReadHistoryOptions,
+  RepositoryMode,
+  SearchOptions,
+  TransactionOptions,
+  UpdateResourceOptions,
+} from '@medplum/fhir-router';
+import { FhirRepository } from '@medplum/fhir-router';
+import type { SearchRequest } from '@medplum/core';
+import type { Bundle, OperationOutcome, Parameters, Reference, Resource } from '@medplum/fhirtypes';
+
+/** `Type?search` — a conditional reference (FHIR R4 http.html#trules). */
+const CONDITIONAL_REFERENCE = /^[A-Z][A-Za-z]+\?.+/;
+
+export class ValidatingRepository extends FhirRepository {
+  constructor(readonly inner: FhirRepository) {
+    super();
+  }
+
+  setMode(mode: RepositoryMode): void {
+    this.inner.setMode(mode);
+  }
+
+  generateId(): string {
+    return this.inner.generateId();
+  }
+
+  async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
+    return this.inner.createResource(await this.prepareWrite(resource), options);
+  }
+
+  async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
+    return this.inner.updateResource(await this.prepareWrite(resource), options);
+  }
+
+  /**
+   * JSON Patch / FHIRPath Patch, applied here (not in the store) so the patched result is validated
+   * before it is written. The update is conditioned on the version that was patched, so a concurrent
+   * writer makes this fail with 412 instead of being silently overwritten.
+   */
+  async patchResource<T extends Resource>(
+    resourceType: T['resourceType'],
+    id: string,
+    patch: Operation[] | Parameters,
+    options?: UpdateResourceOptions,
+  ): Promise<WithId<T>> {
+    const current = await this.inner.readResource<T>(resourceType, id);
+    const patched = structuredClone(current) as T;
+    try {
+      if (Array.isArray(patch)) {
+        const errors = applyPatch(patched, patch).filter((e) => e !== null);
+        if (errors.length > 0) {
+          throw new OperationOutcomeError(badRequest(errors.map((e) => e.message).join('\n')));
+        }
+      } else {
+        fhirpathPatchTypedValue(toTypedValue(patched), parseFhirPathPatchParameters(patch));
+      }
+    } catch (err) {
+      throw new OperationOutcomeError(normalizeOperationOutcome(err));
+    }
+    if (patched.resourceType !== resourceType || patched.id !== id) {
+      throw new OperationOutcomeError(badRequest('Patch must not change resourceType or id'));
+    }
+    return this.updateResource(patched, { ifMatch: options?.ifMatch ?? current.meta?.versionId });
+  }
+
+  readResource<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
+    return this.inner.readResource(resourceType, id);
+  }
+
+  readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
+    return this.inner.readReference(reference);
+  }
+
+  readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
+    return this.inner.readReferences(references);
+  }
+
+  readHistory<T extends Resource>(
+    resourceType: string,
+    id: string,
+    options?: ReadHistoryOptions,
+  ): Promise<Bundle<WithId<T>>> {
+    return this.inner.readHistory(resourceType, id, options);
+  }
+
+  readVersion<T extends Resource>(resourceType: string, id: string, vid: string): Promise<WithId<T>> {
+    return this.inner.readVersion(resourceType, id, vid);
+  }
+
+  deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
+    return this.inner.deleteResource(resourceType, id, options);
+  }
+
+  search<T extends Resource>(searchRequest: SearchRequest<T>, options?: SearchOptions): Promise<Bundle<WithId<T>>> {
+    return this.inner.search(searchRequest, options);
+  }
+
+  searchByReference<T extends Resource>(
+    searchRequest: SearchRequest<T>,
+    referenceField: string,
+    references: string[],
+  ): Promise<Record<string, WithId<T>[]>> {
+    return this.inner.searchByReference(searchRequest, referenceField, references);
+  }
+
+  withTransaction<TResult>(callback: (txRepo: this) => Promise<TResult>, options: TransactionOptions): Promise<TResult> {
+    return this.inner.withTransaction(
+      (txRepo) => callback((txRepo === this.inner ? this : new ValidatingRepository(txRepo)) as this),
+      options,
+    );
+  }
+
+  // conditionalCreate/Update/Delete/Patch are deliberately NOT delegated: FhirRepository's versions run
+  // through this.withTransaction/this.createResource, so they get the write rules too. (MemoryRepository
+  // overrides conditionalCreate with a version that would bypass them.)
+
+  /** Resolves conditional references, then validates; throws an OperationOutcomeError (400/412). */
+  private async prepareWrite<T extends Resource>(resource: T): Promise<T> {
+    const prepared = await this.resolveConditionalReferences(resource);
+    validateResource(prepared);
+    return prepared;
+  }
+
+  private async resolveConditionalReferences<T extends Resource>(resource: T): Promise<T> {
+    const paths: string[] = [];
+    collectConditionalReferences(resource, resource.resourceType, paths);
+    if (paths.length === 0) {
+      return resource;
+    }
+    const copy = structuredClone(resource);
+    const resolved = new Map<string, string>();
+    for (const path of paths) {
+      const holder = pathGet(copy, path) as Reference;
+      const query = holder.reference as string;
+      let literal = resolved.get(query);
+      if (!literal) {
+        literal = await this.resolveOne(query, `${path}.reference`);
+        resolved.set(query, literal);
+      }
+      holder.reference = literal;
+    }
+    return copy;
+  }
+
+  private async resolveOne(query: string, expression: string): Promise<string> {
+    let search: SearchRequest;
+    try {
+      search = parseSearchRequest(query);
+    } catch (err) {
+      throw new OperationOutcomeError(normalizeOperationOutcome(err));
+    }
+    const matches = await this.searchResources({ ...search, count: 2, offset: 0, sortRules: undefined });
+    if (matches.length !== 1) {
+      const problem = matches.length === 0 ? 'matches no resource' : 'matches more than one resource';
+      throw new OperationOutcomeError(conditionalReferenceFailed(`Conditional reference ${query} ${problem}`, expression));
+    }
+    return getReferenceString(matches[0]) as string;
+  }
+}
+
+function conditionalReferenceFailed(text: string, expression: string): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    id: 'precondition-failed', // getStatus() → 412
+    issue: [{ severity: 'error', code: 'processing', details: { text }, expression: [expression] }],
+  };
+}
+
+/** Collects the FHIRPath-like location of every `{ reference: 'Type?query' }` in a resource. */
+function collectConditionalReferences(value: unknown, path: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => collectConditionalReferences(item, `${path}[${index}]`, out));
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const reference = record['reference'];
+  if (typeof reference === 'string' && CONDITIONAL_REFERENCE.test(reference)) {
+    out.push(path);
+  }
+  for (const [key, child] of Object.entries(record)) {
+    if (key !== 'reference' && typeof child === 'object') {
+      collectConditionalReferences(child, `${path}.${key}`, out);
+    }
+  }
+}
+
+/** Follows a path produced by collectConditionalReferences (first segment is the resource type). */
+function pathGet(root: unknown, path: string): unknown {
+  let current: unknown = root;
+  for (const segment of path.split('.').slice(1)) {
+    const match = /^([^[]+)((?:\[\d+\])*)$/.exec(segment) as RegExpExecArray;
+    current = (current as Record<string, unknown>)[match[1]];
+    for (const index of match[2].matchAll(/\[(\d+)\]/g)) {
+      current = (current as unknown[])[Number(index[1])];
+    }
+  }
+  return current;
+}
