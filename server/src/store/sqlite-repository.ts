@@ -1,0 +1,827 @@
+// SqliteRepository: the embedded server's FHIR store, a FhirRepository (@medplum/fhir-router) on better-sqlite3.
+//
+// - One database file in WAL mode (':memory:' for tests). `resources` holds the current version of each resource,
+//   `history` every version including delete markers, and the idx_* tables the search index computed at write time.
+// - Writes are synchronous SQLite transactions. A FHIR transaction (withTransaction) spans awaits, so it holds an
+//   async mutex around BEGIN IMMEDIATE … COMMIT/ROLLBACK: writes and reads from other requests wait for it, and never
+//   see or join a half-done transaction. Nested withTransaction calls use savepoints.
+import type { Filter, Operation, SearchRequest, WithId } from '@medplum/core';
+import {
+  applyPatch,
+  badRequest,
+  DEFAULT_MAX_SEARCH_COUNT,
+  fhirpathPatchTypedValue,
+  formatSearchQuery,
+  generateId,
+  gone,
+  normalizeOperationOutcome,
+  notFound,
+  Operator,
+  OperationOutcomeError,
+  parseFhirPathPatchParameters,
+  preconditionFailed,
+  toTypedValue,
+  validateResource,
+} from '@medplum/core';
+import type {
+  CreateResourceOptions,
+  ReadHistoryOptions,
+  RepositoryMode,
+  SearchOptions,
+  TransactionOptions,
+  UpdateResourceOptions,
+} from '@medplum/fhir-router';
+import { FhirRepository, getExtraEntries } from '@medplum/fhir-router';
+import type {
+  Bundle,
+  BundleEntry,
+  BundleLink,
+  OperationOutcome,
+  Parameters,
+  Reference,
+  Resource,
+} from '@medplum/fhirtypes';
+import Database from 'better-sqlite3';
+import { AsyncMutex } from './async-mutex';
+import { computeIndexRows, type IndexRows } from './index-rows';
+import { initSchema, INDEX_TABLES } from './schema';
+import { type CompiledQuery, SearchCompiler, type UnsupportedFilter } from './search-sql';
+import { COLUMN_PARAMS, getIndexedParams, getSupportedResourceTypes } from './search-params';
+import { subsetResource } from './subsetting';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = DEFAULT_MAX_SEARCH_COUNT; // 1000
+
+export interface SqliteRepositoryOptions {
+  /** Validate every write with @medplum/core validateResource (R4 base). Default true. bulkLoad never validates. */
+  readonly validate?: boolean;
+}
+
+/** What the CapabilityStatement needs to know about the store. */
+export interface StoreCapabilities {
+  readonly resourceTypes: readonly string[];
+  /** Per resource type: the search parameters that are indexed and searchable (incl. _id and _lastUpdated). */
+  readonly searchParams: Readonly<Record<string, readonly CapabilitySearchParam[]>>;
+}
+
+export interface CapabilitySearchParam {
+  readonly name: string;
+  readonly type: 'number' | 'date' | 'string' | 'token' | 'reference' | 'quantity' | 'uri';
+  readonly definition?: string;
+  /** Target resource types of a reference parameter (for _include / _revinclude lists). */
+  readonly targets?: readonly string[];
+}
+
+interface ExistingRow {
+  rid: number;
+  version_id: number;
+  deleted: number;
+}
+
+interface Shared {
+  readonly db: Database.Database;
+  readonly mutex: AsyncMutex;
+  readonly validate: boolean;
+  readonly pids: Map<string, number>;
+  readonly stmts: Statements;
+  savepointCounter: number;
+  closed: boolean;
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function prepareStatements(db: Database.Database) {
+  const insertIndex = {
+    token: db.prepare('INSERT OR IGNORE INTO idx_token (pid, code, sys, rid) VALUES (?, ?, ?, ?)'),
+    text: db.prepare('INSERT OR IGNORE INTO idx_text (pid, norm, rid) VALUES (?, ?, ?)'),
+    reference: db.prepare('INSERT OR IGNORE INTO idx_ref (pid, ttype, tid, rid) VALUES (?, ?, ?, ?)'),
+    date: db.prepare('INSERT OR IGNORE INTO idx_date (pid, lo, hi, rid) VALUES (?, ?, ?, ?)'),
+    string: db.prepare('INSERT OR IGNORE INTO idx_string (pid, norm, raw, rid) VALUES (?, ?, ?, ?)'),
+    number: db.prepare('INSERT OR IGNORE INTO idx_number (pid, lo, hi, rid) VALUES (?, ?, ?, ?)'),
+    quantity: db.prepare(
+      'INSERT OR IGNORE INTO idx_quantity (pid, val, sys, code, unit, rid) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    uri: db.prepare('INSERT OR IGNORE INTO idx_uri (pid, val, rid) VALUES (?, ?, ?)'),
+  };
+  return {
+    insertIndex,
+    deleteIndex: INDEX_TABLES.map((t) => db.prepare(`DELETE FROM ${t} WHERE rid = ?`)),
+    findExisting: db.prepare<[string, string], ExistingRow>(
+      'SELECT rid, version_id, deleted FROM resources WHERE type = ? AND id = ?',
+    ),
+    readCurrent: db.prepare<[string, string], { json: string | null; deleted: number }>(
+      'SELECT json, deleted FROM resources WHERE type = ? AND id = ?',
+    ),
+    insertResource: db.prepare(
+      'INSERT INTO resources (type, id, version_id, last_updated, last_updated_ms, deleted, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    updateResource: db.prepare(
+      'UPDATE resources SET version_id = ?, last_updated = ?, last_updated_ms = ?, deleted = ?, json = ? WHERE rid = ?',
+    ),
+    insertHistory: db.prepare(
+      'INSERT INTO history (rid, type, id, version_id, last_updated, deleted, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    readVersion: db.prepare<[string, string, number], { json: string | null; deleted: number }>(
+      'SELECT h.json, h.deleted FROM history h JOIN resources r ON r.rid = h.rid WHERE r.type = ? AND r.id = ? AND h.version_id = ?',
+    ),
+    instanceHistory: db.prepare<
+      [string, string, number, number],
+      {
+        id: string;
+        type: string;
+        version_id: number;
+        last_updated: string;
+        deleted: number;
+        json: string | null;
+      }
+    >(
+      `SELECT h.type, h.id, h.version_id, h.last_updated, h.deleted, h.json FROM history h JOIN resources r ON r.rid = h.rid
+       WHERE r.type = ? AND r.id = ? ORDER BY h.version_id DESC LIMIT ? OFFSET ?`,
+    ),
+    instanceHistoryCount: db.prepare<[string, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM history h JOIN resources r ON r.rid = h.rid WHERE r.type = ? AND r.id = ?',
+    ),
+  };
+}
+
+/**
+ * A FhirRepository on SQLite. Construct once per database; `close()` on shutdown.
+ * Call `initFhirDefinitions()` (./definitions) before constructing it.
+ */
+export class SqliteRepository extends FhirRepository {
+  private readonly shared: Shared;
+  /** True for the repository handed to a withTransaction callback (it already holds the mutex). */
+  private readonly inTransaction: boolean;
+
+  constructor(path: string, options?: SqliteRepositoryOptions);
+  /** @internal Creates the transaction-scoped view of a repository. */
+  constructor(path: Shared, options?: SqliteRepositoryOptions);
+  constructor(pathOrShared: string | Shared, options?: SqliteRepositoryOptions) {
+    super();
+    if (typeof pathOrShared === 'string') {
+      const db = new Database(pathOrShared);
+      initSchema(db);
+      this.shared = {
+        db,
+        mutex: new AsyncMutex(),
+        validate: options?.validate ?? true,
+        pids: loadParamIds(db),
+        stmts: prepareStatements(db),
+        savepointCounter: 0,
+        closed: false,
+      };
+      this.inTransaction = false;
+    } else {
+      this.shared = pathOrShared;
+      this.inTransaction = true;
+    }
+  }
+
+  /** The underlying connection (for diagnostics, tests and the benchmark; do not write through it). */
+  get database(): Database.Database {
+    return this.shared.db;
+  }
+
+  /** Closes the database (checkpointing the WAL). Waits for an open transaction to finish. */
+  async close(): Promise<void> {
+    if (this.shared.closed) {
+      return;
+    }
+    const release = await this.shared.mutex.acquire();
+    try {
+      this.shared.closed = true;
+      if (this.shared.db.name !== ':memory:') {
+        this.shared.db.pragma('wal_checkpoint(TRUNCATE)');
+      }
+      this.shared.db.close();
+    } finally {
+      release();
+    }
+  }
+
+  setMode(_mode: RepositoryMode): void {
+    // One connection serves reads and writes.
+  }
+
+  generateId(): string {
+    return generateId();
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
+    const id = options?.assignedId && resource.id ? resource.id : this.generateId();
+    return this.write(() => {
+      const existing = this.shared.stmts.findExisting.get(resource.resourceType, id);
+      if (existing) {
+        throw new OperationOutcomeError(badRequest('Assigned ID is already in use'));
+      }
+      return this.writeVersion({ ...resource, id }, undefined);
+    });
+  }
+
+  async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
+    if (!resource.id) {
+      throw new OperationOutcomeError(badRequest('Missing id'));
+    }
+    const id = resource.id;
+    return this.write(() => {
+      const existing = this.shared.stmts.findExisting.get(resource.resourceType, id);
+      if (options?.ifMatch !== undefined) {
+        if (!existing || existing.deleted || String(existing.version_id) !== options.ifMatch) {
+          throw new OperationOutcomeError(preconditionFailed);
+        }
+      }
+      return this.writeVersion(resource as WithId<T>, existing);
+    });
+  }
+
+  async patchResource<T extends Resource>(
+    resourceType: T['resourceType'],
+    id: string,
+    patch: Operation[] | Parameters,
+    options?: UpdateResourceOptions,
+  ): Promise<WithId<T>> {
+    // Read-modify-write under one transaction so a concurrent update cannot slip in between.
+    return this.withTransaction(
+      async (tx) => {
+        const resource = await tx.readResource<T>(resourceType, id);
+        try {
+          if (Array.isArray(patch)) {
+            const errors = applyPatch(resource, patch).filter(Boolean);
+            if (errors.length > 0) {
+              throw new OperationOutcomeError(badRequest(errors.map((e) => (e as Error).message).join('\n')));
+            }
+          } else if (patch.parameter) {
+            fhirpathPatchTypedValue(toTypedValue(resource), parseFhirPathPatchParameters(patch));
+          }
+        } catch (err) {
+          throw new OperationOutcomeError(normalizeOperationOutcome(err));
+        }
+        if (resource.resourceType !== resourceType || resource.id !== id) {
+          throw new OperationOutcomeError(badRequest('Patch must not change resourceType or id'));
+        }
+        return tx.updateResource(resource, options);
+      },
+      { resourceTypes: [resourceType] as never },
+    );
+  }
+
+  async deleteResource(resourceType: string, id: string, options?: { ifMatch?: string }): Promise<void> {
+    await this.write(() => {
+      const { stmts } = this.shared;
+      const existing = stmts.findExisting.get(resourceType, id);
+      if (!existing) {
+        throw new OperationOutcomeError(notFound);
+      }
+      if (options?.ifMatch !== undefined && String(existing.version_id) !== options.ifMatch) {
+        throw new OperationOutcomeError(preconditionFailed);
+      }
+      if (existing.deleted) {
+        return; // deleting a deleted resource is a no-op (idempotent DELETE)
+      }
+      const version = existing.version_id + 1;
+      const now = new Date();
+      const lastUpdated = now.toISOString();
+      stmts.updateResource.run(version, lastUpdated, now.getTime(), 1, null, existing.rid);
+      stmts.insertHistory.run(existing.rid, resourceType, id, version, lastUpdated, 1, null);
+      for (const del of stmts.deleteIndex) {
+        del.run(existing.rid);
+      }
+    });
+  }
+
+  /**
+   * Loads many resources fast (demo clinic, benchmark): client ids are kept (generated when missing), each becomes
+   * version 1 (meta.lastUpdated kept when given), index rows are computed, no validation. One SQLite transaction per
+   * chunk; other requests may run between chunks. Ids must not exist yet.
+   * @returns The number of resources written.
+   */
+  async bulkLoad(resources: readonly Resource[], options?: { chunkSize?: number }): Promise<number> {
+    const chunkSize = options?.chunkSize ?? 5000;
+    const { db, stmts } = this.shared;
+    const loadChunk = db.transaction((chunk: readonly Resource[]) => {
+      for (const resource of chunk) {
+        const id = resource.id ?? this.generateId();
+        const lastUpdated = resource.meta?.lastUpdated ?? new Date().toISOString();
+        this.insertNew({ ...resource, id }, 1, lastUpdated, stmts);
+      }
+    });
+    let written = 0;
+    for (let i = 0; i < resources.length; i += chunkSize) {
+      const chunk = resources.slice(i, i + chunkSize);
+      if (this.inTransaction) {
+        loadChunk(chunk);
+      } else {
+        const release = await this.shared.mutex.acquire();
+        try {
+          this.assertOpen();
+          loadChunk(chunk);
+        } finally {
+          release();
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      written += chunk.length;
+    }
+    return written;
+  }
+
+  /** Runs a synchronous write atomically: waits for the mutex unless already inside a transaction. */
+  private async write<R>(fn: () => R): Promise<R> {
+    if (this.inTransaction) {
+      this.assertOpen();
+      return this.shared.db.transaction(fn)(); // a savepoint inside the open transaction
+    }
+    const release = await this.shared.mutex.acquire();
+    try {
+      this.assertOpen();
+      return this.shared.db.transaction(fn)();
+    } finally {
+      release();
+    }
+  }
+
+  /** Writes a new version of a resource (create, update, or re-create after delete). Runs inside a transaction. */
+  private writeVersion<T extends Resource>(
+    resource: WithId<T>,
+    existing: ExistingRow | undefined,
+  ): WithId<T> {
+    if (this.shared.validate) {
+      validateResource(resource);
+    }
+    const { stmts } = this.shared;
+    const version = (existing?.version_id ?? 0) + 1;
+    const lastUpdated = new Date().toISOString();
+    if (!existing) {
+      return this.insertNew(resource, version, lastUpdated, stmts);
+    }
+    const stored = withMeta(resource, version, lastUpdated);
+    const json = JSON.stringify(stored);
+    stmts.updateResource.run(version, lastUpdated, Date.parse(lastUpdated), 0, json, existing.rid);
+    stmts.insertHistory.run(existing.rid, resource.resourceType, resource.id, version, lastUpdated, 0, json);
+    for (const del of stmts.deleteIndex) {
+      del.run(existing.rid);
+    }
+    this.insertIndexRows(stored, existing.rid);
+    return stored;
+  }
+
+  private insertNew<T extends Resource>(
+    resource: WithId<T>,
+    version: number,
+    lastUpdated: string,
+    stmts: Statements,
+  ): WithId<T> {
+    const stored = withMeta(resource, version, lastUpdated);
+    const json = JSON.stringify(stored);
+    const lastUpdatedMs = Date.parse(lastUpdated);
+    const { lastInsertRowid } = stmts.insertResource.run(
+      resource.resourceType,
+      resource.id,
+      version,
+      lastUpdated,
+      Number.isNaN(lastUpdatedMs) ? 0 : lastUpdatedMs,
+      0,
+      json,
+    );
+    const rid = Number(lastInsertRowid);
+    stmts.insertHistory.run(rid, resource.resourceType, resource.id, version, lastUpdated, 0, json);
+    this.insertIndexRows(stored, rid);
+    return stored;
+  }
+
+  private insertIndexRows(resource: Resource, rid: number): void {
+    const rows = computeIndexRows(resource);
+    const { insertIndex } = this.shared.stmts;
+    const pid = (code: string): number | undefined =>
+      this.shared.pids.get(resource.resourceType + '\u0000' + code);
+    const each = <K extends keyof IndexRows>(
+      kind: K,
+      insert: (p: number, row: IndexRows[K][number]) => void,
+    ): void => {
+      for (const row of rows[kind]) {
+        const p = pid(row[0]);
+        if (p !== undefined) {
+          insert(p, row as IndexRows[K][number]);
+        }
+      }
+    };
+    each('token', (p, [, sys, code]) => insertIndex.token.run(p, code, sys, rid));
+    each('text', (p, [, norm]) => insertIndex.text.run(p, norm, rid));
+    each('reference', (p, [, ttype, tid]) => insertIndex.reference.run(p, ttype, tid, rid));
+    each('date', (p, [, lo, hi]) => insertIndex.date.run(p, lo, hi, rid));
+    each('string', (p, [, norm, raw]) => insertIndex.string.run(p, norm, raw, rid));
+    each('number', (p, [, lo, hi]) => insertIndex.number.run(p, lo, hi, rid));
+    each('quantity', (p, [, val, sys, code, unit]) => insertIndex.quantity.run(p, val, sys, code, unit, rid));
+    each('uri', (p, [, val]) => insertIndex.uri.run(p, val, rid));
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  /**
+   * Runs `callback` atomically: BEGIN IMMEDIATE … COMMIT, or ROLLBACK if it throws. Other requests' reads and writes
+   * wait until it ends. Nested calls (on the repository passed to the callback) become savepoints.
+   */
+  async withTransaction<TResult>(
+    callback: (txRepo: this) => Promise<TResult>,
+    _options?: TransactionOptions,
+  ): Promise<TResult> {
+    const { db } = this.shared;
+    if (this.inTransaction) {
+      const name = `sp${++this.shared.savepointCounter}`;
+      db.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await callback(this);
+        db.exec(`RELEASE ${name}`);
+        return result;
+      } catch (err) {
+        db.exec(`ROLLBACK TO ${name}`);
+        db.exec(`RELEASE ${name}`);
+        throw err;
+      }
+    }
+    const release = await this.shared.mutex.acquire();
+    try {
+      this.assertOpen();
+      db.exec('BEGIN IMMEDIATE');
+      const txRepo = new SqliteRepository(this.shared) as this;
+      try {
+        const result = await callback(txRepo);
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (db.inTransaction) {
+          db.exec('ROLLBACK');
+        }
+        throw err;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Reads wait while another request's transaction is open on the connection. */
+  private async readGate(): Promise<void> {
+    if (!this.inTransaction) {
+      await this.shared.mutex.waitUnlocked();
+    }
+    this.assertOpen();
+  }
+
+  async readResource<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
+    await this.readGate();
+    const row = this.shared.stmts.readCurrent.get(resourceType, id);
+    if (!row) {
+      throw new OperationOutcomeError(notFound);
+    }
+    if (row.deleted || row.json === null) {
+      throw new OperationOutcomeError(gone);
+    }
+    return JSON.parse(row.json) as WithId<T>;
+  }
+
+  async readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
+    const parts = reference.reference?.split('/');
+    if (parts?.length !== 2 || !parts[0] || !parts[1]) {
+      throw new OperationOutcomeError(badRequest('Invalid reference'));
+    }
+    return this.readResource<T>(parts[0], parts[1]);
+  }
+
+  async readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
+    await this.readGate();
+    return Promise.all(
+      references.map((r) =>
+        this.readReference<T>(r).catch((err: unknown) =>
+          err instanceof OperationOutcomeError
+            ? err
+            : new OperationOutcomeError(normalizeOperationOutcome(err)),
+        ),
+      ),
+    );
+  }
+
+  async readVersion<T extends Resource>(resourceType: string, id: string, vid: string): Promise<WithId<T>> {
+    await this.readGate();
+    const version = Number(vid);
+    const row = Number.isInteger(version)
+      ? this.shared.stmts.readVersion.get(resourceType, id, version)
+      : undefined;
+    if (!row) {
+      throw new OperationOutcomeError(notFound);
+    }
+    if (row.deleted || row.json === null) {
+      throw new OperationOutcomeError(gone);
+    }
+    return JSON.parse(row.json) as WithId<T>;
+  }
+
+  /** Instance history, newest first; deleted versions appear as entries without resource, response 410. */
+  async readHistory<T extends Resource>(
+    resourceType: string,
+    id: string,
+    options?: ReadHistoryOptions,
+  ): Promise<Bundle<WithId<T>>> {
+    await this.readGate();
+    const { stmts } = this.shared;
+    const limit = clampCount(options?.limit, 100);
+    const offset = Math.max(0, options?.offset ?? 0);
+    const total = stmts.instanceHistoryCount.get(resourceType, id)?.n ?? 0;
+    if (total === 0) {
+      throw new OperationOutcomeError(notFound);
+    }
+    const rows = stmts.instanceHistory.all(resourceType, id, limit, offset);
+    return historyBundle<T>(rows, total, `${resourceType}/${id}/_history`, limit, offset);
+  }
+
+  /**
+   * Type history (`GET [type]/_history`), newest first. Not routed by FhirRouter: the HTTP layer calls it.
+   * @param options.since - only versions with lastUpdated ≥ this instant.
+   */
+  async readTypeHistory<T extends Resource>(
+    resourceType: string,
+    options?: ReadHistoryOptions & { since?: string },
+  ): Promise<Bundle<WithId<T>>> {
+    await this.readGate();
+    const limit = clampCount(options?.limit, 100);
+    const offset = Math.max(0, options?.offset ?? 0);
+    const since = options?.since ? new Date(options.since).toISOString() : undefined;
+    const where = since ? 'type = ? AND last_updated >= ?' : 'type = ?';
+    const params = since ? [resourceType, since] : [resourceType];
+    const { db } = this.shared;
+    const total = (
+      db.prepare(`SELECT COUNT(*) AS n FROM history WHERE ${where}`).get(...params) as { n: number }
+    ).n;
+    const rows = db
+      .prepare(
+        `SELECT type, id, version_id, last_updated, deleted, json FROM history WHERE ${where} ORDER BY hid DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, offset) as HistoryRow[];
+    return historyBundle<T>(rows, total, `${resourceType}/_history`, limit, offset);
+  }
+
+  // ---------------------------------------------------------------- search
+
+  /**
+   * Searches one resource type. Returns a `searchset` Bundle:
+   * - `entry`: the page of matches (`search.mode = 'match'`, `fullUrl = '<Type>/<id>'`), then `_include`/`_revinclude`
+   *   results (`search.mode = 'include'`, not counted by `_count`);
+   * - `total`: when `_total=accurate|estimate` or `_summary=count`, or when it is known for free (a first page that is
+   *   not full);
+   * - `link`: `self`, `next`, `previous` with RELATIVE urls like `Observation?code=…&_count=50&_offset=50`; the HTTP
+   *   layer prefixes its base URL;
+   * - unknown or unsupported parameters, modifiers or sort keys are IGNORED and reported in one extra entry with
+   *   `search.mode = 'outcome'` holding an OperationOutcome (severity `warning`, code `not-supported`, `expression` =
+   *   the parameter). In strict mode (`Prefer: handling=strict`) the HTTP layer should answer 400 with that
+   *   OperationOutcome instead (see also `findUnsupportedSearchParams`, callable before routing).
+   * `_count` defaults to 50 and is capped at 1000; `_offset` pages.
+   */
+  async search<T extends Resource>(
+    searchRequest: SearchRequest<T>,
+    options?: SearchOptions,
+  ): Promise<Bundle<WithId<T>>> {
+    await this.readGate();
+    const { resourceType } = searchRequest;
+    if (!getSupportedResourceTypes().includes(resourceType)) {
+      throw new OperationOutcomeError(badRequest(`Unsupported resource type: ${resourceType}`));
+    }
+    const compiled = this.compile(searchRequest);
+    const { db } = this.shared;
+    const count = clampCount(searchRequest.count, DEFAULT_PAGE_SIZE);
+    const offset = Math.max(0, searchRequest.offset ?? 0);
+
+    let rows: { json: string }[] = [];
+    if (count > 0) {
+      rows = db
+        .prepare(`SELECT r.json ${compiled.from} ${compiled.orderBy} LIMIT ? OFFSET ?`)
+        .all(...compiled.params, ...compiled.orderParams, count + 1, offset) as { json: string }[];
+    }
+    const hasNext = rows.length > count;
+    if (hasNext) {
+      rows.pop();
+    }
+    let total: number | undefined;
+    if (searchRequest.total === 'accurate' || searchRequest.total === 'estimate' || count === 0) {
+      total = (db.prepare(`SELECT COUNT(*) AS n ${compiled.from}`).get(...compiled.params) as { n: number })
+        .n;
+    } else if (searchRequest.total !== 'none' && offset === 0 && !hasNext) {
+      total = rows.length;
+    }
+
+    const resources = rows.map((row) => JSON.parse(row.json) as WithId<T>);
+    const entries: BundleEntry[] = resources.map((resource) => ({
+      fullUrl: `${resource.resourceType}/${resource.id}`,
+      resource: subsetResource(resource, searchRequest.fields, searchRequest.summary),
+      search: { mode: 'match' },
+    }));
+    if ((searchRequest.include?.length || searchRequest.revInclude?.length) && resources.length > 0) {
+      await getExtraEntries(this, searchRequest, resources, entries, {
+        fullUrl: (type, id) => `${type}/${id}`,
+        maxResults: 5 * MAX_PAGE_SIZE,
+      });
+    }
+    if (compiled.unsupported.length > 0 && !options?.resourceOnly) {
+      entries.push({ resource: unsupportedOutcome(compiled.unsupported), search: { mode: 'outcome' } });
+    }
+
+    const bundle: Bundle<WithId<T>> = { resourceType: 'Bundle', type: 'searchset' };
+    if (total !== undefined) {
+      bundle.total = total;
+    }
+    if (!options?.resourceOnly) {
+      bundle.link = pageLinks(searchRequest, count, offset, hasNext);
+    }
+    if (entries.length > 0) {
+      bundle.entry = entries as BundleEntry<WithId<T>>[];
+    }
+    return bundle;
+  }
+
+  async searchByReference<T extends Resource>(
+    searchRequest: SearchRequest<T>,
+    referenceField: string,
+    references: string[],
+  ): Promise<Record<string, WithId<T>[]>> {
+    const result: Record<string, WithId<T>[]> = {};
+    for (const reference of references) {
+      const filters: Filter[] = [
+        ...(searchRequest.filters ?? []),
+        { code: referenceField, operator: Operator.EQUALS, value: reference },
+      ];
+      result[reference] = await this.searchResources({ ...searchRequest, filters });
+    }
+    return result;
+  }
+
+  /** The search parameters of a request the store would ignore (for `Prefer: handling=strict`). */
+  findUnsupportedSearchParams(searchRequest: SearchRequest): UnsupportedFilter[] {
+    return this.compile(searchRequest).unsupported;
+  }
+
+  private compile(searchRequest: SearchRequest): CompiledQuery {
+    const { pids } = this.shared;
+    return new SearchCompiler((type, code) => pids.get(type + '\u0000' + code)).compile(searchRequest);
+  }
+
+  // ---------------------------------------------------------------- capabilities
+
+  /** Resource types and indexed search parameters, for the CapabilityStatement. */
+  getCapabilities(): StoreCapabilities {
+    return getStoreCapabilities();
+  }
+
+  private assertOpen(): void {
+    if (this.shared.closed) {
+      throw new OperationOutcomeError(badRequest('The FHIR store is closed'));
+    }
+  }
+}
+
+let capabilities: StoreCapabilities | undefined;
+
+/** Resource types and indexed search parameters (independent of any database). */
+export function getStoreCapabilities(): StoreCapabilities {
+  if (!capabilities) {
+    const searchParams: Record<string, CapabilitySearchParam[]> = {};
+    for (const type of getSupportedResourceTypes()) {
+      const list: CapabilitySearchParam[] = [
+        { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
+        {
+          name: '_lastUpdated',
+          type: 'date',
+          definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated',
+        },
+      ];
+      for (const param of getIndexedParams(type).values()) {
+        if (param.code.endsWith(':identifier') || COLUMN_PARAMS.has(param.code)) {
+          continue;
+        }
+        list.push({
+          name: param.code,
+          type: param.kind,
+          ...(param.searchParam.url ? { definition: param.searchParam.url } : undefined),
+          ...(param.kind === 'reference' ? { targets: param.targets } : undefined),
+        });
+      }
+      searchParams[type] = list;
+    }
+    capabilities = { resourceTypes: getSupportedResourceTypes(), searchParams };
+  }
+  return capabilities;
+}
+
+/** Assigns a stable numeric id to every (type, indexed parameter) once, at open time. */
+function loadParamIds(db: Database.Database): Map<string, number> {
+  const insert = db.prepare('INSERT OR IGNORE INTO params (type, code) VALUES (?, ?)');
+  db.transaction(() => {
+    for (const type of getSupportedResourceTypes()) {
+      for (const code of getIndexedParams(type).keys()) {
+        insert.run(type, code);
+      }
+    }
+  })();
+  const pids = new Map<string, number>();
+  for (const row of db.prepare('SELECT pid, type, code FROM params').all() as {
+    pid: number;
+    type: string;
+    code: string;
+  }[]) {
+    pids.set(row.type + '\u0000' + row.code, row.pid);
+  }
+  return pids;
+}
+
+function withMeta<T extends Resource>(resource: WithId<T>, version: number, lastUpdated: string): WithId<T> {
+  return { ...resource, meta: { ...resource.meta, versionId: String(version), lastUpdated } } as WithId<T>;
+}
+
+function clampCount(count: number | undefined, fallback: number): number {
+  if (count === undefined || Number.isNaN(count)) {
+    return fallback;
+  }
+  return Math.min(Math.max(0, Math.trunc(count)), MAX_PAGE_SIZE);
+}
+
+interface HistoryRow {
+  type: string;
+  id: string;
+  version_id: number;
+  last_updated: string;
+  deleted: number;
+  json: string | null;
+}
+
+function historyBundle<T extends Resource>(
+  rows: HistoryRow[],
+  total: number,
+  selfPath: string,
+  limit: number,
+  offset: number,
+): Bundle<WithId<T>> {
+  const entry = rows.map((row): BundleEntry<WithId<T>> => {
+    const url = `${row.type}/${row.id}`;
+    const response = {
+      status: row.deleted ? '410 Gone' : row.version_id === 1 ? '201 Created' : '200 OK',
+      etag: `W/"${row.version_id}"`,
+      lastModified: row.last_updated,
+    };
+    if (row.deleted || row.json === null) {
+      return { fullUrl: url, request: { method: 'DELETE', url }, response };
+    }
+    return {
+      fullUrl: url,
+      resource: JSON.parse(row.json) as WithId<T>,
+      request: { method: row.version_id === 1 ? 'POST' : 'PUT', url: row.version_id === 1 ? row.type : url },
+      response,
+    };
+  });
+  const link: BundleLink[] = [{ relation: 'self', url: `${selfPath}?_count=${limit}&_offset=${offset}` }];
+  if (offset + rows.length < total) {
+    link.push({ relation: 'next', url: `${selfPath}?_count=${limit}&_offset=${offset + limit}` });
+  }
+  if (offset > 0) {
+    link.push({
+      relation: 'previous',
+      url: `${selfPath}?_count=${limit}&_offset=${Math.max(0, offset - limit)}`,
+    });
+  }
+  return { resourceType: 'Bundle', type: 'history', total, link, ...(entry.length ? { entry } : undefined) };
+}
+
+function pageLinks(request: SearchRequest, count: number, offset: number, hasNext: boolean): BundleLink[] {
+  const url = (pageOffset: number): string => {
+    const query = formatSearchQuery({ ...request, fields: undefined, count, offset: pageOffset });
+    const extra: string[] = [];
+    if (request.fields?.length) {
+      extra.push('_elements=' + request.fields.map(encodeURIComponent).join(','));
+    }
+    if (request.summary) {
+      extra.push('_summary=' + request.summary);
+    }
+    const joined = [query.replace(/^\?/, ''), ...extra].filter(Boolean).join('&');
+    return `${request.resourceType}${joined ? '?' + joined : ''}`;
+  };
+  const links: BundleLink[] = [{ relation: 'self', url: url(offset) }];
+  if (hasNext) {
+    links.push({ relation: 'next', url: url(offset + count) });
+  }
+  if (offset > 0) {
+    links.push({ relation: 'previous', url: url(Math.max(0, offset - count)) });
+  }
+  return links;
+}
+
+function unsupportedOutcome(unsupported: readonly UnsupportedFilter[]): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: unsupported.map((u) => ({
+      severity: 'warning',
+      code: 'not-supported',
+      details: { text: u.reason },
+      expression: [u.param],
+    })),
+  };
+}
