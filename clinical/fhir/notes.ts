@@ -1,0 +1,98 @@
+import type { Encounter, Reference } from '@medplum/fhirtypes';
+
+import { SYSTEM } from '../terminology';
+import { hasCoding } from './coding';
+import { asOfMillis, type AsOf, HOUR_MS, toMillis } from './fhir-date';
+import { type NoteMeta, type PatientRecord, provenanceTargetVersion } from './patient-record';
+import { referenceKey } from './reference';
+
+/**
+ * Notes due: session notes not yet signed as of a date. A note is unsigned while it is a draft
+ * (status in-progress), or when it is completed/amended but its first author signature (Provenance
+ * agent type "author", or with a signature) was recorded after as-of. A completed note without any
+ * Provenance is taken as signed (servers that do not record Provenance).
+ * The clock runs from the end of the session (Encounter.period.end, else its start), else from the
+ * note's authored time. Unsigned > 24 h is "due"; > 72 h is "overdue".
+ */
+
+export const NOTE_RULES = { dueAfterHours: 24, overdueAfterHours: 72 } as const;
+
+export interface UnsignedNote {
+  readonly note: Reference;
+  readonly sessionDate?: string;
+  readonly hoursSinceSession: number;
+}
+
+export interface NotesDue {
+  /** Every unsigned note (any age). */
+  readonly unsigned: number;
+  /** Unsigned more than 24 h after the session. */
+  readonly over24h: number;
+  /** Unsigned more than 72 h after the session. */
+  readonly overdue: number;
+  readonly notes: readonly UnsignedNote[];
+}
+
+function signedAt(record: PatientRecord, note: NoteMeta): number | undefined {
+  const times = record.provenances
+    .filter((p) =>
+      (p.target ?? []).some((t) => referenceKey(t.reference) === `QuestionnaireResponse/${note.id}`),
+    )
+    .filter((p) =>
+      (p.agent ?? []).some(
+        (a) =>
+          hasCoding(a.type, SYSTEM.provenanceParticipantType, 'author') ||
+          (p.signature ?? []).some((s) => referenceKey(s.who?.reference) === referenceKey(a.who?.reference)),
+      ),
+    )
+    .map((p) => toMillis(p.recorded))
+    .filter((t): t is number => t !== undefined);
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
+function hasAnyProvenance(record: PatientRecord, note: NoteMeta): boolean {
+  return record.provenances.some(
+    (p) =>
+      provenanceTargetVersion(p, note.id) !== undefined ||
+      (p.target ?? []).some((t) => referenceKey(t.reference) === `QuestionnaireResponse/${note.id}`),
+  );
+}
+
+function sessionTime(record: PatientRecord, note: NoteMeta): { ms?: number; date?: string } {
+  const key = referenceKey(note.encounter?.reference);
+  const enc: Encounter | undefined = record.encounters.find((e) => `Encounter/${e.id ?? ''}` === key);
+  const date = enc?.period?.end ?? enc?.period?.start ?? note.authored;
+  return { ms: toMillis(date), date };
+}
+
+/** Unsigned session notes as of a date. */
+export function notesDue(record: PatientRecord, asOf: AsOf): NotesDue {
+  const now = asOfMillis(asOf);
+  const unsigned: UnsignedNote[] = [];
+  for (const note of record.notes) {
+    if (note.status === 'entered-in-error' || note.status === 'stopped') continue;
+    const { ms, date } = sessionTime(record, note);
+    const authored = toMillis(note.authored);
+    const started = authored ?? ms;
+    if (started === undefined || started > now) continue; // not yet written as of then
+    let isUnsigned = note.status === 'in-progress';
+    if (!isUnsigned && hasAnyProvenance(record, note)) {
+      const signed = signedAt(record, note);
+      isUnsigned = signed === undefined || signed > now;
+    }
+    if (!isUnsigned) continue;
+    const from = ms ?? started;
+    unsigned.push({
+      note: note.reference,
+      sessionDate: date,
+      hoursSinceSession: Math.max(0, (now - from) / HOUR_MS),
+    });
+  }
+  unsigned.sort((a, b) => b.hoursSinceSession - a.hoursSinceSession);
+  return {
+    unsigned: unsigned.length,
+    over24h: unsigned.filter((n) => n.hoursSinceSession > NOTE_RULES.dueAfterHours).length,
+    overdue: unsigned.filter((n) => n.hoursSinceSession > NOTE_RULES.overdueAfterHours).length,
+    notes: unsigned,
+  };
+}
