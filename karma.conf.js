@@ -1,0 +1,54 @@
+// Karma configuration for `ng test` (@angular/build:karma).
+// Runs the specs in headless Chromium; CHROME_BIN defaults to the Debian/Ubuntu package path.
+process.env.CHROME_BIN ||= '/usr/bin/chromium';
+
+const chromiumFlags = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+module.exports = function (config) {
+  config.set({
+    basePath: '',
+    frameworks: ['jasmine'],
+    plugins: [
+      require('karma-jasmine'),
+      require('karma-chrome-launcher'),
+      require('karma-jasmine-html-reporter'),
+      require('karma-coverage'),
+    ],
+    client: {
+      jasmine: {
+        random: true,
+      },
+      clearContext: false,
+    },
+    jasmineHtmlReporter: {
+      suppressAll: true,
+    },
+    coverageReporter: {
+      dir: require('path').join(__dirname, 'coverage'),
+      subdir: '.',
+      reporters: [{ type: 'html' }, { type: 'text-summary' }],
+    },
+    reporters: [process.stdout.isTTY ? 'progress' : 'dots', 'kjhtml'],
+    customLaunchers: {
+      ChromeHeadlessCI: {
+        base: 'ChromeHeadless',
+        flags: chromiumFlags,
+      },
+    },
+    browsers: ['ChromeHeadlessCI'],
+    browserNoActivityTimeout: 60000,
+    captureTimeout: 120000,
+    failOnEmptyTestSuite: true,
+    singleRun: true,
+    restartOnFileChange: false,
+  });
+};

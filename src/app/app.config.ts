@@ -1,0 +1,32 @@
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import {
+  ApplicationConfig,
+  ErrorHandler,
+  provideBrowserGlobalErrorListeners,
+  provideZonelessChangeDetection,
+} from '@angular/core';
+import { MAT_ICON_DEFAULT_OPTIONS } from '@angular/material/icon';
+import { provideRouter, TitleStrategy, withComponentInputBinding } from '@angular/router';
+
+import { routes } from './app.routes';
+import { provideWaypointConfig, WaypointConfig } from './core/config/waypoint-config';
+import { GlobalErrorHandler } from './core/errors/global-error-handler';
+import { httpActivityInterceptor } from './core/http/http-activity';
+import { PageTitleStrategy } from './core/layout/page-title-strategy';
+import { provideRootState } from './core/state/root-state';
+
+export function createAppConfig(config: Partial<WaypointConfig> = {}): ApplicationConfig {
+  return {
+    providers: [
+      provideZonelessChangeDetection(),
+      provideBrowserGlobalErrorListeners(),
+      { provide: ErrorHandler, useClass: GlobalErrorHandler },
+      provideWaypointConfig(config),
+      provideHttpClient(withFetch(), withInterceptors([httpActivityInterceptor])),
+      provideRouter(routes, withComponentInputBinding()),
+      { provide: TitleStrategy, useClass: PageTitleStrategy },
+      provideRootState(),
+      { provide: MAT_ICON_DEFAULT_OPTIONS, useValue: { fontSet: 'material-symbols-outlined' } },
+    ],
+  };
+}

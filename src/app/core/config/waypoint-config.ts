@@ -1,0 +1,62 @@
+import { InjectionToken, Provider } from '@angular/core';
+
+/**
+ * Runtime configuration, read from `/config.json` before bootstrap so one build can be pointed at
+ * another FHIR server without rebuilding. Nothing in here is secret.
+ */
+export interface WaypointConfig {
+  /** FHIR base URL, absolute or relative to the page (default `/fhir`, proxied to the backend). */
+  readonly fhirBaseUrl: string;
+  /** OAuth 2.0 client id registered with the SMART authorization server. */
+  readonly clientId: string;
+}
+
+export const DEFAULT_WAYPOINT_CONFIG: WaypointConfig = {
+  fhirBaseUrl: '/fhir',
+  clientId: 'waypoint',
+};
+
+export const APP_CONFIG = new InjectionToken<WaypointConfig>('APP_CONFIG', {
+  providedIn: 'root',
+  factory: () => DEFAULT_WAYPOINT_CONFIG,
+});
+
+export function provideWaypointConfig(config: Partial<WaypointConfig>): Provider {
+  return { provide: APP_CONFIG, useValue: { ...DEFAULT_WAYPOINT_CONFIG, ...config } };
+}
+
+/** Keeps only known string keys, so a malformed config.json cannot inject unexpected values. */
+export function parseWaypointConfig(json: unknown): Partial<WaypointConfig> {
+  if (typeof json !== 'object' || json === null) {
+    return {};
+  }
+  const record = json as Record<string, unknown>;
+  const result: { -readonly [K in keyof WaypointConfig]?: string } = {};
+  for (const key of Object.keys(DEFAULT_WAYPOINT_CONFIG) as (keyof WaypointConfig)[]) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim() !== '') {
+      const trimmed = value.trim();
+      // The base URL is joined with `/${type}`: drop trailing slashes once, here.
+      result[key] = key === 'fhirBaseUrl' ? trimmed.replace(/\/+$/, '') : trimmed;
+    }
+  }
+  return result;
+}
+
+/**
+ * Fetches `config.json` next to index.html. A missing or unreadable file means "use the defaults":
+ * the dev server and the e2e static server both work without one.
+ */
+export async function loadWaypointConfig(
+  fetchFn: typeof fetch = (input, init) => fetch(input, init),
+): Promise<WaypointConfig> {
+  try {
+    const response = await fetchFn('config.json', { cache: 'no-cache', credentials: 'same-origin' });
+    if (!response.ok) {
+      return DEFAULT_WAYPOINT_CONFIG;
+    }
+    return { ...DEFAULT_WAYPOINT_CONFIG, ...parseWaypointConfig(await response.json()) };
+  } catch {
+    return DEFAULT_WAYPOINT_CONFIG;
+  }
+}

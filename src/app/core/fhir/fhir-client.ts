@@ -1,0 +1,344 @@
+import { DOCUMENT } from '@angular/common';
+import { HttpClient, HttpHeaders } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import type {
+  Bundle,
+  CapabilityStatement,
+  ExtractResource,
+  Resource,
+  ResourceType,
+} from '@medplum/fhirtypes';
+import {
+  catchError,
+  defer,
+  EMPTY,
+  expand,
+  map,
+  Observable,
+  OperatorFunction,
+  reduce,
+  throwError,
+} from 'rxjs';
+
+import { APP_CONFIG } from '../config/waypoint-config';
+import { mergeSearchResults, SearchResult, unwrapSearchBundle, weakETag } from './bundle';
+import { FhirError, synthesizeOutcome, toFhirError } from './operation-outcome';
+
+export const FHIR_JSON = 'application/fhir+json';
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_PATCH = 'application/json-patch+json';
+
+/** Search parameter values; an array repeats the parameter (AND), commas inside a value mean OR. */
+export type SearchParamValue = string | number | boolean;
+export type SearchParams =
+  | Readonly<Record<string, SearchParamValue | readonly SearchParamValue[] | null | undefined>>
+  | readonly (readonly [string, SearchParamValue])[];
+
+export interface SearchOptions {
+  /**
+   * `POST` (default) sends the parameters as a form body to `[type]/_search`, so patient identifiers
+   * never appear in URLs, browser history or server logs. `GET` only for parameters without them.
+   */
+  readonly method?: 'GET' | 'POST';
+}
+
+export interface SearchAllOptions extends SearchOptions {
+  /** Stops following `next` links after this many pages (default 100). */
+  readonly maxPages?: number;
+}
+
+/** RFC 6902 operation, as accepted by FHIR `PATCH` with `application/json-patch+json`. */
+export type JsonPatchOperation =
+  | { readonly op: 'add' | 'replace' | 'test'; readonly path: string; readonly value: unknown }
+  | { readonly op: 'remove'; readonly path: string }
+  | { readonly op: 'move' | 'copy'; readonly from: string; readonly path: string };
+
+/** FHIR `id` datatype. Anything else would change the request path, so it is refused up front. */
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
+
+/** `encodeURIComponent`, but keeps `:` `,` `|` `$` readable; servers decode them alike. */
+function encodeQueryPart(value: string): string {
+  return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%7C/gi, '|');
+}
+
+export function toQueryString(params: SearchParams | undefined): string {
+  if (!params) {
+    return '';
+  }
+  const pairs: (readonly [string, SearchParamValue])[] = [];
+  if (Array.isArray(params)) {
+    pairs.push(...(params as readonly (readonly [string, SearchParamValue])[]));
+  } else {
+    for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
+      if (value === undefined || value === null) {
+        continue;
+      }
+      for (const v of Array.isArray(value) ? value : [value]) {
+        pairs.push([name, v as SearchParamValue]);
+      }
+    }
+  }
+  return pairs.map(([name, value]) => `${encodeQueryPart(name)}=${encodeQueryPart(String(value))}`).join('&');
+}
+
+function invalidRequest(text: string): FhirError {
+  return new FhirError(400, {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code: 'invalid', details: { text } }],
+  });
+}
+
+/**
+ * The only code in the SPA that talks FHIR. Knows the base URL, builds URLs, unwraps Bundles, follows
+ * `next` links and normalizes every failure into a {@link FhirError} (status + OperationOutcome).
+ */
+@Injectable({ providedIn: 'root' })
+export class FhirClient {
+  private readonly http = inject(HttpClient);
+  private readonly document = inject(DOCUMENT);
+  /** Base URL without a trailing slash, as configured (may be relative to the page, e.g. `/fhir`). */
+  readonly baseUrl = inject(APP_CONFIG).fhirBaseUrl.replace(/\/+$/, '');
+
+  /** The base URL made absolute against the page; used to resolve relative `next` links. */
+  get absoluteBaseUrl(): string {
+    return new URL(this.baseUrl, this.document.baseURI).href.replace(/\/+$/, '');
+  }
+
+  /** True when `url` points at this FHIR server (same origin and under the base path). */
+  isFhirUrl(url: string): boolean {
+    try {
+      const base = new URL(this.absoluteBaseUrl);
+      const target = new URL(url, this.document.baseURI);
+      return (
+        target.origin === base.origin &&
+        (target.pathname === base.pathname ||
+          target.pathname.startsWith(`${base.pathname.replace(/\/$/, '')}/`))
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  capabilities(): Observable<CapabilityStatement> {
+    return this.request<CapabilityStatement>('GET', `${this.baseUrl}/metadata`);
+  }
+
+  read<K extends ResourceType>(type: K, id: string): Observable<ExtractResource<K>> {
+    return this.guarded(type, id, () => this.request('GET', this.instanceUrl(type, id)));
+  }
+
+  vread<K extends ResourceType>(type: K, id: string, versionId: string): Observable<ExtractResource<K>> {
+    return this.guarded(type, id, () => {
+      if (!FHIR_ID.test(versionId)) {
+        throw invalidRequest(`Invalid version id "${versionId}"`);
+      }
+      return this.request('GET', `${this.instanceUrl(type, id)}/_history/${versionId}`);
+    });
+  }
+
+  /**
+   * Searches one resource type. POST `[type]/_search` by default (see {@link SearchOptions.method}).
+   * Returns the first page only; use {@link nextPage} or {@link searchAll} for more.
+   */
+  search<K extends ResourceType>(
+    type: K,
+    params?: SearchParams,
+    options: SearchOptions = {},
+  ): Observable<SearchResult<ExtractResource<K>>> {
+    return this.guarded(type, undefined, () => {
+      const query = toQueryString(params);
+      const bundle$ =
+        options.method === 'GET'
+          ? this.request<Bundle>('GET', `${this.baseUrl}/${type}${query ? `?${query}` : ''}`)
+          : this.request<Bundle>('POST', `${this.baseUrl}/${type}/_search`, query, FORM);
+      return bundle$.pipe(map((bundle) => unwrapSearchBundle<ExtractResource<K>>(bundle, type)));
+    });
+  }
+
+  /** Fetches the page a `next` (or `previous`) link points to; relative links resolve against the base. */
+  nextPage<T extends Resource = Resource>(link: string, searchedType?: string): Observable<SearchResult<T>> {
+    return defer(() => {
+      const url = this.resolveLink(link);
+      if (!this.isFhirUrl(url)) {
+        // A paging link must stay on our server: the auth interceptor would not (and must not) follow it.
+        throw invalidRequest('The FHIR server returned a paging link to another server');
+      }
+      return this.request<Bundle>('GET', url).pipe(
+        map((bundle) => unwrapSearchBundle<T>(bundle, searchedType)),
+      );
+    }).pipe(fhirErrors());
+  }
+
+  /** Runs a search and follows every `next` link, returning all pages merged into one result. */
+  searchAll<K extends ResourceType>(
+    type: K,
+    params?: SearchParams,
+    options: SearchAllOptions = {},
+  ): Observable<SearchResult<ExtractResource<K>>> {
+    const maxPages = options.maxPages ?? 100;
+    let pages = 1;
+    const visited = new Set<string>();
+    return this.search(type, params, options).pipe(
+      expand((page) => {
+        if (!page.next || pages >= maxPages || visited.has(page.next)) {
+          return EMPTY;
+        }
+        pages++;
+        visited.add(page.next);
+        return this.nextPage<ExtractResource<K>>(page.next, type);
+      }),
+      reduce((all: SearchResult<ExtractResource<K>>[], page) => [...all, page], []),
+      map((all) => mergeSearchResults(all)),
+    );
+  }
+
+  /** Creates a resource (server assigns the id). */
+  create<T extends Resource>(resource: T): Observable<T> {
+    return this.guarded(resource.resourceType, undefined, () =>
+      this.request<T>('POST', `${this.baseUrl}/${resource.resourceType}`, resource),
+    );
+  }
+
+  /**
+   * Conditional create: creates the resource unless one matches `query` (`If-None-Exist`), in which case
+   * the server answers 200 with the existing one. More than one match fails with 412.
+   */
+  createIfNoneExist<T extends Resource>(resource: T, query: SearchParams): Observable<T> {
+    return this.guarded(resource.resourceType, undefined, () => {
+      const condition = toQueryString(query);
+      if (!condition) {
+        throw invalidRequest('A conditional create needs search parameters');
+      }
+      return this.request<T>('POST', `${this.baseUrl}/${resource.resourceType}`, resource, FHIR_JSON, {
+        'If-None-Exist': condition,
+      });
+    });
+  }
+
+  /**
+   * Updates a resource. When it carries `meta.versionId` the update is sent with `If-Match`, so a
+   * concurrent change by someone else fails with 412 instead of being overwritten.
+   */
+  update<T extends Resource>(resource: T): Observable<T> {
+    return this.guarded(resource.resourceType, resource.id ?? '', () => {
+      const versionId = resource.meta?.versionId;
+      return this.request<T>(
+        'PUT',
+        this.instanceUrl(resource.resourceType, resource.id ?? ''),
+        resource,
+        FHIR_JSON,
+        versionId ? { 'If-Match': weakETag(versionId) } : {},
+      );
+    });
+  }
+
+  /** JSON Patch; pass the version you read to make it conditional (`If-Match`). */
+  patch<K extends ResourceType>(
+    type: K,
+    id: string,
+    operations: readonly JsonPatchOperation[],
+    options: { readonly versionId?: string } = {},
+  ): Observable<ExtractResource<K>> {
+    return this.guarded(type, id, () =>
+      this.request<ExtractResource<K>>(
+        'PATCH',
+        this.instanceUrl(type, id),
+        operations,
+        JSON_PATCH,
+        options.versionId ? { 'If-Match': weakETag(options.versionId) } : {},
+      ),
+    );
+  }
+
+  delete(type: ResourceType, id: string): Observable<void> {
+    return this.guarded(type, id, () =>
+      this.request<unknown>('DELETE', this.instanceUrl(type, id)).pipe(map(() => undefined)),
+    );
+  }
+
+  /** Instance history (with an id) or type history (without), newest first. */
+  history<K extends ResourceType>(type: K, id?: string): Observable<Bundle<ExtractResource<K>>> {
+    return this.guarded(type, id, () =>
+      this.request(
+        'GET',
+        `${id === undefined ? `${this.baseUrl}/${type}` : this.instanceUrl(type, id)}/_history`,
+      ),
+    );
+  }
+
+  /** Sends a `batch` Bundle: entries succeed or fail one by one (see `entryOutcome`). */
+  batch(bundle: Bundle): Observable<Bundle> {
+    return this.sendBundle(bundle, 'batch');
+  }
+
+  /** Sends a `transaction` Bundle: all entries succeed together or the whole request fails. */
+  transaction(bundle: Bundle): Observable<Bundle> {
+    return this.sendBundle(bundle, 'transaction');
+  }
+
+  private sendBundle(bundle: Bundle, type: 'batch' | 'transaction'): Observable<Bundle> {
+    return defer(() => {
+      if (bundle.type !== type) {
+        throw invalidRequest(`Expected a ${type} Bundle, got "${bundle.type}"`);
+      }
+      return this.request<Bundle>('POST', this.baseUrl, bundle);
+    }).pipe(fhirErrors());
+  }
+
+  private instanceUrl(type: string, id: string): string {
+    return `${this.baseUrl}/${type}/${id}`;
+  }
+
+  private resolveLink(link: string): string {
+    return new URL(link, `${this.absoluteBaseUrl}/`).href;
+  }
+
+  /** Validates the type and id (they become path segments) before running `send`. */
+  private guarded<T>(type: string, id: string | undefined, send: () => Observable<T>): Observable<T> {
+    return defer(() => {
+      if (!RESOURCE_TYPE.test(type)) {
+        throw invalidRequest(`Invalid resource type "${type}"`);
+      }
+      if (id !== undefined && !FHIR_ID.test(id)) {
+        throw invalidRequest(`Invalid ${type} id "${id}"`);
+      }
+      return send();
+    }).pipe(fhirErrors());
+  }
+
+  private request<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    contentType: string = FHIR_JSON,
+    extraHeaders: Record<string, string> = {},
+  ): Observable<T> {
+    let headers = new HttpHeaders({ Accept: FHIR_JSON, ...extraHeaders });
+    if (body !== undefined) {
+      headers = headers.set('Content-Type', contentType);
+      if (method !== 'POST' || contentType !== FORM) {
+        headers = headers.set('Prefer', 'return=representation');
+      }
+    }
+    return this.http
+      .request<T>(method, url, {
+        body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+        headers,
+        responseType: 'json',
+      })
+      .pipe(
+        map((response) => {
+          if (response === null && method !== 'DELETE') {
+            throw new FhirError(502, synthesizeOutcome(502, `Empty response to ${method}`));
+          }
+          return response;
+        }),
+      );
+  }
+}
+
+/** Maps any error on the stream to a FhirError. */
+export function fhirErrors<T>(): OperatorFunction<T, T> {
+  return catchError((error: unknown) => throwError(() => toFhirError(error)));
+}

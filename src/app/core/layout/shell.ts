@@ -1,0 +1,77 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
+import { DOCUMENT } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { MatListModule } from '@angular/material/list';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
+import { MatToolbarModule } from '@angular/material/toolbar';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { Store } from '@ngrx/store';
+import { map } from 'rxjs';
+
+import { HttpActivity } from '../http/http-activity';
+import { selectRoleLabel, selectUser } from '../state/session/session.feature';
+import { NAV_LINKS } from './nav-links';
+import { PRODUCT_NAME } from './page-title-strategy';
+import { ThemePreference } from './theme-preference';
+
+/** Below this width the navigation becomes an overlay drawer. */
+export const NARROW_LAYOUT = '(max-width: 959.98px)';
+
+@Component({
+  selector: 'wp-shell',
+  imports: [
+    MatToolbarModule,
+    MatSidenavModule,
+    MatListModule,
+    MatIconModule,
+    MatButtonModule,
+    MatProgressBarModule,
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+  ],
+  templateUrl: './shell.html',
+  styleUrl: './shell.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Shell {
+  private readonly store = inject(Store);
+  private readonly document = inject(DOCUMENT);
+  private readonly theme = inject(ThemePreference);
+
+  protected readonly productName = PRODUCT_NAME;
+  protected readonly links = NAV_LINKS;
+  protected readonly busy = inject(HttpActivity).busy;
+  protected readonly user = this.store.selectSignal(selectUser);
+  protected readonly roleLabel = this.store.selectSignal(selectRoleLabel);
+  protected readonly narrow = toSignal(
+    inject(BreakpointObserver)
+      .observe(NARROW_LAYOUT)
+      .pipe(map((state) => state.matches)),
+    { initialValue: false },
+  );
+  protected readonly dark = computed(() => this.theme.scheme() === 'dark');
+  protected readonly themeToggleLabel = computed(() =>
+    this.dark() ? 'Switch to light theme' : 'Switch to dark theme',
+  );
+
+  protected toggleTheme(): void {
+    this.theme.toggle();
+  }
+
+  protected navigated(sidenav: MatSidenav): void {
+    if (this.narrow()) {
+      void sidenav.close();
+    }
+  }
+
+  /** The skip link moves focus itself: a `#fragment` href would resolve against <base href> and reload. */
+  protected skipToContent(event: Event): void {
+    event.preventDefault();
+    this.document.getElementById('main-content')?.focus();
+  }
+}

@@ -1,0 +1,13 @@
+import { createActionGroup, emptyProps, props } from '@ngrx/store';
+
+import { SessionUser } from './session.models';
+
+/** Events from the sign-in machinery (core/auth). */
+export const AuthActions = createActionGroup({
+  source: 'Auth',
+  events: {
+    'Signed In': props<{ user: SessionUser }>(),
+    'Session Expired': emptyProps(),
+    'Signed Out': emptyProps(),
+  },
+});

@@ -1,0 +1,5 @@
+import { Routes } from '@angular/router';
+
+import { CoordinationPage } from './coordination-page';
+
+export default [{ path: '', title: 'Coordination', component: CoordinationPage }] satisfies Routes;
