@@ -379,7 +379,10 @@ export function recordOf(resources: readonly Resource[], patientId = PATIENT): P
   return record;
 }
 
-/** A patient in a steady state: enrolled 40 days ago, on buprenorphine with supply, weekly negative panels, consent on file. */
+/**
+ * A patient in a steady state (score 0 now and a week ago): 35 years old, enrolled 40 days ago, on
+ * buprenorphine with fortnightly 14-day dispenses, weekly panels positive for buprenorphine only, consent on file.
+ */
 export function aStablePatient(
   extra: readonly Resource[] = [],
   opts: { birthDate?: string } = {},
@@ -389,10 +392,9 @@ export function aStablePatient(
     aPatient({ birthDate: opts.birthDate }),
     anEpisode({ startDay: -40 }),
     order,
+    aDispense({ order, day: -19, daysSupply: 14 }),
     aDispense({ order, day: -5, daysSupply: 14 }),
-    ...aUdsPanel({ day: -1, positives: [LOINC.buprenorphine] }),
-    ...aUdsPanel({ day: -8, positives: [LOINC.buprenorphine] }),
-    ...aUdsPanel({ day: -15, positives: [LOINC.buprenorphine] }),
+    ...[-1, -8, -15, -22, -29].flatMap((day) => aUdsPanel({ day, positives: [LOINC.buprenorphine] })),
     aConsent(),
     ...extra,
   ];
