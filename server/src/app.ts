@@ -3,17 +3,30 @@
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { contentTooLarge, getStatus, normalizeOperationOutcome, OperationOutcomeError, tooManyRequests } from '@medplum/core';
-import type { FhirRepository } from '@medplum/fhir-router';
+import {
+  allOk,
+  badRequest,
+  contentTooLarge,
+  getStatus,
+  normalizeOperationOutcome,
+  OperationOutcomeError,
+  tooManyRequests,
+} from '@medplum/core';
+import type { FhirRepository, FhirRouteHandler } from '@medplum/fhir-router';
 import { FhirRouter } from '@medplum/fhir-router';
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
 import Fastify, { LogController } from 'fastify';
-import type { StoreCapabilities } from './http/capability-statement';
-import { buildCapabilityStatement, defaultStoreCapabilities, searchSupport } from './http/capability-statement';
+import type { IndexedStoreCapabilities, StoreCapabilities } from './http/capability-statement';
+import {
+  buildCapabilityStatement,
+  defaultStoreCapabilities,
+  fromIndexedStore,
+  searchSupport,
+} from './http/capability-statement';
 import { registerFhirRoutes, sendOutcome } from './http/fhir-routes';
 import { malformedJson, outcome, serverFailure } from './http/outcomes';
-import { ValidatingRepository } from './http/validating-repository';
+import { hasTypeHistory, ValidatingRepository } from './http/validating-repository';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -65,8 +78,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   const repository = new ValidatingRepository(options.repository);
-  const store = options.capabilities ?? defaultStoreCapabilities();
+  const store = options.capabilities ?? storeCapabilitiesOf(options.repository);
   const fhirRouter = new FhirRouter();
+  if (store.typeHistory) {
+    fhirRouter.add('GET', ':resourceType/_history', readTypeHistory, 'history-type');
+  }
 
   // The single place the per-request repository is chosen; later hooks may wrap or replace it.
   app.decorateRequest('fhirRepository', null as unknown as FhirRepository);
@@ -93,7 +109,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(formbody, { bodyLimit });
   await app.register(helmet, {
     // A JSON API: nothing may be loaded or framed. Routes serving HTML (sign-in) override per route.
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
   if (options.rateLimit !== false) {
@@ -119,7 +138,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return sendOutcome(reply, status, body);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendOutcome(reply, 404, outcome('not-found', `No route for ${request.method} ${request.routeOptions.url ?? 'this path'}`)),
+    sendOutcome(
+      reply,
+      404,
+      outcome('not-found', `No route for ${request.method} ${request.routeOptions.url ?? 'this path'}`),
+    ),
   );
 
   for (const setup of options.plugins ?? []) {
@@ -137,11 +160,41 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         statement = buildCapabilityStatement(store, { software, batch: true, transaction: true });
         options.extendCapabilityStatement?.(statement);
       }
-      return { ...statement, implementation: { description: 'Waypoint embedded FHIR R4 server', url: baseUrl } };
+      return {
+        ...statement,
+        implementation: { description: 'Waypoint embedded FHIR R4 server', url: baseUrl },
+      };
     },
   });
   return app;
 }
+
+/** The store's own capability report when it has one (SqliteRepository), else every indexed R4 type/param. */
+function storeCapabilitiesOf(repository: FhirRepository): StoreCapabilities {
+  const reporter = repository as FhirRepository & { getCapabilities?: () => IndexedStoreCapabilities };
+  return typeof reporter.getCapabilities === 'function'
+    ? fromIndexedStore(reporter.getCapabilities(), hasTypeHistory(repository))
+    : defaultStoreCapabilities();
+}
+
+/** `GET [type]/_history[?_count&_offset&_since]`, which FhirRouter does not route. */
+const readTypeHistory: FhirRouteHandler = async (req, repo) => {
+  if (!hasTypeHistory(repo)) {
+    return [badRequest('Type history is not supported')];
+  }
+  const last = (name: string): string | undefined => {
+    const value = req.query[name];
+    return Array.isArray(value) ? value.at(-1) : value;
+  };
+  const limit = last('_count');
+  const offset = last('_offset');
+  const bundle = await repo.readTypeHistory(req.params['resourceType'] as string, {
+    limit: limit ? Number.parseInt(limit, 10) : undefined,
+    offset: offset ? Number.parseInt(offset, 10) : undefined,
+    since: last('_since'),
+  });
+  return [allOk, bundle];
+};
 
 function registerJsonParsers(app: FastifyInstance, bodyLimit: number): void {
   app.removeContentTypeParser('application/json');
@@ -178,7 +231,10 @@ function errorToOutcome(error: FastifyError): [number, ReturnType<typeof serverF
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return [413, contentTooLarge('Request body exceeds the size limit')];
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return [415, outcome('not-supported', 'Content-Type must be application/fhir+json or application/json')];
+      return [
+        415,
+        outcome('not-supported', 'Content-Type must be application/fhir+json or application/json'),
+      ];
     case 'FST_ERR_RATE_LIMIT':
       return [429, tooManyRequests];
   }
@@ -209,4 +265,3 @@ function withSafeSerializers(
     },
   };
 }
-

@@ -37,6 +37,40 @@ export function defaultStoreCapabilities(): StoreCapabilities {
   };
 }
 
+/** The plain-data shape a store may report (SqliteRepository.getCapabilities()). */
+export interface IndexedStoreCapabilities {
+  readonly resourceTypes: readonly string[];
+  readonly searchParams: Readonly<
+    Record<
+      string,
+      readonly { name: string; type: string; definition?: string; targets?: readonly string[] }[]
+    >
+  >;
+}
+
+/** Adapts a store's own capability report, completing each parameter from the indexed R4 definitions. */
+export function fromIndexedStore(caps: IndexedStoreCapabilities, typeHistory: boolean): StoreCapabilities {
+  return {
+    resourceTypes: caps.resourceTypes,
+    typeHistory,
+    searchParameters: (type) =>
+      (caps.searchParams[type] ?? []).map(
+        (p): SearchParameter =>
+          getSearchParameters(type)?.[p.name] ?? {
+            resourceType: 'SearchParameter',
+            code: p.name,
+            name: p.name,
+            status: 'active',
+            url: p.definition ?? `urn:waypoint:search-parameter:${type}-${p.name}`,
+            description: p.name,
+            base: [type as SearchParameter['base'][number]],
+            type: p.type as SearchParameter['type'],
+            ...(p.targets ? { target: [...p.targets] as SearchParameter['target'] } : {}),
+          },
+      ),
+  };
+}
+
 /** Lookups over a StoreCapabilities, cached per type; 'Resource' finds the parameters common to all types. */
 export function searchSupport(store: StoreCapabilities): SearchSupport {
   const types = new Set(store.resourceTypes);
@@ -68,7 +102,17 @@ export interface CapabilityStatementOptions {
   readonly transaction: boolean;
 }
 
-const SEARCH_PARAM_TYPES = new Set(['number', 'date', 'string', 'token', 'reference', 'composite', 'quantity', 'uri', 'special']);
+const SEARCH_PARAM_TYPES = new Set([
+  'number',
+  'date',
+  'string',
+  'token',
+  'reference',
+  'composite',
+  'quantity',
+  'uri',
+  'special',
+]);
 
 export function buildCapabilityStatement(
   store: StoreCapabilities,
@@ -127,13 +171,11 @@ export function buildCapabilityStatement(
       searchRevInclude: [...(revIncludes.get(type) ?? [])].sort(),
       searchParam: params
         .filter((p) => SEARCH_PARAM_TYPES.has(p.type))
-        .map(
-          (p): CapabilityStatementRestResourceSearchParam => ({
-            name: p.code as string,
-            definition: p.url,
-            type: p.type,
-          }),
-        )
+        .map((p): CapabilityStatementRestResourceSearchParam => ({
+          name: p.code as string,
+          definition: p.url,
+          type: p.type,
+        }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     };
   });

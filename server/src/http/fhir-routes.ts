@@ -63,8 +63,14 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
     if (!route) {
       const allowed = METHODS.filter((m) => fhirRouter.find(m, path));
       return allowed.length > 0
-        ? sendOutcome(reply, 405, methodNotAllowed(method, `${FHIR_PREFIX}/${path}`), { allow: allowed.join(', ') })
-        : sendOutcome(reply, 404, outcome('not-found', `No FHIR interaction at ${method} ${FHIR_PREFIX}/${path}`));
+        ? sendOutcome(reply, 405, methodNotAllowed(method, `${FHIR_PREFIX}/${path}`), {
+            allow: allowed.join(', '),
+          })
+        : sendOutcome(
+            reply,
+            404,
+            outcome('not-found', `No FHIR interaction at ${method} ${FHIR_PREFIX}/${path}`),
+          );
     }
     const interaction = route.data?.interaction ?? 'operation';
     request.fhirInteraction = { interaction, resourceType: first };
@@ -86,7 +92,10 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
       ignored = partition.ignored;
       query = partition.supported;
       body = method === 'POST' ? query : body;
-    } else if (NEEDS_BODY.has(interaction) && (body === undefined || body === null || typeof body !== 'object')) {
+    } else if (
+      NEEDS_BODY.has(interaction) &&
+      (body === undefined || body === null || typeof body !== 'object')
+    ) {
       return sendOutcome(reply, 400, outcome('required', 'Request body must be a FHIR JSON resource'));
     }
 
@@ -113,11 +122,20 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
         addFallbackLinks(bundle, parseSearchRequest(first, query));
       }
       absolutizeBundle(bundle, base);
+      // The store may report parameters it ignored itself (search.mode "outcome"): strict turns that into 400.
+      const storeOutcome = bundle.entry?.find((e) => e.search?.mode === 'outcome')?.resource as
+        OperationOutcome | undefined;
+      if (prefer.handling === 'strict' && storeOutcome?.issue?.length) {
+        const issue = storeOutcome.issue.map((i) => ({ ...i, severity: 'error' as const }));
+        return sendOutcome(reply, 400, { resourceType: 'OperationOutcome', issue });
+      }
       if (ignored.length > 0) {
-        bundle.entry = [
-          ...(bundle.entry ?? []),
-          { search: { mode: 'outcome' }, resource: ignoredParametersOutcome(ignored, 'warning') },
-        ];
+        const report = ignoredParametersOutcome(ignored, 'warning');
+        if (storeOutcome) {
+          storeOutcome.issue = [...(storeOutcome.issue ?? []), ...report.issue];
+        } else {
+          bundle.entry = [...(bundle.entry ?? []), { search: { mode: 'outcome' }, resource: report }];
+        }
       }
       return sendResource(reply, status, bundle);
     }
@@ -127,7 +145,11 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
       const version = resource.meta?.versionId ? `/_history/${resource.meta.versionId}` : '';
       headers['location'] = `${base}/${resource.resourceType}/${resource.id}${version}`;
     }
-    if ((interaction === 'read' || interaction === 'vread') && headers['etag'] && request.headers['if-none-match']) {
+    if (
+      (interaction === 'read' || interaction === 'vread') &&
+      headers['etag'] &&
+      request.headers['if-none-match']
+    ) {
       if (request.headers['if-none-match'] === headers['etag']) {
         return reply.code(304).headers(headers).send();
       }
@@ -177,7 +199,10 @@ function versionHeaders(resource: Resource): Record<string, string> {
   return headers;
 }
 
-function ignoredParametersOutcome(ignored: IgnoredParameter[], severity: 'error' | 'warning'): OperationOutcome {
+function ignoredParametersOutcome(
+  ignored: IgnoredParameter[],
+  severity: 'error' | 'warning',
+): OperationOutcome {
   return {
     resourceType: 'OperationOutcome',
     issue: ignored.map((p) => ({
@@ -220,4 +245,3 @@ function splitList(value: Query[string]): string[] {
 function isPlainObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-

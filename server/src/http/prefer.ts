@@ -11,7 +11,10 @@ export function parsePrefer(header: string | string[] | undefined): FhirPreferen
   const prefs: { return?: FhirPreferences['return']; handling?: FhirPreferences['handling'] } = {};
   for (const raw of values) {
     const [key, value] = raw.split('=').map((s) => s.trim().replace(/^"|"$/g, ''));
-    if (key === 'return' && (value === 'minimal' || value === 'representation' || value === 'OperationOutcome')) {
+    if (
+      key === 'return' &&
+      (value === 'minimal' || value === 'representation' || value === 'OperationOutcome')
+    ) {
       prefs.return = value;
     } else if (key === 'handling' && (value === 'strict' || value === 'lenient')) {
       prefs.handling = value;

@@ -68,11 +68,7 @@ export function partitionSearchQuery(
   return { supported, ignored };
 }
 
-function checkParameter(
-  types: readonly string[],
-  name: string,
-  support: SearchSupport,
-): string | undefined {
+function checkParameter(types: readonly string[], name: string, support: SearchSupport): string | undefined {
   const [base, ...modifiers] = name.split(':');
   if (RESULT_PARAMETERS.has(base) || (base === '_type' && types.length !== 1)) {
     return undefined;
@@ -117,11 +113,7 @@ function checkHas(name: string, support: SearchSupport): string | undefined {
 }
 
 /** `subject:Patient.name` or `subject.name` (one level; the target type must be unambiguous). */
-function checkChain(
-  types: readonly string[],
-  name: string,
-  support: SearchSupport,
-): string | undefined {
+function checkChain(types: readonly string[], name: string, support: SearchSupport): string | undefined {
   const [head, ...rest] = name.split('.');
   if (rest.length !== 1) {
     return 'only one level of chaining is supported';
@@ -153,11 +145,7 @@ function checkChain(
   return undefined;
 }
 
-function modifierAllowed(
-  param: SearchParameter,
-  modifier: string,
-  support: SearchSupport,
-): boolean {
+function modifierAllowed(param: SearchParameter, modifier: string, support: SearchSupport): boolean {
   if (MODIFIERS[param.type]?.has(modifier)) {
     return true;
   }

@@ -33,7 +33,19 @@ import type { Bundle, OperationOutcome, Parameters, Reference, Resource } from '
 /** `Type?search` — a conditional reference (FHIR R4 http.html#trules). */
 const CONDITIONAL_REFERENCE = /^[A-Z][A-Za-z]+\?.+/;
 
-export class ValidatingRepository extends FhirRepository {
+/** Type-level history (`GET [type]/_history`), which FhirRepository does not define; stores may add it. */
+export interface TypeHistoryReader {
+  readTypeHistory<T extends Resource>(
+    resourceType: string,
+    options?: ReadHistoryOptions & { since?: string },
+  ): Promise<Bundle<WithId<T>>>;
+}
+
+export function hasTypeHistory(repo: FhirRepository): repo is FhirRepository & TypeHistoryReader {
+  return typeof (repo as Partial<TypeHistoryReader>).readTypeHistory === 'function';
+}
+
+export class ValidatingRepository extends FhirRepository implements TypeHistoryReader {
   constructor(readonly inner: FhirRepository) {
     super();
   }
@@ -109,11 +121,24 @@ export class ValidatingRepository extends FhirRepository {
     return this.inner.readVersion(resourceType, id, vid);
   }
 
+  readTypeHistory<T extends Resource>(
+    resourceType: string,
+    options?: ReadHistoryOptions & { since?: string },
+  ): Promise<Bundle<WithId<T>>> {
+    if (!hasTypeHistory(this.inner)) {
+      throw new OperationOutcomeError(badRequest('Type history is not supported by this store'));
+    }
+    return this.inner.readTypeHistory(resourceType, options);
+  }
+
   deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
     return this.inner.deleteResource(resourceType, id, options);
   }
 
-  search<T extends Resource>(searchRequest: SearchRequest<T>, options?: SearchOptions): Promise<Bundle<WithId<T>>> {
+  search<T extends Resource>(
+    searchRequest: SearchRequest<T>,
+    options?: SearchOptions,
+  ): Promise<Bundle<WithId<T>>> {
     return this.inner.search(searchRequest, options);
   }
 
@@ -125,7 +150,10 @@ export class ValidatingRepository extends FhirRepository {
     return this.inner.searchByReference(searchRequest, referenceField, references);
   }
 
-  withTransaction<TResult>(callback: (txRepo: this) => Promise<TResult>, options: TransactionOptions): Promise<TResult> {
+  withTransaction<TResult>(
+    callback: (txRepo: this) => Promise<TResult>,
+    options: TransactionOptions,
+  ): Promise<TResult> {
     return this.inner.withTransaction(
       (txRepo) => callback((txRepo === this.inner ? this : new ValidatingRepository(txRepo)) as this),
       options,
@@ -174,7 +202,9 @@ export class ValidatingRepository extends FhirRepository {
     const matches = await this.searchResources({ ...search, count: 2, offset: 0, sortRules: undefined });
     if (matches.length !== 1) {
       const problem = matches.length === 0 ? 'matches no resource' : 'matches more than one resource';
-      throw new OperationOutcomeError(conditionalReferenceFailed(`Conditional reference ${query} ${problem}`, expression));
+      throw new OperationOutcomeError(
+        conditionalReferenceFailed(`Conditional reference ${query} ${problem}`, expression),
+      );
     }
     return getReferenceString(matches[0]) as string;
   }

@@ -75,7 +75,9 @@ export class FhirTestClient {
   async create<T extends Resource>(resource: T): Promise<T & { id: string }> {
     const response = await this.post<T & { id: string }>(resource.resourceType, resource);
     if (response.status !== 201) {
-      throw new Error(`create ${resource.resourceType} → ${response.status}: ${JSON.stringify(response.body)}`);
+      throw new Error(
+        `create ${resource.resourceType} → ${response.status}: ${JSON.stringify(response.body)}`,
+      );
     }
     return response.body;
   }
