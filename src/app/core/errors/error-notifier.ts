@@ -22,6 +22,11 @@ export class ErrorNotifier {
     return this.queue;
   }
 
+  /** Resolves when every message asked for so far is on screen. */
+  whenIdle(): Promise<void> {
+    return this.queue;
+  }
+
   private async open(message: string): Promise<void> {
     if (this.current?.message === message) {
       return; // the same message is already on screen

@@ -197,13 +197,11 @@ describe('FhirClient', () => {
       http
         .expectOne(`${BASE}/Patient/_search`)
         .flush(aSearchBundle([aPatient({ id: 'a' })], { total: 3, next: 'Patient?_count=1&_offset=1' }));
-      http
-        .expectOne(`${location.origin}/fhir/Patient?_count=1&_offset=1`)
-        .flush(
-          aSearchBundle([aPatient({ id: 'b' })], {
-            next: `${location.origin}/fhir/Patient?_count=1&_offset=2`,
-          }),
-        );
+      http.expectOne(`${location.origin}/fhir/Patient?_count=1&_offset=1`).flush(
+        aSearchBundle([aPatient({ id: 'b' })], {
+          next: `${location.origin}/fhir/Patient?_count=1&_offset=2`,
+        }),
+      );
       http
         .expectOne(`${location.origin}/fhir/Patient?_count=1&_offset=2`)
         .flush(aSearchBundle([aPatient({ id: 'c' })]));

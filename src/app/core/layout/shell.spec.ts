@@ -1,0 +1,166 @@
+import { BreakpointObserver, BreakpointState } from '@angular/cdk/layout';
+import { HarnessLoader } from '@angular/cdk/testing';
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatNavListHarness } from '@angular/material/list/testing';
+import { MatProgressBarHarness } from '@angular/material/progress-bar/testing';
+import { MatSidenavHarness } from '@angular/material/sidenav/testing';
+import { provideRouter, Router } from '@angular/router';
+import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import { BehaviorSubject, map } from 'rxjs';
+
+import { HttpActivity } from '../http/http-activity';
+import { initialSessionState, selectRoleLabel, selectUser } from '../state/session/session.feature';
+import { Shell } from './shell';
+import { THEME_STORAGE_KEY } from './theme-preference';
+
+@Component({ template: '<p>page</p>', changeDetection: ChangeDetectionStrategy.OnPush })
+class Page {}
+
+/** Stands in for the viewport, which a Karma test cannot resize. */
+class FakeBreakpoints {
+  readonly narrow = new BehaviorSubject(false);
+  observe() {
+    return this.narrow.pipe(map((matches): BreakpointState => ({ matches, breakpoints: {} })));
+  }
+}
+
+describe('Shell', () => {
+  let fixture: ComponentFixture<Shell>;
+  let loader: HarnessLoader;
+  let store: MockStore;
+  let breakpoints: FakeBreakpoints;
+  const root = document.documentElement;
+
+  beforeEach(async () => {
+    localStorage.removeItem(THEME_STORAGE_KEY);
+    breakpoints = new FakeBreakpoints();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([
+          { path: 'caseload', component: Page },
+          { path: 'audit', component: Page },
+        ]),
+        provideMockStore({ initialState: { session: initialSessionState } }),
+        { provide: BreakpointObserver, useValue: breakpoints },
+      ],
+    });
+    store = TestBed.inject(MockStore);
+    fixture = TestBed.createComponent(Shell);
+    loader = TestbedHarnessEnvironment.loader(fixture);
+    await fixture.whenStable();
+  });
+
+  afterEach(() => {
+    localStorage.removeItem(THEME_STORAGE_KEY);
+    root.classList.remove('wp-dark', 'wp-light');
+  });
+
+  it('shows the product name and the four sections in a labelled navigation', async () => {
+    const el: HTMLElement = fixture.nativeElement;
+    expect(el.querySelector('mat-toolbar')?.textContent).toContain('Waypoint');
+    expect(el.querySelector('nav')?.getAttribute('aria-label')).toBe('Main');
+
+    const nav = await loader.getHarness(MatNavListHarness);
+    const items = await nav.getItems();
+    const labels = await Promise.all(items.map((i) => i.getTitle()));
+    const hrefs = await Promise.all(items.map((i) => i.getHref()));
+    expect(labels).toEqual(['My caseload', 'Supervision', 'Coordination', 'Audit']);
+    expect(hrefs).toEqual(['/caseload', '/supervision', '/coordination', '/audit']);
+  });
+
+  it('marks the current section with aria-current="page"', async () => {
+    await TestBed.inject(Router).navigateByUrl('/audit');
+    await fixture.whenStable();
+    const current = Array.from(
+      fixture.nativeElement.querySelectorAll('[aria-current="page"]'),
+    ) as HTMLElement[];
+    expect(current.map((a) => a.textContent?.trim())).toEqual([jasmine.stringContaining('Audit')]);
+  });
+
+  it('toggles light and dark with a labelled button and remembers the choice', async () => {
+    const toggle = await loader.getHarness(MatButtonHarness.with({ selector: '[aria-label^="Switch to"]' }));
+    const label = async () => (await toggle.host()).getAttribute('aria-label');
+    // Headless Chromium reports a light system preference and nothing is stored yet.
+    expect(root.classList.contains('wp-light')).toBeTrue();
+    expect(await label()).toBe('Switch to dark theme');
+
+    await toggle.click();
+    expect(root.classList.contains('wp-dark')).toBeTrue();
+    expect(root.classList.contains('wp-light')).toBeFalse();
+    expect(getComputedStyle(root).colorScheme).toBe('dark');
+    expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('dark');
+    expect(await label()).toBe('Switch to light theme');
+
+    await toggle.click();
+    expect(root.classList.contains('wp-light')).toBeTrue();
+    expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('light');
+  });
+
+  it('shows the signed-in user and role once there is one', async () => {
+    const el: HTMLElement = fixture.nativeElement;
+    expect(el.querySelector('[data-testid="signed-in-user"]')).toBeNull();
+
+    store.overrideSelector(selectUser, {
+      name: 'Dana Whitfield',
+      role: 'supervisor',
+      fhirUser: 'Practitioner/p1',
+    });
+    store.overrideSelector(selectRoleLabel, 'Supervisor');
+    store.refreshState();
+    await fixture.whenStable();
+    const user = el.querySelector('[data-testid="signed-in-user"]');
+    expect(user?.textContent).toContain('Dana Whitfield');
+    expect(user?.textContent).toContain('Supervisor');
+  });
+
+  it('shows the progress bar only while requests are in flight', async () => {
+    const activity = TestBed.inject(HttpActivity);
+    expect(await loader.getAllHarnesses(MatProgressBarHarness)).toEqual([]);
+    activity.started();
+    const bar = await loader.getHarness(MatProgressBarHarness);
+    expect(await bar.getMode()).toBe('indeterminate');
+    activity.finished();
+    expect(await loader.getAllHarnesses(MatProgressBarHarness)).toEqual([]);
+  });
+
+  it('keeps the navigation open beside the content on wide screens', async () => {
+    const sidenav = await loader.getHarness(MatSidenavHarness);
+    expect(await sidenav.getMode()).toBe('side');
+    expect(await sidenav.isOpen()).toBeTrue();
+    expect(
+      await loader.getAllHarnesses(MatButtonHarness.with({ selector: '[aria-label="Open navigation"]' })),
+    ).toEqual([]);
+  });
+
+  it('turns the navigation into a drawer on narrow screens, closed after choosing a section', async () => {
+    breakpoints.narrow.next(true);
+    await fixture.whenStable();
+    const sidenav = await loader.getHarness(MatSidenavHarness);
+    expect(await sidenav.getMode()).toBe('over');
+    expect(await sidenav.isOpen()).toBeFalse();
+
+    const menu = await loader.getHarness(
+      MatButtonHarness.with({ selector: '[aria-label="Open navigation"]' }),
+    );
+    await menu.click();
+    expect(await sidenav.isOpen()).toBeTrue();
+
+    const nav = await loader.getHarness(MatNavListHarness);
+    const [caseload] = await nav.getItems({ title: 'My caseload' });
+    await caseload.click();
+    await fixture.whenStable();
+    expect(await sidenav.isOpen()).toBeFalse();
+    expect(TestBed.inject(Router).url).toBe('/caseload');
+  });
+
+  it('has a skip link that moves focus to the main content', async () => {
+    const skip: HTMLAnchorElement = fixture.nativeElement.querySelector('.skip-link');
+    expect(skip.textContent).toBe('Skip to main content');
+    skip.click();
+    expect(document.activeElement?.id).toBe('main-content');
+    expect(TestBed.inject(Router).url).toBe('/');
+  });
+});
