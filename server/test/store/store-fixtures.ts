@@ -50,3 +50,16 @@ export async function send(
   const [outcome, resource] = await router.handleRequest(req, repo);
   return { status: getStatus(outcome), outcome, resource };
 }
+
+/** Row counts of every table: any half-written transaction would change one. */
+export function snapshot(repo: SqliteRepository): Record<string, number> {
+  const tables = repo.database
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all() as { name: string }[];
+  return Object.fromEntries(
+    tables.map(({ name }) => [
+      name,
+      (repo.database.prepare(`SELECT COUNT(*) AS n FROM ${name}`).get() as { n: number }).n,
+    ]),
+  );
+}
