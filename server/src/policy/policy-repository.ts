@@ -1,0 +1,588 @@
+/**
+ * The access policy, as a FhirRepository wrapper created per request (the way Medplum applies an
+ * AccessPolicy in its Repository and HAPI its AuthorizationInterceptor). Deny by default.
+ *
+ * - SMART scopes: every operation needs the matching permission letter for its type (403).
+ * - Reads: a resource outside the caller's patients answers 404, so existence does not leak.
+ * - Searches: the allowed patients are pushed into the query (`subject=Patient/a,Patient/b`, `_id=…`),
+ *   so `total`, paging and `_summary=count` stay exact. CareTeam, Provenance and Task (whose link to a
+ *   patient may be indirect) are filtered after the query instead: their `total` counts the unfiltered
+ *   matches, and a page may hold fewer entries than `_count`. `_include`/`_revinclude` entries are
+ *   always filtered, as are history bundles.
+ * - Care coordinators get session notes without their answers (meta.security REDACTED).
+ * - Writes: only of the role's types, only inside the caller's patients; Provenance and AuditEvent
+ *   are never updated or deleted. Batch and transaction entries run through this same wrapper
+ *   (FhirRouter hands each entry to it; transactions get a wrapped transaction repository).
+ * - Break-glass widens reads (not writes) to every patient; the request is audited as high priority.
+ */
+import type { Operation, SearchRequest, WithId } from '@medplum/core';
+import {
+  applyPatch,
+  badRequest,
+  fhirpathPatchTypedValue,
+  forbidden,
+  normalizeOperationOutcome,
+  notFound,
+  Operator,
+  OperationOutcomeError,
+  parseFhirPathPatchParameters,
+  parseSearchRequest,
+  toTypedValue,
+} from '@medplum/core';
+import type {
+  CreateResourceOptions,
+  DeleteResourceOptions,
+  ReadHistoryOptions,
+  RepositoryMode,
+  SearchOptions,
+  TransactionOptions,
+  UpdateResourceOptions,
+} from '@medplum/fhir-router';
+import { FhirRepository } from '@medplum/fhir-router';
+import type {
+  AuditEvent,
+  Bundle,
+  BundleEntry,
+  CareTeam,
+  OperationOutcome,
+  Parameters,
+  Provenance,
+  Reference,
+  Resource,
+  Task,
+} from '@medplum/fhirtypes';
+
+import type { AuditLog } from '../audit/audit-log';
+import type { Permission } from '../auth/smart-scopes';
+import {
+  isPatientCompartmentType,
+  patientIdOfReference,
+  patientIdsOf,
+  patientSearchParam,
+} from './compartment';
+import type { PatientScope, Principal } from './principal';
+import {
+  IMMUTABLE_TYPES,
+  isSessionNote,
+  readsNoteBodies,
+  redactNote,
+  roleMayWrite,
+  SHARED_TYPES,
+  type WriteKind,
+} from './role-rules';
+
+/** Types whose patient link may be indirect: filtered after the query, not pushed into it. */
+const POST_FILTERED = new Set(['CareTeam', 'Provenance', 'Task']);
+
+export interface AccessContext {
+  readonly principal: Principal;
+  /** The caller's own patients (writes, and reads without break-glass). */
+  readonly scope: PatientScope;
+  /** Set when the request carries a valid X-Break-Glass-Reason: reads are widened to every patient. */
+  readonly breakGlassReason?: string;
+  /** The audit trail, for AuditEvent reads (served from the audit table). */
+  readonly audit?: AuditLog;
+  /** Filled with the `Patient/<id>` references whose data this request disclosed or changed (for audit). */
+  readonly disclosed: Set<string>;
+}
+
+function deny(outcome: OperationOutcome, text?: string): never {
+  throw new OperationOutcomeError(
+    text ? { ...outcome, issue: [{ ...outcome.issue[0], details: { text } }] } : outcome,
+  );
+}
+
+function referenceParts(reference: string | undefined): [string, string] | undefined {
+  const match = reference
+    ? /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference)
+    : null;
+  return match ? [match[1] as string, match[2] as string] : undefined;
+}
+
+export class PolicyRepository extends FhirRepository {
+  constructor(
+    private readonly inner: FhirRepository,
+    private readonly ctx: AccessContext,
+  ) {
+    super();
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private requirePermission(resourceType: string, permission: Permission): void {
+    if (!this.ctx.principal.permissions.allows(resourceType, permission)) {
+      deny(forbidden, `The access token's scopes do not allow '${permission}' on ${resourceType}`);
+    }
+  }
+
+  private get readsAll(): boolean {
+    return this.ctx.scope.all || this.ctx.breakGlassReason !== undefined;
+  }
+
+  private mayReadPatient(id: string): boolean {
+    return this.readsAll || (!this.ctx.scope.all && this.ctx.scope.patientIds.has(id));
+  }
+
+  private mayWritePatient(id: string): boolean {
+    return this.ctx.scope.all || this.ctx.scope.patientIds.has(id);
+  }
+
+  private get roles(): ReadonlySet<string> {
+    return this.ctx.principal.kind === 'user' ? this.ctx.principal.roles : new Set();
+  }
+
+  /** Whether the caller may see this resource (depth limits Provenance/Task indirection). */
+  private async canRead(resource: Resource, depth = 0): Promise<boolean> {
+    const type = resource.resourceType;
+    if (type === 'AuditEvent') {
+      return this.mayReadAudit();
+    }
+    if (SHARED_TYPES.has(type) || (type === 'CareTeam' && !(resource as CareTeam).subject)) {
+      return true;
+    }
+    if (this.ctx.principal.kind === 'system' && this.ctx.scope.all) {
+      return true;
+    }
+    if (this.readsAll && isPatientCompartmentType(type)) {
+      return true;
+    }
+    const ids = patientIdsOf(resource);
+    if (ids.length > 0) {
+      return ids.some((id) => this.mayReadPatient(id));
+    }
+    if (depth > 0) {
+      return false;
+    }
+    if (type === 'Provenance') {
+      return this.anyReadable((resource as Provenance).target ?? [], depth);
+    }
+    if (type === 'Task') {
+      const task = resource as Task;
+      const me =
+        this.ctx.principal.kind === 'user' ? `Practitioner/${this.ctx.principal.practitionerId}` : undefined;
+      if (me && (task.owner?.reference === me || task.requester?.reference === me)) {
+        return true;
+      }
+      return this.anyReadable(
+        [task.focus, task.for].filter((r): r is Reference => !!r),
+        depth,
+      );
+    }
+    return false;
+  }
+
+  private async anyReadable(references: readonly Reference[], depth: number): Promise<boolean> {
+    for (const reference of references) {
+      const patientId = patientIdOfReference(reference.reference);
+      if (patientId) {
+        if (this.mayReadPatient(patientId)) return true;
+        continue;
+      }
+      const parts = referenceParts(reference.reference);
+      if (!parts) continue;
+      try {
+        const target = await this.inner.readResource(parts[0], parts[1]);
+        if (await this.canRead(target, depth + 1)) return true;
+      } catch {
+        // a dangling or deleted target grants nothing
+      }
+    }
+    return false;
+  }
+
+  private mayReadAudit(): boolean {
+    return this.ctx.principal.kind === 'system' || this.roles.has('supervisor');
+  }
+
+  /** What the caller receives: notes redacted for coordinators; disclosed patients noted for audit. */
+  private present<T extends Resource>(resource: T): T {
+    for (const id of patientIdsOf(resource)) {
+      this.ctx.disclosed.add(`Patient/${id}`);
+    }
+    if (
+      this.ctx.principal.kind === 'user' &&
+      isSessionNote(resource) &&
+      !readsNoteBodies(this.ctx.principal.roles)
+    ) {
+      return redactNote(resource);
+    }
+    return resource;
+  }
+
+  private async checkWrite(resource: Resource, kind: WriteKind): Promise<void> {
+    const type = resource.resourceType;
+    if (type === 'AuditEvent') {
+      deny(forbidden, 'AuditEvents are written by the server only');
+    }
+    if (IMMUTABLE_TYPES.has(type) && kind !== 'create') {
+      deny(forbidden, `${type} is append-only: it cannot be updated or deleted`);
+    }
+    const { principal } = this.ctx;
+    if (principal.kind === 'system') {
+      return;
+    }
+    if (!roleMayWrite(principal.roles, resource, kind)) {
+      deny(forbidden, `Your role does not ${kind} ${type} resources`);
+    }
+    if (!(await this.inWriteScope(resource))) {
+      deny(forbidden, `${type} is outside your patients`);
+    }
+  }
+
+  /** Every patient the resource points to is one of the caller's (conditional Patient references resolved). */
+  private async inWriteScope(resource: Resource): Promise<boolean> {
+    const ids = new Set(patientIdsOf(resource));
+    for (const conditional of conditionalPatientReferences(resource)) {
+      const matches = await this.inner.searchResources({ ...parseSearchRequest(conditional), count: 2 });
+      if (matches.length !== 1) return false;
+      ids.add((matches[0] as Resource & { id: string }).id);
+    }
+    if (ids.size > 0) {
+      return [...ids].every((id) => this.mayWritePatient(id));
+    }
+    const writeCtx = new PolicyRepository(this.inner, { ...this.ctx, breakGlassReason: undefined });
+    if (resource.resourceType === 'Provenance') {
+      const targets = (resource as Provenance).target ?? [];
+      return targets.length > 0 && (await writeCtx.allReadable(targets));
+    }
+    if (resource.resourceType === 'Task') {
+      const task = resource as Task;
+      const links = [task.focus, task.for].filter((r): r is Reference => !!r);
+      return links.length > 0 && (await writeCtx.allReadable(links));
+    }
+    return false;
+  }
+
+  private async allReadable(references: readonly Reference[]): Promise<boolean> {
+    for (const reference of references) {
+      if (!(await this.anyReadable([reference], 0))) return false;
+    }
+    return true;
+  }
+
+  // ---- FhirRepository --------------------------------------------------------------------------------
+
+  setMode(mode: RepositoryMode): void {
+    this.inner.setMode(mode);
+  }
+
+  generateId(): string {
+    return this.inner.generateId();
+  }
+
+  async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
+    this.requirePermission(resource.resourceType, 'c');
+    await this.checkWrite(resource, 'create');
+    return this.present(await this.inner.createResource(resource, options));
+  }
+
+  async readResource<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
+    this.requirePermission(resourceType, 'r');
+    if (resourceType === 'AuditEvent') {
+      return this.readAuditEvent(id) as unknown as WithId<T>;
+    }
+    const resource = await this.inner.readResource<T>(resourceType, id);
+    if (!(await this.canRead(resource))) {
+      deny(notFound);
+    }
+    return this.present(resource);
+  }
+
+  async readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
+    const parts = referenceParts(reference.reference);
+    if (!parts) {
+      deny(badRequest('Invalid reference'));
+    }
+    return this.readResource<T>(parts[0], parts[1]);
+  }
+
+  async readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
+    return Promise.all(
+      references.map((r) =>
+        this.readReference(r).catch((err: unknown) =>
+          err instanceof Error ? err : new OperationOutcomeError(normalizeOperationOutcome(err)),
+        ),
+      ),
+    );
+  }
+
+  async readHistory<T extends Resource>(
+    resourceType: string,
+    id: string,
+    options?: ReadHistoryOptions,
+  ): Promise<Bundle<WithId<T>>> {
+    this.requirePermission(resourceType, 'r');
+    if (resourceType === 'AuditEvent') {
+      deny(notFound);
+    }
+    const history = await this.inner.readHistory<T>(resourceType, id, options);
+    // Decide on the newest version we can see (a deleted resource's entries may have no resource).
+    const newest = history.entry?.find((e) => e.resource)?.resource;
+    if (!newest || !(await this.canRead(newest))) {
+      deny(notFound);
+    }
+    const entry: BundleEntry<WithId<T>>[] = [];
+    for (const e of history.entry ?? []) {
+      if (!e.resource) {
+        entry.push(e);
+      } else if (await this.canRead(e.resource)) {
+        entry.push({ ...e, resource: this.present(e.resource) });
+      }
+    }
+    return { ...history, entry };
+  }
+
+  async readVersion<T extends Resource>(resourceType: string, id: string, vid: string): Promise<WithId<T>> {
+    this.requirePermission(resourceType, 'r');
+    if (resourceType === 'AuditEvent') {
+      return this.readAuditEvent(id) as unknown as WithId<T>;
+    }
+    const resource = await this.inner.readVersion<T>(resourceType, id, vid);
+    if (!(await this.canRead(resource))) {
+      deny(notFound);
+    }
+    return this.present(resource);
+  }
+
+  async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
+    this.requirePermission(resource.resourceType, 'u');
+    let existing: Resource | undefined;
+    if (resource.id) {
+      existing = await this.inner.readResource(resource.resourceType, resource.id).catch(() => undefined);
+    }
+    if (existing && !(await this.canRead(existing))) {
+      deny(notFound);
+    }
+    if (existing) {
+      // The old version must be in scope for writing too (break-glass never grants writes).
+      await this.checkWrite(existing, 'update');
+    }
+    await this.checkWrite(resource, existing ? 'update' : 'create');
+    return this.present(await this.inner.updateResource(resource, options));
+  }
+
+  async deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
+    this.requirePermission(resourceType, 'd');
+    if (IMMUTABLE_TYPES.has(resourceType)) {
+      deny(forbidden, `${resourceType} is append-only: it cannot be updated or deleted`);
+    }
+    const existing = await this.inner.readResource(resourceType, id);
+    if (!(await this.canRead(existing))) {
+      deny(notFound);
+    }
+    await this.checkWrite(existing, 'delete');
+    await this.inner.deleteResource(resourceType, id, options);
+  }
+
+  async patchResource<T extends Resource>(
+    resourceType: T['resourceType'],
+    id: string,
+    patch: Operation[] | Parameters,
+    options?: UpdateResourceOptions,
+  ): Promise<WithId<T>> {
+    this.requirePermission(resourceType, 'u');
+    if (IMMUTABLE_TYPES.has(resourceType)) {
+      deny(forbidden, `${resourceType} is append-only: it cannot be updated or deleted`);
+    }
+    const current = await this.inner.readResource<T>(resourceType, id);
+    if (!(await this.canRead(current))) {
+      deny(notFound);
+    }
+    // Apply here so the patched result is checked before it is written (the update below re-checks).
+    const patched = structuredClone(current) as T;
+    try {
+      if (Array.isArray(patch)) {
+        const errors = applyPatch(patched, patch).filter((e) => e !== null);
+        if (errors.length > 0) {
+          deny(badRequest(errors.map((e) => e.message).join('\n')));
+        }
+      } else {
+        fhirpathPatchTypedValue(toTypedValue(patched), parseFhirPathPatchParameters(patch));
+      }
+    } catch (err) {
+      throw err instanceof OperationOutcomeError
+        ? err
+        : new OperationOutcomeError(normalizeOperationOutcome(err));
+    }
+    if (patched.resourceType !== resourceType || patched.id !== id) {
+      deny(badRequest('Patch must not change resourceType or id'));
+    }
+    return this.updateResource(patched, { ifMatch: options?.ifMatch ?? current.meta?.versionId });
+  }
+
+  async search<T extends Resource>(
+    searchRequest: SearchRequest<T>,
+    options?: SearchOptions,
+  ): Promise<Bundle<WithId<T>>> {
+    const { resourceType } = searchRequest;
+    if (searchRequest.types && searchRequest.types.length > 0) {
+      for (const type of searchRequest.types) this.requirePermission(type, 's');
+      if (!this.ctx.scope.all) {
+        deny(forbidden, 'Searching across resource types is limited to system clients');
+      }
+      return this.filterBundle(await this.inner.search(searchRequest, options), true);
+    }
+    this.requirePermission(resourceType, 's');
+    if (resourceType === 'AuditEvent') {
+      return this.searchAuditEvents(searchRequest) as Bundle<WithId<T>>;
+    }
+    const scoped = this.scopeSearch(searchRequest);
+    if (!scoped) {
+      return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] } as Bundle<WithId<T>>;
+    }
+    const pushed = scoped !== searchRequest || this.readsAll || SHARED_TYPES.has(resourceType);
+    const bundle = await this.inner.search(scoped, options);
+    return this.filterBundle(bundle, pushed && (!!searchRequest.fields || !!searchRequest.summary));
+  }
+
+  /**
+   * Adds the allowed-patient constraint to a search; undefined when nothing can match (no patients,
+   * or a type that is neither shared nor patient-linked).
+   */
+  private scopeSearch<T extends Resource>(request: SearchRequest<T>): SearchRequest<T> | undefined {
+    const type = request.resourceType;
+    if (SHARED_TYPES.has(type) || this.readsAll || POST_FILTERED.has(type)) {
+      return request;
+    }
+    if (!isPatientCompartmentType(type)) {
+      return undefined;
+    }
+    const param = patientSearchParam(type);
+    const ids = this.ctx.scope.all ? [] : [...this.ctx.scope.patientIds];
+    if (!param || ids.length === 0) {
+      return undefined;
+    }
+    const value = param === '_id' ? ids.join(',') : ids.map((id) => `Patient/${id}`).join(',');
+    return {
+      ...request,
+      filters: [...(request.filters ?? []), { code: param, operator: Operator.EQUALS, value }],
+    };
+  }
+
+  /**
+   * Drops what the caller may not see (always for included entries; for matches unless the query
+   * itself was constrained and `_elements`/`_summary` removed the fields the check needs) and redacts.
+   */
+  private async filterBundle<T extends Resource>(
+    bundle: Bundle<T>,
+    trustMatches: boolean,
+  ): Promise<Bundle<T>> {
+    const entries: BundleEntry<T>[] = [];
+    let droppedMatches = 0;
+    for (const entry of bundle.entry ?? []) {
+      const resource = entry.resource;
+      if (!resource) continue;
+      const isMatch = (entry.search?.mode ?? 'match') === 'match';
+      if (resource.resourceType === 'OperationOutcome') {
+        entries.push(entry);
+        continue;
+      }
+      const typeReadable = this.ctx.principal.permissions.allows(resource.resourceType, 'r') || isMatch;
+      const visible = typeReadable && ((isMatch && trustMatches) || (await this.canRead(resource)));
+      if (visible) {
+        entries.push({ ...entry, resource: this.present(resource) });
+      } else if (isMatch) {
+        droppedMatches++;
+      }
+    }
+    const result: Bundle<T> = { ...bundle, entry: entries };
+    if (droppedMatches > 0 && typeof bundle.total === 'number') {
+      result.total = Math.max(0, bundle.total - droppedMatches);
+    }
+    return result;
+  }
+
+  async searchByReference<T extends Resource>(
+    searchRequest: SearchRequest<T>,
+    referenceField: string,
+    references: string[],
+  ): Promise<Record<string, WithId<T>[]>> {
+    this.requirePermission(searchRequest.resourceType, 's');
+    const scoped = this.scopeSearch(searchRequest);
+    if (!scoped) {
+      return Object.fromEntries(references.map((r) => [r, []]));
+    }
+    const found = await this.inner.searchByReference(scoped, referenceField, references);
+    const result: Record<string, WithId<T>[]> = {};
+    for (const [reference, resources] of Object.entries(found)) {
+      const visible: WithId<T>[] = [];
+      for (const resource of resources) {
+        if (await this.canRead(resource)) visible.push(this.present(resource));
+      }
+      result[reference] = visible;
+    }
+    return result;
+  }
+
+  withTransaction<TResult>(
+    callback: (txRepo: this) => Promise<TResult>,
+    options: TransactionOptions,
+  ): Promise<TResult> {
+    return this.inner.withTransaction(
+      (txRepo) => callback((txRepo === this.inner ? this : new PolicyRepository(txRepo, this.ctx)) as this),
+      options,
+    );
+  }
+
+  // conditionalCreate/Update/Delete/Patch are not overridden: FhirRepository's versions run through
+  // this.withTransaction → this.search/createResource/updateResource, so they are checked too.
+
+  // ---- AuditEvent (served read-only from the audit table) ------------------------------------------
+
+  private readAuditEvent(id: string): AuditEvent {
+    const event = this.mayReadAudit() ? this.ctx.audit?.read(id) : undefined;
+    if (!event) {
+      deny(notFound);
+    }
+    return event;
+  }
+
+  private searchAuditEvents(request: SearchRequest): Bundle {
+    if (!this.mayReadAudit() || !this.ctx.audit) {
+      return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] };
+    }
+    let entity: string | undefined;
+    let agent: string | undefined;
+    for (const filter of request.filters ?? []) {
+      if (filter.code === 'patient' || filter.code === 'entity') {
+        entity = filter.value.includes('/') ? filter.value : `Patient/${filter.value}`;
+        const patientId = patientIdOfReference(entity);
+        if (patientId && !this.mayReadPatient(patientId)) {
+          return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] };
+        }
+      } else if (filter.code === 'agent') {
+        agent = filter.value.includes('/') ? filter.value : `Practitioner/${filter.value}`;
+      } else {
+        deny(badRequest(`AuditEvent search supports patient, entity and agent only (not ${filter.code})`));
+      }
+    }
+    const { events, total } = this.ctx.audit.search({
+      entity,
+      agent,
+      count: request.count ?? 50,
+      offset: request.offset ?? 0,
+    });
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total,
+      entry: events.map((resource) => ({ resource, search: { mode: 'match' } })),
+    };
+  }
+}
+
+/** `Patient?identifier=…` references in a resource (resolved by the store on write). */
+function conditionalPatientReferences(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    value.forEach((v) => conditionalPatientReferences(v, out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      if (key === 'reference' && typeof child === 'string' && child.startsWith('Patient?')) {
+        out.push(child);
+      } else if (typeof child === 'object') {
+        conditionalPatientReferences(child, out);
+      }
+    }
+  }
+  return out;
+}
