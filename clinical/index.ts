@@ -2,25 +2,21 @@
  * Public API of Waypoint's clinical module (pure TypeScript; used by src/ and server/).
  * Test builders (fhir/test-builders.ts) are deliberately not exported.
  */
-export * from './terminology';
-
-export * from './fhir/fhir-date';
-export * from './fhir/reference';
+export * from './alerts/patient-alerts';
+export * from './caseload/caseload-row';
 export * from './fhir/coding';
-export * from './fhir/patient-record';
-export * from './fhir/patient-facts';
+export * from './fhir/consent';
 export * from './fhir/episode';
-export * from './fhir/sessions';
-export * from './fhir/uds';
+export * from './fhir/fhir-date';
 export * from './fhir/mat';
 export * from './fhir/measures';
 export * from './fhir/notes';
-export * from './fhir/consent';
-
-export * from './risk/risk-model.config';
+export * from './fhir/patient-facts';
+export * from './fhir/patient-record';
+export * from './fhir/reference';
+export * from './fhir/sessions';
+export * from './fhir/uds';
 export * from './risk/relapse-risk';
 export * from './risk/risk-assessment';
-
-export * from './alerts/patient-alerts';
-
-export * from './caseload/caseload-row';
+export * from './risk/risk-model.config';
+export * from './terminology';

@@ -1,8 +1,9 @@
 import type { Reference } from '@medplum/fhirtypes';
 
+import { part2Consent } from '../fhir/consent';
 import {
-  asOfMillis,
   type AsOf,
+  asOfMillis,
   DAY_MS,
   formatDate,
   formatDay,
@@ -12,8 +13,7 @@ import {
 } from '../fhir/fhir-date';
 import { matStatus } from '../fhir/mat';
 import { phq9Item9Latest } from '../fhir/measures';
-import { notesDue, NOTE_RULES } from '../fhir/notes';
-import { part2Consent } from '../fhir/consent';
+import { NOTE_RULES, notesDue } from '../fhir/notes';
 import type { PatientRecord } from '../fhir/patient-record';
 import { referenceTo, uniqueReferences } from '../fhir/reference';
 import { consecutiveNoShows } from '../fhir/sessions';

@@ -2,7 +2,7 @@ import type { Reference } from '@medplum/fhirtypes';
 
 import { type Alert, patientAlerts } from '../alerts/patient-alerts';
 import { activeEpisode, episodeTrack, programWeek } from '../fhir/episode';
-import { asOfMillis, type AsOf, isoInstant } from '../fhir/fhir-date';
+import { type AsOf, asOfMillis, isoInstant } from '../fhir/fhir-date';
 import { matStatus, type MatStatusKind } from '../fhir/mat';
 import { cravingSeries, phq9Latest, type Phq9Severity } from '../fhir/measures';
 import { notesDue } from '../fhir/notes';
@@ -14,8 +14,8 @@ import {
   assessRelapseRisk,
   type RiskBand,
   type RiskPoint,
-  riskTrend,
   type RiskTrend,
+  riskTrend,
 } from '../risk/relapse-risk';
 import { RISK_MODEL_V1, type RiskModelConfig } from '../risk/risk-model.config';
 import type { Track } from '../terminology';

@@ -2,7 +2,7 @@ import type { Consent, Reference } from '@medplum/fhirtypes';
 
 import { PART2_CONSENT, SYSTEM } from '../terminology';
 import { codingsOf, hasCoding } from './coding';
-import { asOfMillis, type AsOf, toMillis } from './fhir-date';
+import { type AsOf, asOfMillis, toMillis } from './fhir-date';
 import type { PatientRecord } from './patient-record';
 import { referenceTo } from './reference';
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import type { CareTeam } from '@medplum/fhirtypes';
+
 import { activeEpisode, episodeTrack, isOnCareTeam, programWeek } from './episode';
 import { anEpisode, aPatient, AS_OF, recordOf } from './test-builders';
-import type { CareTeam } from '@medplum/fhirtypes';
 
 describe('program week', () => {
   test('patient in week 1: enrolled today → "w 1 / 12", day 0', () => {

@@ -2,7 +2,7 @@ import type { EpisodeOfCare, Reference } from '@medplum/fhirtypes';
 
 import { EXTENSION, LOCAL_SYSTEM, type Track, TRACKS } from '../terminology';
 import { codingsOf } from './coding';
-import { asOfMillis, type AsOf, dayOf, toMillis, utcDay } from './fhir-date';
+import { type AsOf, asOfMillis, dayOf, toMillis, utcDay } from './fhir-date';
 import type { PatientRecord } from './patient-record';
 import { referenceKey, referenceTo } from './reference';
 

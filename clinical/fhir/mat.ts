@@ -10,7 +10,7 @@ import type {
 
 import { type MatDrug, type MatProduct, matProductByCode, SYSTEM } from '../terminology';
 import { codingsOf } from './coding';
-import { asOfMillis, type AsOf, DAY_MS, formatDay, isoDay, toMillis, utcDay } from './fhir-date';
+import { type AsOf, asOfMillis, DAY_MS, formatDay, isoDay, toMillis, utcDay } from './fhir-date';
 import type { PatientRecord } from './patient-record';
 import { referenceKey, referenceTo } from './reference';
 import { administrationTime, dispenseTime } from './resource-time';

@@ -2,7 +2,7 @@ import type { Observation, Reference } from '@medplum/fhirtypes';
 
 import { GAD7, LOCAL_SYSTEM, MEASURE, PHQ9, PHQ9_ANSWER_SCORES, SYSTEM } from '../terminology';
 import { codingsOf, hasCoding } from './coding';
-import { asOfMillis, type AsOf, isoInstant } from './fhir-date';
+import { type AsOf, asOfMillis, isoInstant } from './fhir-date';
 import type { PatientRecord } from './patient-record';
 import { referenceTo } from './reference';
 import { isVoidStatus, observationTime } from './resource-time';

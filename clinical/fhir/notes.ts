@@ -2,7 +2,7 @@ import type { Encounter, Reference } from '@medplum/fhirtypes';
 
 import { SYSTEM } from '../terminology';
 import { hasCoding } from './coding';
-import { asOfMillis, type AsOf, HOUR_MS, toMillis } from './fhir-date';
+import { type AsOf, asOfMillis, HOUR_MS, toMillis } from './fhir-date';
 import { type NoteMeta, type PatientRecord, provenanceTargetVersion } from './patient-record';
 import { referenceKey } from './reference';
 

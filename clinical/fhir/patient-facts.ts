@@ -1,7 +1,7 @@
 import type { Extension, HumanName, Patient } from '@medplum/fhirtypes';
 
 import { EXTENSION } from '../terminology';
-import { ageInYears, asOfMillis, type AsOf } from './fhir-date';
+import { ageInYears, type AsOf, asOfMillis } from './fhir-date';
 
 /** Shown when a patient has no usable name (blank or missing): never an empty cell. */
 export const UNNAMED_PATIENT = '(no name recorded)';

@@ -3,21 +3,21 @@ import { describe, test } from 'node:test';
 
 import type { Bundle, Observation, Provenance, Resource } from '@medplum/fhirtypes';
 
+import { MEASURE_CODES } from './measures';
 import { bundleResources, groupByPatient } from './patient-record';
 import {
   aConsent,
   aCosignTask,
   aMeasure,
   anEncounter,
-  aNote,
   anEpisode,
+  aNote,
   aPatient,
   aSignature,
   aUds,
   aUdsReport,
   LOINC,
 } from './test-builders';
-import { MEASURE_CODES } from './measures';
 
 describe('groupByPatient', () => {
   test('sorts each resource into its patient and kind', () => {

@@ -29,8 +29,8 @@ import {
   PHQ9,
   questionnaireUrl,
   SYSTEM,
-  udsTestByCode,
   UDS_PANEL,
+  udsTestByCode,
   WAYPOINT_BASE,
 } from '../terminology';
 import { codingsOf, hasCoding } from './coding';

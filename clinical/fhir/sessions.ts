@@ -2,7 +2,7 @@ import type { Appointment, Encounter, Reference } from '@medplum/fhirtypes';
 
 import { APPOINTMENT_CANCELLATION_REASON_SYSTEM } from '../terminology';
 import { codesOf } from './coding';
-import { asOfMillis, type AsOf, DAY_MS, toMillis } from './fhir-date';
+import { type AsOf, asOfMillis, DAY_MS, toMillis } from './fhir-date';
 import type { PatientRecord } from './patient-record';
 import { referenceKey, referenceTo } from './reference';
 

@@ -13,7 +13,7 @@ import {
   udsTestByCode,
 } from '../terminology';
 import { codingsOf } from './coding';
-import { asOfMillis, type AsOf, isoInstant, utcDay } from './fhir-date';
+import { type AsOf, asOfMillis, isoInstant, utcDay } from './fhir-date';
 import { expectedMatDrugs } from './mat';
 import type { PatientRecord } from './patient-record';
 import { referenceKey, referenceTo } from './reference';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import type { Resource } from '@medplum/fhirtypes';
+
 import { MEASURE_CODES } from '../fhir/measures';
 import {
   aDispense,
@@ -10,15 +12,14 @@ import {
   anAppointment,
   anEpisode,
   aPatient,
-  aStablePatient,
   AS_OF,
+  aStablePatient,
   aUds,
   aUdsPanel,
   dateOnly,
   LOINC,
   recordOf,
 } from '../fhir/test-builders';
-import type { Resource } from '@medplum/fhirtypes';
 import { assessRelapseRisk, riskBand, riskTrend } from './relapse-risk';
 import { RISK_MODEL_V1 } from './risk-model.config';
 

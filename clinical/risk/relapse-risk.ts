@@ -1,7 +1,7 @@
 import type { Reference } from '@medplum/fhirtypes';
 
 import { activeEpisode, programWeek } from '../fhir/episode';
-import { asOfMillis, type AsOf, DAY_MS, dayOf, formatDay, isoInstant, utcDay } from '../fhir/fhir-date';
+import { type AsOf, asOfMillis, DAY_MS, dayOf, formatDay, isoInstant, utcDay } from '../fhir/fhir-date';
 import { matStatus } from '../fhir/mat';
 import { latestTwo, MEASURE_CODES, measureValues } from '../fhir/measures';
 import { patientAge } from '../fhir/patient-facts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { aStablePatient, AS_OF, aUds, LOINC, recordOf } from '../fhir/test-builders';
+import { AS_OF, aStablePatient, aUds, LOINC, recordOf } from '../fhir/test-builders';
 import { assessRelapseRisk } from './relapse-risk';
 import { explainRisk, toRiskAssessment } from './risk-assessment';
 

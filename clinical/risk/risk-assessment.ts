@@ -1,7 +1,7 @@
 import type { Reference, RiskAssessment } from '@medplum/fhirtypes';
 
-import { LOCAL_SYSTEM, SYSTEM } from '../terminology';
 import { uniqueReferences } from '../fhir/reference';
+import { LOCAL_SYSTEM, SYSTEM } from '../terminology';
 import type { RiskResult } from './relapse-risk';
 
 const BAND_DISPLAY = {
