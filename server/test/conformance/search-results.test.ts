@@ -28,7 +28,7 @@ async function readAllPages(server: TestServer, first: string): Promise<{ ids: s
   let url: string | undefined = first;
   let pages = 0;
   while (url) {
-    const response = await server.client.get<Bundle>(url);
+    const response: { status: number; body: Bundle } = await server.client.get<Bundle>(url);
     assert.equal(response.status, 200);
     ids.push(...matchIds(response.body));
     url = nextLink(response.body);

@@ -1,0 +1,61 @@
+// `npm run server`: the embedded FHIR R4 server on SQLite.
+//   PORT (default 8080), HOST (default 127.0.0.1), WAYPOINT_DB (default data/waypoint.db),
+//   WAYPOINT_SEED (default: the demo clinic; `none` = an empty store), LOG_LEVEL (default info).
+// Node 20 needs --experimental-websocket for @medplum/core 5 (the npm script passes it).
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { FhirRepository } from '@medplum/fhir-router';
+import { buildApp } from './app';
+import { initFhirDefinitions } from './store/definitions';
+import { SqliteRepository } from './store/sqlite-repository';
+
+const port = Number.parseInt(process.env['PORT'] ?? '8080', 10);
+const host = process.env['HOST'] ?? '127.0.0.1';
+const dbPath = resolve(process.env['WAYPOINT_DB'] ?? 'data/waypoint.db');
+const seed = process.env['WAYPOINT_SEED'] ?? 'demo';
+
+initFhirDefinitions();
+if (dbPath !== resolve(':memory:')) {
+  mkdirSync(dirname(dbPath), { recursive: true });
+}
+// The HTTP layer validates every write (ValidatingRepository); the store need not do it again.
+const repository = new SqliteRepository(dbPath, { validate: false });
+
+await seedStore(repository, seed);
+
+const app = await buildApp({
+  repository,
+  logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
+});
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) {
+    return;
+  }
+  closing = true;
+  app.log.info({ signal }, 'shutting down');
+  try {
+    await app.close(); // stops accepting, waits for in-flight requests
+  } finally {
+    await repository.close(); // checkpoints the WAL and closes the database
+  }
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ port, host });
+
+/**
+ * Demo-clinic loader hook: runs before the server accepts requests.
+ * `WAYPOINT_SEED=none` leaves the store with the FHIR definitions only.
+ */
+async function seedStore(store: FhirRepository, mode: string): Promise<void> {
+  if (mode === 'none') {
+    return;
+  }
+  // TODO(demo): call the demo-clinic loader from server/src/demo (e.g. `await ensureDemoClinic(store)`)
+  // once it exports one; it must be idempotent (skip when the clinic is already in the database).
+  void store;
+}
