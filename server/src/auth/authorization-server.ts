@@ -8,12 +8,14 @@ import type { JWK } from 'jose';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { AccountStore } from './accounts';
+import { escapeHtml } from './sign-in-page';
 import { CLI_KEY_ALG, publicJwk, type ServerKeys } from './keys';
 import { sqliteAdapterFactory } from './oidc-sqlite-adapter';
 import { allResourceScopes } from './smart-scopes';
+import { CLI_CLIENT_ID } from './system-token';
 
 export const SPA_CLIENT_ID = 'waypoint';
-export const CLI_CLIENT_ID = 'waypoint-cli';
+export { CLI_CLIENT_ID };
 
 /** OpenID / SMART identity scopes this server knows (resource scopes come from the resource server). */
 export const IDENTITY_SCOPES = ['openid', 'fhirUser', 'profile', 'online_access', 'offline_access'] as const;
@@ -168,10 +170,23 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       );
     },
     rotateRefreshToken: true,
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = renderErrorPage(out.error ?? 'error', out.error_description);
+    },
     interactions: {
       url: (_ctx, interaction) => `${options.interactionPath}/${interaction.uid}`,
     },
   };
 
   return new Provider(options.issuer, configuration);
+}
+
+function renderErrorPage(error: string, description: string | undefined): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign-in problem · Waypoint</title></head>
+<body><main><h1>Sign-in could not continue</h1>
+<p role="alert"><strong>${escapeHtml(error)}</strong>${description ? `: ${escapeHtml(description)}` : ''}</p>
+<p>Go back to Waypoint and start signing in again.</p></main></body></html>`;
 }

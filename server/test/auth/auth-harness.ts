@@ -12,7 +12,7 @@ import type { LockoutPolicy } from '../../src/auth/accounts';
 import { createSmartAuth, type SmartAuth } from '../../src/auth/smart-auth';
 import { TEAM_IDENTIFIER_SYSTEM } from '../../src/policy/principal';
 import { initFhirDefinitions } from '../../src/store/definitions';
-import { getStoreCapabilities, SqliteRepository } from '../../src/store/sqlite-repository';
+import { SqliteRepository } from '../../src/store/sqlite-repository';
 
 export const PASSWORD = 'correct horse battery';
 export const REDIRECT_URI = 'http://localhost:4200/signin/callback';
@@ -66,6 +66,8 @@ export interface AuthTestServer {
 
 export interface AuthServerOptions {
   readonly accessTokenTtl?: number;
+  /** Where jwks.json and waypoint-cli.jwk.json are kept (a temp dir); default ephemeral keys. */
+  readonly keysDir?: string;
   readonly lockout?: LockoutPolicy;
 }
 
@@ -78,6 +80,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const auth = await createSmartAuth({
     db: repository.database,
     publicUrl: origin,
+    keysDir: options.keysDir,
     accessTokenTtl: options.accessTokenTtl,
     lockout: options.lockout ?? { maxFailures: 5, lockMs: 15 * 60_000, baseDelayMs: 1 },
   });
@@ -112,7 +115,6 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   );
   const app = await buildApp({
     repository,
-    capabilities: getStoreCapabilities(),
     rateLimit: false,
     plugins: [auth.plugin],
     extendCapabilityStatement: auth.extendCapabilityStatement,
@@ -342,7 +344,7 @@ export async function authorize(
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       const target = new URL(location, next);
-      if (target.href.startsWith(params.redirect_uri as string)) {
+      if (target.href.startsWith(params['redirect_uri'] as string)) {
         return { callback: target };
       }
       next = target;
