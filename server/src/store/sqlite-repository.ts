@@ -46,7 +46,12 @@ import { AsyncMutex } from './async-mutex';
 import { computeIndexRows, type IndexRows } from './index-rows';
 import { initSchema, INDEX_TABLES } from './schema';
 import { type CompiledQuery, SearchCompiler, type UnsupportedFilter } from './search-sql';
-import { COLUMN_PARAMS, getIndexedParams, getSupportedResourceTypes } from './search-params';
+import {
+  COLUMN_PARAMS,
+  getIndexableCodes,
+  getIndexedParams,
+  getSupportedResourceTypes,
+} from './search-params';
 import { subsetResource } from './subsetting';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -718,7 +723,7 @@ function loadParamIds(db: Database.Database): Map<string, number> {
   const insert = db.prepare('INSERT OR IGNORE INTO params (type, code) VALUES (?, ?)');
   db.transaction(() => {
     for (const type of getSupportedResourceTypes()) {
-      for (const code of getIndexedParams(type).keys()) {
+      for (const code of getIndexableCodes(type)) {
         insert.run(type, code);
       }
     }

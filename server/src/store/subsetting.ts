@@ -1,7 +1,6 @@
 // _elements and _summary: return a subset of each matched resource (FHIR R4 §3.1.1.5.9 / §3.1.1.5.8).
-import { tryGetDataType } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import { getSummaryElements } from './search-params';
+import { getMandatoryElements, getSummaryElements } from './search-params';
 
 const SUBSETTED = {
   system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
@@ -20,7 +19,7 @@ export function subsetResource(
   if (!elements?.length && !summary) {
     return resource;
   }
-  const mandatory = mandatoryElements(resource.resourceType);
+  const mandatory = getMandatoryElements(resource.resourceType);
   let keep: (key: string) => boolean;
   if (elements?.length) {
     const wanted = elements.map((e) => e.trim().split('.')[0] as string).filter(Boolean);
@@ -52,20 +51,4 @@ export function subsetResource(
 
 function isChoiceOf(key: string, base: string): boolean {
   return key.length > base.length && key.startsWith(base) && /[A-Z]/.test(key.charAt(base.length));
-}
-
-const mandatoryCache = new Map<string, Set<string>>();
-
-function mandatoryElements(resourceType: string): Set<string> {
-  let result = mandatoryCache.get(resourceType);
-  if (!result) {
-    result = new Set();
-    for (const [name, element] of Object.entries(tryGetDataType(resourceType)?.elements ?? {})) {
-      if (!name.includes('.') && element.min > 0) {
-        result.add(name.replace('[x]', ''));
-      }
-    }
-    mandatoryCache.set(resourceType, result);
-  }
-  return result;
 }
