@@ -91,7 +91,7 @@ export function toCaseloadRow(
   const uds = lastUds(record, at);
   const phq9 = phq9Latest(record, at);
   const risk = assessRelapseRisk(record, at, config);
-  const trend = riskTrend(record, at, config);
+  const trend = riskTrend(record, at, config, risk);
   const notes = notesDue(record, at);
   return {
     patientId: record.patient.id ?? '',

@@ -12,6 +12,7 @@ import { type MatDrug, type MatProduct, matProductByCode, SYSTEM } from '../term
 import { codingsOf } from './coding';
 import { type AsOf, asOfMillis, DAY_MS, formatDay, isoDay, toMillis, utcDay } from './fhir-date';
 import type { PatientRecord } from './patient-record';
+import { memo } from './record-cache';
 import { referenceKey, referenceTo } from './reference';
 import { administrationTime, dispenseTime } from './resource-time';
 
@@ -134,6 +135,10 @@ function orderEnd(req: MedicationRequest, startMs: number): number {
 }
 
 function matOrders(record: PatientRecord): MatOrder[] {
+  return memo(record, 'mat.orders', () => computeMatOrders(record));
+}
+
+function computeMatOrders(record: PatientRecord): MatOrder[] {
   const out: MatOrder[] = [];
   for (const req of record.medicationRequests) {
     if (!['active', 'on-hold', 'stopped', 'completed'].includes(req.status)) continue;
@@ -195,6 +200,29 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+interface SupplyFacts {
+  readonly admins: readonly { a: MedicationAdministration; ms: number; drug: MatDrug | undefined }[];
+  readonly dispenses: readonly { d: MedicationDispense; ms: number; drug: MatDrug | undefined }[];
+}
+
+/** Administrations and completed dispenses with their time and drug, parsed once per record. */
+function supplyFacts(record: PatientRecord): SupplyFacts {
+  return memo(record, 'mat.supply', () => {
+    const orders = matOrders(record);
+    const admins = record.medicationAdministrations.flatMap((a) => {
+      const ms = administrationTime(a);
+      return ms === undefined ? [] : [{ a, ms, drug: drugOfSupply(record, orders, a) }];
+    });
+    const dispenses = record.medicationDispenses.flatMap((d) => {
+      const ms = dispenseTime(d);
+      return ms === undefined || d.status !== 'completed'
+        ? []
+        : [{ d, ms, drug: drugOfSupply(record, orders, d) }];
+    });
+    return { admins, dispenses };
+  });
+}
+
 /** MAT status as of a date. */
 export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
   const now = asOfMillis(asOf);
@@ -247,18 +275,11 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
     };
   }
 
-  const sameDrug = (r: MedicationAdministration | MedicationDispense): boolean =>
-    drugOfSupply(record, orders, r) === product.drug;
-  const admins = record.medicationAdministrations
-    .filter(sameDrug)
-    .map((a) => ({ a, ms: administrationTime(a) }))
-    .filter((x): x is { a: MedicationAdministration; ms: number } => x.ms !== undefined && x.ms <= now);
+  const supply = supplyFacts(record);
+  const admins = supply.admins.filter((x) => x.drug === product.drug && x.ms <= now);
   const given = admins.filter((x) => x.a.status === 'completed');
   const notDone = admins.filter((x) => x.a.status === 'not-done');
-  const dispenses = record.medicationDispenses
-    .filter((d) => d.status === 'completed' && sameDrug(d))
-    .map((d) => ({ d, ms: dispenseTime(d) }))
-    .filter((x): x is { d: MedicationDispense; ms: number } => x.ms !== undefined && x.ms <= now);
+  const dispenses = supply.dispenses.filter((x) => x.drug === product.drug && x.ms <= now);
 
   const lookbackFrom = Math.max(startDay, today - MAT_RULES.missedDoseLookbackDays);
   const recentNotDone = notDone.filter((x) => utcDay(x.ms) >= lookbackFrom && utcDay(x.ms) < today + 1);

@@ -4,6 +4,7 @@ import { GAD7, LOCAL_SYSTEM, MEASURE, PHQ9, PHQ9_ANSWER_SCORES, SYSTEM } from '.
 import { codingsOf, hasCoding } from './coding';
 import { type AsOf, asOfMillis, isoInstant } from './fhir-date';
 import type { PatientRecord } from './patient-record';
+import { memo } from './record-cache';
 import { referenceTo } from './reference';
 import { isVoidStatus, observationTime } from './resource-time';
 
@@ -52,19 +53,25 @@ function numericValue(v: Valued): number | undefined {
 /** Values of one measure on or before as-of, oldest first. */
 export function measureValues(record: PatientRecord, code: MeasureCode, asOf: AsOf): MeasureValue[] {
   const now = asOfMillis(asOf);
-  const out: MeasureValue[] = [];
-  for (const obs of record.measureObservations) {
-    if (isVoidStatus(obs.status)) continue;
-    const ms = observationTime(obs);
-    if (ms === undefined || ms > now) continue;
-    const found: Valued | undefined = hasCoding(obs.code, code.system, code.code)
-      ? obs
-      : obs.component?.find((c) => hasCoding(c.code, code.system, code.code));
-    const value = found ? numericValue(found) : undefined;
-    if (value === undefined) continue;
-    out.push({ date: isoInstant(ms), ms, value, evidence: referenceTo(obs) });
-  }
-  return out.sort((a, b) => a.ms - b.ms);
+  return allMeasureValues(record, code).filter((v) => v.ms <= now);
+}
+
+function allMeasureValues(record: PatientRecord, code: MeasureCode): readonly MeasureValue[] {
+  return memo(record, `measure|${code.system}|${code.code}`, () => {
+    const out: MeasureValue[] = [];
+    for (const obs of record.measureObservations) {
+      if (isVoidStatus(obs.status)) continue;
+      const ms = observationTime(obs);
+      if (ms === undefined) continue;
+      const found: Valued | undefined = hasCoding(obs.code, code.system, code.code)
+        ? obs
+        : obs.component?.find((c) => hasCoding(c.code, code.system, code.code));
+      const value = found ? numericValue(found) : undefined;
+      if (value === undefined) continue;
+      out.push({ date: isoInstant(ms), ms, value, evidence: referenceTo(obs) });
+    }
+    return out.sort((a, b) => a.ms - b.ms);
+  });
 }
 
 /** The last `count` craving ratings (0–10), oldest first: the sparkline. */

@@ -4,6 +4,7 @@ import { APPOINTMENT_CANCELLATION_REASON_SYSTEM } from '../terminology';
 import { codesOf } from './coding';
 import { type AsOf, asOfMillis, DAY_MS, toMillis } from './fhir-date';
 import type { PatientRecord } from './patient-record';
+import { memo } from './record-cache';
 import { referenceKey, referenceTo } from './reference';
 
 /**
@@ -57,7 +58,11 @@ function encounterCounts(enc: Encounter): boolean {
 }
 
 /** Every session of the patient, oldest first (all dates, including future ones). */
-export function sessions(record: PatientRecord): Session[] {
+export function sessions(record: PatientRecord): readonly Session[] {
+  return memo(record, 'sessions', () => computeSessions(record));
+}
+
+function computeSessions(record: PatientRecord): Session[] {
   const out: Session[] = [];
   const appointmentKeys = new Set<string>();
   for (const appt of record.appointments) {

@@ -16,6 +16,7 @@ import { codingsOf } from './coding';
 import { type AsOf, asOfMillis, isoInstant, utcDay } from './fhir-date';
 import { expectedMatDrugs } from './mat';
 import type { PatientRecord } from './patient-record';
+import { memo } from './record-cache';
 import { referenceKey, referenceTo } from './reference';
 import { isVoidStatus, observationTime, reportTime } from './resource-time';
 
@@ -106,61 +107,100 @@ export interface UdsScreen {
   readonly results: readonly SubstanceResult[];
 }
 
-function combine(substance: Substance, observations: Observation[]): SubstanceResult {
-  const confirms = observations.filter(isConfirmatory).filter((o) => udsResult(o) !== 'unknown');
-  const basis = confirms.length > 0 ? confirms : observations;
-  const results = basis.map(udsResult);
+/** What the rules need from one UDS Observation, parsed once per record. */
+interface UdsFact {
+  readonly key: string;
+  readonly ms: number | undefined;
+  readonly substance: Substance;
+  readonly result: UdsResult;
+  readonly confirmatory: boolean;
+  readonly evidence: Reference;
+}
+
+function udsFacts(record: PatientRecord): ReadonlyMap<string, UdsFact> {
+  return memo(record, 'uds.facts', () => {
+    const facts = new Map<string, UdsFact>();
+    for (const o of record.udsObservations) {
+      const substance = udsSubstance(o);
+      if (!substance) continue;
+      const key = `Observation/${o.id ?? ''}`;
+      facts.set(key, {
+        key,
+        ms: observationTime(o),
+        substance,
+        result: udsResult(o),
+        confirmatory: isConfirmatory(o),
+        evidence: referenceTo(o),
+      });
+    }
+    return facts;
+  });
+}
+
+interface ReportGroup {
+  readonly report: Reference;
+  readonly ms: number | undefined;
+  readonly facts: readonly UdsFact[];
+}
+
+function reportGroups(record: PatientRecord): readonly ReportGroup[] {
+  return memo(record, 'uds.reports', () => {
+    const facts = udsFacts(record);
+    return record.udsReports
+      .filter((r) => !isVoidStatus(r.status))
+      .map((report) => {
+        const members = (report.result ?? [])
+          .map((r) => facts.get(referenceKey(r.reference) ?? ''))
+          .filter((f): f is UdsFact => f !== undefined);
+        const times = members.map((f) => f.ms).filter((t): t is number => t !== undefined);
+        const ms = reportTime(report) ?? (times.length > 0 ? Math.min(...times) : undefined);
+        return { report: referenceTo(report), ms, facts: members };
+      });
+  });
+}
+
+function combine(substance: Substance, facts: readonly UdsFact[]): SubstanceResult {
+  const confirms = facts.filter((f) => f.confirmatory && f.result !== 'unknown');
+  const basis = confirms.length > 0 ? confirms : facts;
+  const results = basis.map((f) => f.result);
   const result: UdsResult = results.includes('positive')
     ? 'positive'
     : results.includes('negative')
       ? 'negative'
       : 'unknown';
-  return { substance, result, evidence: basis.map(referenceTo) };
+  return { substance, result, evidence: basis.map((f) => f.evidence) };
 }
 
-function toScreen(ms: number, observations: Observation[], report?: Reference): UdsScreen {
-  const bySubstance = new Map<Substance, Observation[]>();
-  for (const o of observations) {
-    const s = udsSubstance(o);
-    if (!s) continue;
-    bySubstance.set(s, [...(bySubstance.get(s) ?? []), o]);
-  }
+function toScreen(ms: number, facts: readonly UdsFact[], report?: Reference): UdsScreen {
+  const bySubstance = new Map<Substance, UdsFact[]>();
+  for (const f of facts) bySubstance.set(f.substance, [...(bySubstance.get(f.substance) ?? []), f]);
   return {
     date: isoInstant(ms),
     ms,
     day: utcDay(ms),
     report,
-    results: [...bySubstance].map(([s, obs]) => combine(s, obs)),
+    results: [...bySubstance].map(([s, group]) => combine(s, group)),
   };
 }
 
 /** Urine drug screens on or before as-of, oldest first (later results are not yet known). */
 export function udsScreens(record: PatientRecord, asOf: AsOf): UdsScreen[] {
   const now = asOfMillis(asOf);
-  const obsByKey = new Map(record.udsObservations.map((o) => [`Observation/${o.id ?? ''}`, o]));
   const inReport = new Set<string>();
   const screens: UdsScreen[] = [];
-  for (const report of record.udsReports) {
-    if (isVoidStatus(report.status)) continue;
-    const observations = (report.result ?? [])
-      .map((r) => obsByKey.get(referenceKey(r.reference) ?? ''))
-      .filter((o): o is Observation => o !== undefined);
-    observations.forEach((o) => inReport.add(`Observation/${o.id ?? ''}`));
-    const times = observations.map(observationTime).filter((t): t is number => t !== undefined);
-    const ms = reportTime(report) ?? (times.length > 0 ? Math.min(...times) : undefined);
-    if (ms === undefined || ms > now) continue;
-    screens.push(toScreen(ms, observations, referenceTo(report)));
+  for (const group of reportGroups(record)) {
+    group.facts.forEach((f) => inReport.add(f.key));
+    if (group.ms === undefined || group.ms > now) continue;
+    screens.push(toScreen(group.ms, group.facts, group.report));
   }
-  const looseByDay = new Map<number, Observation[]>();
-  for (const o of record.udsObservations) {
-    if (inReport.has(`Observation/${o.id ?? ''}`)) continue;
-    const ms = observationTime(o);
-    if (ms === undefined || ms > now) continue;
-    looseByDay.set(utcDay(ms), [...(looseByDay.get(utcDay(ms)) ?? []), o]);
+  const looseByDay = new Map<number, UdsFact[]>();
+  for (const f of udsFacts(record).values()) {
+    if (inReport.has(f.key) || f.ms === undefined || f.ms > now) continue;
+    const day = utcDay(f.ms);
+    looseByDay.set(day, [...(looseByDay.get(day) ?? []), f]);
   }
-  for (const observations of looseByDay.values()) {
-    const ms = Math.min(...observations.map((o) => observationTime(o) as number));
-    screens.push(toScreen(ms, observations));
+  for (const facts of looseByDay.values()) {
+    screens.push(toScreen(Math.min(...facts.map((f) => f.ms as number)), facts));
   }
   return screens.filter((s) => s.results.length > 0).sort((a, b) => a.ms - b.ms);
 }
@@ -207,8 +247,11 @@ export function classifyScreen(record: PatientRecord, screen: UdsScreen): Classi
 }
 
 /** All screens on or before as-of, classified, oldest first. */
-export function classifiedScreens(record: PatientRecord, asOf: AsOf): ClassifiedScreen[] {
-  return udsScreens(record, asOf).map((s) => classifyScreen(record, s));
+export function classifiedScreens(record: PatientRecord, asOf: AsOf): readonly ClassifiedScreen[] {
+  const now = asOfMillis(asOf);
+  return memo(record, `uds.classified|${now}`, () =>
+    udsScreens(record, new Date(now)).map((s) => classifyScreen(record, s)),
+  );
 }
 
 export interface LastUds {

@@ -303,14 +303,18 @@ export function assessRelapseRisk(
 
 export type RiskTrend = 'up' | 'down' | 'same';
 
-/** Score now vs `config.trendDays` (7) days earlier. */
+/**
+ * Score now vs `config.trendDays` (7) days earlier, each computed with only what was known then.
+ * Pass `current` when the score as of `asOf` is already computed, to avoid computing it twice.
+ */
 export function riskTrend(
   record: PatientRecord,
   asOf: AsOf,
   config: RiskModelConfig = RISK_MODEL_V1,
+  current?: RiskResult,
 ): { trend: RiskTrend; previousScore: number; score: number } {
   const now = asOfMillis(asOf);
-  const score = assessRelapseRisk(record, isoInstant(now), config).score;
+  const score = (current ?? assessRelapseRisk(record, isoInstant(now), config)).score;
   const previousScore = assessRelapseRisk(record, isoInstant(now - config.trendDays * DAY_MS), config).score;
   return {
     trend: score > previousScore ? 'up' : score < previousScore ? 'down' : 'same',
