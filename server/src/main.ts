@@ -6,6 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FhirRepository } from '@medplum/fhir-router';
 import { buildApp } from './app';
+import { createSmartAuth } from './auth/smart-auth';
+import { DEFAULT_PATIENTS, DEFAULT_SEED, DEMO_PASSWORD, demoStaff } from './demo/index';
 import { initFhirDefinitions } from './store/definitions';
 import { SqliteRepository } from './store/sqlite-repository';
 
@@ -23,9 +25,22 @@ const repository = new SqliteRepository(dbPath, { validate: false });
 
 await seedStore(repository, seed);
 
+// SMART on FHIR sign-in, access policy and audit trail (server/src/auth, policy, audit). Accounts,
+// oidc-provider storage and the audit chain live in the same database; keys next to it.
+const auth = await createSmartAuth({
+  db: repository.database,
+  publicUrl: process.env['WAYPOINT_PUBLIC_URL'] ?? `http://localhost:${port}`,
+  keysDir: dbPath === resolve(':memory:') ? undefined : dirname(dbPath),
+});
+if (seed !== 'none') {
+  await auth.accounts.ensureAccounts(demoStaff(DEFAULT_SEED, DEFAULT_PATIENTS), DEMO_PASSWORD);
+}
+
 const app = await buildApp({
   repository,
   logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
+  plugins: [auth.plugin],
+  extendCapabilityStatement: auth.extendCapabilityStatement,
 });
 
 let closing = false;

@@ -90,9 +90,15 @@ export class AccountStore {
       `INSERT INTO auth_account (username, display_name, role, practitioner_id, password_hash)
        VALUES (?, ?, ?, ?, ?)`,
     );
+    // Existing accounts follow the staff directory (a regenerated clinic) but keep password and counters.
+    const refresh = this.db.prepare(
+      'UPDATE auth_account SET display_name = ?, role = ?, practitioner_id = ? WHERE username = ?',
+    );
     let created = 0;
     for (const s of staff) {
-      if (!exists.get(s.username)) {
+      if (exists.get(s.username)) {
+        refresh.run(s.displayName, s.role, s.practitionerId, s.username);
+      } else {
         insert.run(s.username, s.displayName, s.role, s.practitionerId, await hash(password));
         created++;
       }
