@@ -3,7 +3,8 @@ import type { Encounter, Reference } from '@medplum/fhirtypes';
 import { SYSTEM } from '../terminology';
 import { hasCoding } from './coding';
 import { type AsOf, asOfMillis, HOUR_MS, toMillis } from './fhir-date';
-import { type NoteMeta, type PatientRecord, provenanceTargetVersion } from './patient-record';
+import type { NoteMeta, PatientRecord } from './patient-record';
+import { memo } from './record-cache';
 import { referenceKey } from './reference';
 
 /**
@@ -33,29 +34,37 @@ export interface NotesDue {
   readonly notes: readonly UnsignedNote[];
 }
 
-function signedAt(record: PatientRecord, note: NoteMeta): number | undefined {
-  const times = record.provenances
-    .filter((p) =>
-      (p.target ?? []).some((t) => referenceKey(t.reference) === `QuestionnaireResponse/${note.id}`),
-    )
-    .filter((p) =>
-      (p.agent ?? []).some(
-        (a) =>
-          hasCoding(a.type, SYSTEM.provenanceParticipantType, 'author') ||
-          (p.signature ?? []).some((s) => referenceKey(s.who?.reference) === referenceKey(a.who?.reference)),
-      ),
-    )
-    .map((p) => toMillis(p.recorded))
-    .filter((t): t is number => t !== undefined);
-  return times.length === 0 ? undefined : Math.min(...times);
+interface SignatureFacts {
+  /** Earliest author signature time per note id. */
+  readonly signedMs: ReadonlyMap<string, number>;
+  /** Note ids that have any Provenance at all. */
+  readonly withProvenance: ReadonlySet<string>;
 }
 
-function hasAnyProvenance(record: PatientRecord, note: NoteMeta): boolean {
-  return record.provenances.some(
-    (p) =>
-      provenanceTargetVersion(p, note.id) !== undefined ||
-      (p.target ?? []).some((t) => referenceKey(t.reference) === `QuestionnaireResponse/${note.id}`),
-  );
+/** Author signatures (Provenance agent type "author", or an agent who also signed) indexed by note, once per record. */
+function signatureFacts(record: PatientRecord): SignatureFacts {
+  return memo(record, 'notes.signatures', () => {
+    const signedMs = new Map<string, number>();
+    const withProvenance = new Set<string>();
+    for (const p of record.provenances) {
+      const noteIds = (p.target ?? [])
+        .map((t) => referenceKey(t.reference))
+        .filter((k): k is string => k?.startsWith('QuestionnaireResponse/') === true)
+        .map((k) => k.slice('QuestionnaireResponse/'.length));
+      noteIds.forEach((id) => withProvenance.add(id));
+      const byAuthor = (p.agent ?? []).some(
+        (a) =>
+          hasCoding(a.type, SYSTEM.provenanceParticipantType, 'author') ||
+          (p.signature ?? []).some(
+            (sig) => referenceKey(sig.who?.reference) === referenceKey(a.who?.reference),
+          ),
+      );
+      const recorded = toMillis(p.recorded);
+      if (!byAuthor || recorded === undefined) continue;
+      for (const id of noteIds) signedMs.set(id, Math.min(recorded, signedMs.get(id) ?? Infinity));
+    }
+    return { signedMs, withProvenance };
+  });
 }
 
 function sessionTime(record: PatientRecord, note: NoteMeta): { ms?: number; date?: string } {
@@ -76,8 +85,9 @@ export function notesDue(record: PatientRecord, asOf: AsOf): NotesDue {
     const started = authored ?? ms;
     if (started === undefined || started > now) continue; // not yet written as of then
     let isUnsigned = note.status === 'in-progress';
-    if (!isUnsigned && hasAnyProvenance(record, note)) {
-      const signed = signedAt(record, note);
+    const signatures = signatureFacts(record);
+    if (!isUnsigned && signatures.withProvenance.has(note.id)) {
+      const signed = signatures.signedMs.get(note.id);
       isUnsigned = signed === undefined || signed > now;
     }
     if (!isUnsigned) continue;

@@ -243,6 +243,8 @@ export function groupByPatient(resources: readonly Resource[]): Map<string, Pati
     if (!current || isNewer(r, current)) byKey.set(key, r);
   }
   const all = [...byKey.values()];
+  const keyOf = new Map<Resource, string>([...byKey].map(([k, r]) => [r, k]));
+  const keyFor = (r: Resource): string => keyOf.get(r) ?? resourceKey(r);
 
   const records = new Map<string, Mutable<PatientRecord>>();
   for (const r of all) {
@@ -259,10 +261,10 @@ export function groupByPatient(resources: readonly Resource[]): Map<string, Pati
   const owner = new Map<string, string>();
   for (const r of all) {
     const direct = patientIdOf(directPatientKey(r));
-    if (direct) owner.set(resourceKey(r), direct);
+    if (direct) owner.set(keyFor(r), direct);
   }
   for (const r of all) {
-    const key = resourceKey(r);
+    const key = keyFor(r);
     if (owner.has(key)) continue;
     const viaEncounter = owner.get(encounterKeyOf(r) ?? '');
     if (viaEncounter) owner.set(key, viaEncounter);
@@ -270,7 +272,7 @@ export function groupByPatient(resources: readonly Resource[]): Map<string, Pati
   // Pass 2: report results, provenance targets and task foci inherit from what they point at.
   for (const r of all) {
     if (r.resourceType !== 'DiagnosticReport') continue;
-    const pid = owner.get(resourceKey(r));
+    const pid = owner.get(keyFor(r));
     if (!pid) continue;
     for (const ref of r.result ?? []) {
       const k = referenceKey(ref.reference);
@@ -278,7 +280,7 @@ export function groupByPatient(resources: readonly Resource[]): Map<string, Pati
     }
   }
   for (const r of all) {
-    const key = resourceKey(r);
+    const key = keyFor(r);
     if (owner.has(key)) continue;
     if (r.resourceType === 'Provenance') {
       const pid = (r.target ?? []).map((t) => owner.get(referenceKey(t.reference) ?? '')).find(Boolean);
@@ -290,9 +292,7 @@ export function groupByPatient(resources: readonly Resource[]): Map<string, Pati
   }
 
   const udsObservationKeys = new Set(
-    all
-      .filter((r): r is Observation => r.resourceType === 'Observation' && isUdsObservation(r))
-      .map(resourceKey),
+    all.filter((r): r is Observation => r.resourceType === 'Observation' && isUdsObservation(r)).map(keyFor),
   );
   const medicationKeysByPatient = new Map<string, Set<string>>();
   const noteMatKey = (pid: string, ref: Reference | undefined): void => {
@@ -311,7 +311,7 @@ export function groupByPatient(resources: readonly Resource[]): Map<string, Pati
       }
       continue;
     }
-    const pid = owner.get(resourceKey(r));
+    const pid = owner.get(keyFor(r));
     const rec = pid ? records.get(pid) : undefined;
     if (!rec || !pid) continue;
     switch (r.resourceType) {
