@@ -82,7 +82,8 @@ export const phq9: Questionnaire = questionnaire(
     code: [loinc(PHQ9.panel, 'PHQ-9 quick depression assessment panel')],
     description:
       'Patient Health Questionnaire-9: over the last 2 weeks, how often have you been bothered by any of the ' +
-      'following problems? Total 0–27 (minimal 0–4, mild 5–9, moderate 10–14, moderately severe 15–19, severe ' +
+      'following problems? Every item and the total are extracted to Observations (valueInteger = the ' +
+      'item score). Total 0–27 (minimal 0–4, mild 5–9, moderate 10–14, moderately severe 15–19, severe ' +
       '20–27). Any answer above "Not at all" on item 9 raises a safety alert, separate from the total.',
     copyright:
       'PHQ-9 © Pfizer Inc., public domain; no permission required to reproduce. LOINC® codes © Regenstrief Institute.',
@@ -90,9 +91,7 @@ export const phq9: Questionnaire = questionnaire(
   [
     ...PHQ9.items.map((code, i) => {
       const item = scoredChoice(code, PHQ9_ITEM_TEXT[i] ?? code, FREQUENCY_ANSWERS, { required: true });
-      return code === PHQ9.item9
-        ? extracted(item, loinc(code, PHQ9_ITEM_TEXT[i] ?? code))
-        : { ...item, code: [loinc(code, PHQ9_ITEM_TEXT[i] ?? code)] };
+      return extracted(item, loinc(code, PHQ9_ITEM_TEXT[i] ?? code));
     }),
     calculated(
       extracted(
@@ -133,10 +132,9 @@ export const gad7: Questionnaire = questionnaire(
       'GAD-7 © Pfizer Inc., public domain; no permission required to reproduce. LOINC® codes © Regenstrief Institute.',
   },
   [
-    ...GAD7_ITEMS.map(({ code, text }) => ({
-      ...scoredChoice(code, text, FREQUENCY_ANSWERS, { required: true }),
-      code: [loinc(code, text)],
-    })),
+    ...GAD7_ITEMS.map(({ code, text }) =>
+      extracted(scoredChoice(code, text, FREQUENCY_ANSWERS, { required: true }), loinc(code, text)),
+    ),
     calculated(
       extracted(
         int(GAD7.total, 'GAD-7 total score', 0, 21),

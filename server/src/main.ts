@@ -7,7 +7,14 @@ import { dirname, resolve } from 'node:path';
 import type { FhirRepository } from '@medplum/fhir-router';
 import { buildApp } from './app';
 import { createSmartAuth } from './auth/smart-auth';
-import { DEFAULT_PATIENTS, DEFAULT_SEED, DEMO_PASSWORD, demoStaff } from './demo/index';
+import {
+  DEFAULT_PATIENTS,
+  DEFAULT_SEED,
+  DEMO_PASSWORD,
+  demoStaff,
+  ensureDemoClinic,
+  progressBar,
+} from './demo/index';
 import { initFhirDefinitions } from './store/definitions';
 import { SqliteRepository } from './store/sqlite-repository';
 
@@ -67,10 +74,12 @@ await app.listen({ port, host });
  * `WAYPOINT_SEED=none` leaves the store with the FHIR definitions only.
  */
 async function seedStore(store: FhirRepository, mode: string): Promise<void> {
-  if (mode === 'none') {
-    return;
+  // Definitions always (idempotent); the demo clinic only into a database without patients.
+  const onProgress = process.stderr.isTTY ? progressBar() : undefined;
+  const report = await ensureDemoClinic(store, { seed: mode, ...(onProgress ? { onProgress } : {}) });
+  if (report.seeded) {
+    console.error(
+      `Demo clinic loaded: ${report.resources} resources in ${(report.millis / 1000).toFixed(1)} s`,
+    );
   }
-  // TODO(demo): call the demo-clinic loader from server/src/demo (e.g. `await ensureDemoClinic(store)`)
-  // once it exports one; it must be idempotent (skip when the clinic is already in the database).
-  void store;
 }

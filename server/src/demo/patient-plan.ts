@@ -383,7 +383,8 @@ interface MatInput {
 function planMat(random: Random, input: MatInput): MatPlan {
   const { archetype, product, start } = input;
   const drug = product.drug;
-  let matStart = start - random.int(0, 21);
+  // Many patients were inducted on MAT (detox, OTP intake) weeks before the counseling track started.
+  let matStart = start - (random.chance(0.5) ? random.int(0, 14) : random.int(15, 90));
   const gaps: [number, number][] = [];
   let stop: number | undefined;
   let orders: MatOrder[];

@@ -1047,12 +1047,14 @@ export class PatientRecordBuilder {
       s.day,
       s.hour,
     );
-    this.surveyObservation(
-      qr,
-      { system: SYSTEM.loinc, code: PHQ9.item9, display: PHQ9_ITEM_TEXT[8] ?? '' },
-      item9,
-      s.day,
-      s.hour,
+    PHQ9.items.forEach((code, i) =>
+      this.surveyObservation(
+        qr,
+        { system: SYSTEM.loinc, code, display: PHQ9_ITEM_TEXT[i] ?? code },
+        scores[i] ?? 0,
+        s.day,
+        s.hour,
+      ),
     );
     if (item9 > 0 && s.day < -1) {
       this.push<Task>({
@@ -1098,6 +1100,15 @@ export class PatientRecordBuilder {
       total,
       s.day,
       s.hour,
+    );
+    GAD7_ITEMS.forEach((item, i) =>
+      this.surveyObservation(
+        qr,
+        { system: SYSTEM.loinc, code: item.code, display: item.text },
+        scores[i] ?? 0,
+        s.day,
+        s.hour,
+      ),
     );
   }
 
@@ -1302,7 +1313,7 @@ export class PatientRecordBuilder {
       for (let day = mat.start; day <= end; day++) {
         const weekday = clock.weekday(day);
         const stablePhase =
-          day - mat.start >= 30 &&
+          day - mat.start >= 90 &&
           plan.archetype !== 'early-dropout' &&
           plan.archetype !== 'fentanyl-relapse';
         const clinicDay = weekday !== 0 && (!stablePhase || weekday === 1 || weekday === 3 || weekday === 5);
@@ -1323,7 +1334,7 @@ export class PatientRecordBuilder {
         let takeHome = 0;
         for (let next = day + 1; next <= end; next++) {
           const wd = clock.weekday(next);
-          const nextStable = next - mat.start >= 30 && stablePhase;
+          const nextStable = next - mat.start >= 90 && stablePhase;
           const nextClinic = wd !== 0 && (!nextStable || wd === 1 || wd === 3 || wd === 5);
           if (nextClinic || !isCovered(mat, next)) break;
           takeHome++;
