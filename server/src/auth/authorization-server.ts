@@ -131,7 +131,11 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     responseTypes: ['code'],
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      revocation: {
+        enabled: true,
+        // A client may revoke only its own tokens (sign-out of the SPA, a script's own token).
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },

@@ -6,7 +6,7 @@ import { Operator } from '@medplum/core';
 import type { FhirRepository } from '@medplum/fhir-router';
 import type { CareTeam, EpisodeOfCare, PractitionerRole, Reference } from '@medplum/fhirtypes';
 
-import { LOCAL_SYSTEM, type StaffRole, STAFF_ROLES } from '../../../clinical/terminology';
+import { LOCAL_SYSTEM, STAFF_ROLES, type StaffRole } from '../../../clinical/terminology';
 import type { PermissionSet } from '../auth/smart-scopes';
 import { patientIdOfReference } from './compartment';
 

@@ -435,14 +435,18 @@ export async function signIn(
   };
 }
 
-export interface FhirResult<T = any> {
+/** Response bodies are read loosely in tests (`body.entry[0].resource`); assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface FhirResult<T = Json> {
   readonly status: number;
   readonly headers: Headers;
   readonly body: T;
 }
 
 /** A FHIR request with an optional bearer token. */
-export async function fhir<T = any>(
+export async function fhir<T = Json>(
   server: AuthTestServer,
   token: string | undefined,
   method: string,

@@ -13,6 +13,7 @@ import {
   type AuthTestServer,
   CookieJar,
   fhir,
+  type Json,
   pkcePair,
   REDIRECT_URI,
   signIn,
@@ -54,7 +55,7 @@ describe('discovery', () => {
   test('SMART configuration advertises PKCE S256 only, the endpoints and the v1/v2 capabilities', async () => {
     const response = await fetch(`${server.fhirUrl}/.well-known/smart-configuration`);
     assert.equal(response.status, 200);
-    const config = (await response.json()) as Record<string, any>;
+    const config = (await response.json()) as Record<string, Json>;
     assert.deepEqual(config['code_challenge_methods_supported'], ['S256']);
     assert.equal(config['issuer'], `${server.origin}/auth`);
     assert.equal(config['token_endpoint'], `${server.origin}/auth/token`);
@@ -69,7 +70,7 @@ describe('discovery', () => {
     }
     const oidc = (await (
       await fetch(`${server.origin}/auth/.well-known/openid-configuration`)
-    ).json()) as Record<string, any>;
+    ).json()) as Record<string, Json>;
     assert.equal(oidc['issuer'], config['issuer']);
     assert.deepEqual(oidc['code_challenge_methods_supported'], ['S256']);
     assert.equal(oidc['revocation_endpoint'], config['revocation_endpoint']);
