@@ -12,7 +12,7 @@ import type {
   Timing,
 } from '@medplum/fhirtypes';
 import { type InstantRange, parseDateRange, periodRange } from './date-range';
-import { getIndexedParams, type IndexedParam, presentRoots } from './search-params';
+import { getIndexedParams, type IndexedParam, presentRoots, type SimplePath } from './search-params';
 import { normalizeText } from './text-normalize';
 
 /** A system marker used to separate display/text tokens from codes while extracting tokens. */
@@ -67,7 +67,9 @@ export function computeIndexRows(resource: Resource): IndexRows {
     }
     let values: TypedValue[];
     try {
-      values = evalFhirPathTyped(param.expression, typed);
+      values = param.simplePaths
+        ? walkPaths(resource, param.simplePaths)
+        : evalFhirPathTyped(param.expression, typed);
     } catch {
       continue; // an expression that fails on unusual data must not block the write
     }
@@ -76,6 +78,58 @@ export function computeIndexRows(resource: Resource): IndexRows {
     }
   }
   return dedupe(rows);
+}
+
+/** Collects the values at plain member paths (arrays flattened), as FHIRPath member navigation would. */
+function walkPaths(resource: Resource, paths: readonly SimplePath[]): TypedValue[] {
+  const result: TypedValue[] = [];
+  for (const path of paths) {
+    let current: unknown[] = [resource];
+    const last = path.segments.length - 1;
+    for (let i = 0; i <= last && current.length > 0; i++) {
+      const segment = path.segments[i] as string;
+      const next: unknown[] = [];
+      for (const item of current) {
+        const obj = item as Record<string, unknown>;
+        if (i === last && path.choices) {
+          for (const type of path.choices) {
+            const value = obj[segment + type.charAt(0).toUpperCase() + type.slice(1)];
+            if (value !== undefined && value !== null) {
+              result.push({ type, value });
+            }
+          }
+          continue;
+        }
+        const value = obj[segment];
+        if (Array.isArray(value)) {
+          next.push(...value);
+        } else if (value !== undefined && value !== null) {
+          next.push(value);
+        }
+      }
+      current = next;
+    }
+    if (path.choices) {
+      continue;
+    }
+    for (const value of current) {
+      if (path.referenceType && !isReferenceTo((value as Reference).reference, path.referenceType)) {
+        continue;
+      }
+      result.push({ type: path.type as string, value });
+    }
+  }
+  return result;
+}
+
+/** What FHIRPath `resolve() is T` decides for a reference string, without resolving it. */
+function isReferenceTo(reference: string | undefined, type: string): boolean {
+  return (
+    !!reference &&
+    (reference.startsWith(type + '/') ||
+      reference.startsWith(type + '?') ||
+      reference.includes('/' + type + '/'))
+  );
 }
 
 function addRows(rows: IndexRows, param: IndexedParam, values: TypedValue[]): void {

@@ -28,6 +28,21 @@ export interface IndexedParam {
   readonly roots: readonly string[] | undefined;
   /** Possible target resource types of a reference parameter. */
   readonly targets: readonly string[];
+  /**
+   * Fast path: when the expression is a union of plain member paths (`Observation.code | Observation.component.code`)
+   * ending in elements of one FHIR type, the values are collected by walking the JSON instead of running FHIRPath.
+   */
+  readonly simplePaths?: readonly SimplePath[];
+}
+
+/** A plain member path and the FHIR type of what it ends in (see IndexedParam.simplePaths). */
+export interface SimplePath {
+  readonly segments: readonly string[];
+  /** The type of the values; for a choice element, `choices` lists the candidate types instead. */
+  readonly type?: string;
+  readonly choices?: readonly string[];
+  /** `.where(resolve() is T)`: keep only references to T. */
+  readonly referenceType?: string;
 }
 
 /** Parameters served from columns of the resources table rather than index tables. */
@@ -94,7 +109,8 @@ function buildPlan(resourceType: string): Map<string, IndexedParam> {
     }
     const roots = findRoots(resourceType, searchParam.expression);
     const targets = details.referenceTargetTypes ?? searchParam.target ?? [];
-    result.set(code, { code, kind, searchParam, expression, roots, targets });
+    const simple = findSimplePaths(resourceType, searchParam.expression, details.elementDefinitions);
+    result.set(code, { code, kind, searchParam, expression, roots, targets, ...simple });
     if (kind === 'reference') {
       // Logical references (Reference.identifier) are searchable with the :identifier modifier.
       result.set(code + ':identifier', {
@@ -123,6 +139,47 @@ function toKind(type: SearchParameter['type']): IndexKind | undefined {
     default:
       return undefined; // composite, special
   }
+}
+
+function findSimplePaths(
+  resourceType: string,
+  expression: string,
+  elements: readonly { path: string; type?: readonly { code: string }[] }[] | undefined,
+): { simplePaths?: SimplePath[] } {
+  const types = new Set((elements ?? []).flatMap((e) => (e.type ?? []).map((t) => t.code)));
+  const choice = elements?.length === 1 && elements[0]?.path.endsWith('[x]');
+  const member = `${resourceType}((?:\\.[a-z][A-Za-z0-9]*)+)`;
+  const ofType = new RegExp(`^\\(?${member}\\.ofType\\(([A-Za-z]+)\\)\\)?$`);
+  const whereIs = new RegExp(`^${member}\\.where\\(\\(?resolve\\(\\) is ([A-Z][A-Za-z]+)\\)?\\)$`);
+  const plain = new RegExp(`^${member}$`);
+  const paths: SimplePath[] = [];
+  try {
+    for (const atom of getExpressionsForResourceType(resourceType, expression)) {
+      const text = atom.toString().trim();
+      let m: RegExpExecArray | null;
+      if ((m = ofType.exec(text))) {
+        const segments = (m[1] as string).slice(1).split('.');
+        const type = m[2] as string;
+        segments.push(segments.pop() + type.charAt(0).toUpperCase() + type.slice(1));
+        paths.push({ segments, type });
+      } else if ((m = whereIs.exec(text))) {
+        paths.push({
+          segments: (m[1] as string).slice(1).split('.'),
+          type: 'Reference',
+          referenceType: m[2] as string,
+        });
+      } else if ((m = plain.exec(text)) && types.size === 1) {
+        paths.push({ segments: (m[1] as string).slice(1).split('.'), type: [...types][0] as string });
+      } else if (m && choice) {
+        paths.push({ segments: (m[1] as string).slice(1).split('.'), choices: [...types] });
+      } else {
+        return {};
+      }
+    }
+  } catch {
+    return {};
+  }
+  return paths.length > 0 ? { simplePaths: paths } : {};
 }
 
 function findRoots(resourceType: string, expression: string): string[] | undefined {
