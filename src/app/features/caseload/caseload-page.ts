@@ -1,19 +1,149 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatChipsModule } from '@angular/material/chips';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { Router } from '@angular/router';
+import { Store } from '@ngrx/store';
+import { filter } from 'rxjs';
 
+import type { CaseloadRow } from '../../../../clinical/caseload/caseload-row';
+import { type Track, TRACKS } from '../../../../clinical/terminology';
+import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { selectUser } from '../../core/state/session/session.feature';
 import { EmptyState } from '../../shared/ui/empty-state';
+import { caseloadCsv } from './data/caseload-csv';
+import {
+  type CaseloadSort,
+  QUICK_FILTER_LABELS,
+  QUICK_FILTERS,
+  type QuickFilter,
+} from './data/caseload-view';
+import { CaseloadPageActions } from './state/caseload.actions';
+import { caseloadFeature } from './state/caseload.feature';
+import { CaseloadGrid } from './ui/caseload-grid';
+import { CaseloadSkeleton } from './ui/caseload-skeleton';
+import {
+  columnStateKey,
+  readColumnState,
+  type StoredColumn,
+  visibleColumns,
+  writeColumnState,
+} from './ui/column-state';
+import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
 
-/** Placeholder until the caseload feature lands. */
+/** The counselor's home page: their active caseload, one row per patient, from one FHIR round trip. */
 @Component({
   selector: 'wp-caseload-page',
-  imports: [EmptyState],
+  imports: [
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatChipsModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    EmptyState,
+    CaseloadGrid,
+    CaseloadSkeleton,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    <h1 class="wp-page-title">My caseload</h1>
-    <wp-empty-state
-      icon="groups"
-      headline="No data yet — your caseload will appear here"
-      message="Patients whose active care team includes you will be listed with their track, week, next session, MAT status and relapse-risk band."
-    />
-  `,
+  templateUrl: './caseload-page.html',
+  styleUrl: './caseload-page.scss',
 })
-export class CaseloadPage {}
+export class CaseloadPage {
+  private readonly store = inject(Store);
+  private readonly router = inject(Router);
+  private readonly dialog = inject(MatDialog);
+  private readonly document = inject(DOCUMENT);
+  private readonly storage = this.document.defaultView?.localStorage;
+
+  protected readonly quickFilters = QUICK_FILTERS;
+  protected readonly quickFilterLabels = QUICK_FILTER_LABELS;
+  protected readonly tracks = TRACKS;
+
+  protected readonly rows = this.store.selectSignal(caseloadFeature.selectRows);
+  protected readonly visible = this.store.selectSignal(caseloadFeature.selectVisible);
+  protected readonly view = this.store.selectSignal(caseloadFeature.selectView);
+  protected readonly loading = this.store.selectSignal(caseloadFeature.selectLoading);
+  protected readonly loaded = this.store.selectSignal(caseloadFeature.selectLoaded);
+  protected readonly error = this.store.selectSignal(caseloadFeature.selectError);
+  protected readonly errorMessage = computed(() => {
+    const error = this.error();
+    return error ? outcomeMessage(error) : '';
+  });
+  private readonly user = this.store.selectSignal(selectUser);
+  private readonly columnKey = computed(() => columnStateKey(this.user()?.fhirUser));
+  /** Local UI state: the grid layout (column ids only), persisted per user. */
+  private readonly columnOverride = signal<StoredColumn[] | null>(null);
+  protected readonly columns = computed(
+    () => this.columnOverride() ?? readColumnState(this.storage, this.columnKey()),
+  );
+  protected readonly filtered = computed(() => this.view().filters.length > 0 || this.view().track !== null);
+  protected readonly countText = computed(() => {
+    const shown = this.visible().rows.length;
+    const total = this.rows().length;
+    const noun = total === 1 ? 'patient' : 'patients';
+    return shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`;
+  });
+
+  constructor() {
+    this.store.dispatch(CaseloadPageActions.opened());
+  }
+
+  protected retry(): void {
+    this.store.dispatch(CaseloadPageActions.retried());
+  }
+
+  protected toggleFilter(filter: QuickFilter, selected: boolean): void {
+    const current = this.view().filters;
+    const filters = selected ? [...new Set([...current, filter])] : current.filter((f) => f !== filter);
+    this.store.dispatch(CaseloadPageActions.filterChanged({ change: { filters } }));
+  }
+
+  protected selectTrack(track: Track | ''): void {
+    this.store.dispatch(CaseloadPageActions.filterChanged({ change: { track: track || null } }));
+  }
+
+  protected search(q: string): void {
+    this.store.dispatch(CaseloadPageActions.filterChanged({ change: { q } }));
+  }
+
+  protected clearFilters(): void {
+    this.store.dispatch(CaseloadPageActions.filterChanged({ change: { filters: [], track: null, q: '' } }));
+  }
+
+  protected sortBy(sort: CaseloadSort | null): void {
+    this.store.dispatch(CaseloadPageActions.filterChanged({ change: { sort } }));
+  }
+
+  protected saveColumns(columns: StoredColumn[]): void {
+    this.columnOverride.set(columns);
+    writeColumnState(this.storage, this.columnKey(), columns);
+  }
+
+  protected openPatient(row: CaseloadRow): void {
+    void this.router.navigate(['/patients', row.patientId]);
+  }
+
+  protected exportCsv(): void {
+    const rows = this.visible().rows;
+    this.dialog
+      .open<ExportDialog, ExportDialogData, boolean>(ExportDialog, { data: { rowCount: rows.length } })
+      .afterClosed()
+      .pipe(filter((confirmed) => confirmed === true))
+      .subscribe(() => this.download(caseloadCsv(rows, visibleColumns(this.columns()))));
+  }
+
+  private download(csv: string): void {
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    const link = this.document.createElement('a');
+    link.href = url;
+    link.download = `caseload-${new Date().toISOString().slice(0, 10)}.csv`;
+    link.click();
+    URL.revokeObjectURL(url);
+  }
+}

@@ -1,5 +1,16 @@
-import { Routes } from '@angular/router';
+import { type Routes } from '@angular/router';
+import { provideEffects } from '@ngrx/effects';
+import { provideState } from '@ngrx/store';
 
 import { CaseloadPage } from './caseload-page';
+import * as caseloadEffects from './state/caseload.effects';
+import { caseloadFeature } from './state/caseload.feature';
 
-export default [{ path: '', title: 'My caseload', component: CaseloadPage }] satisfies Routes;
+export default [
+  {
+    path: '',
+    title: 'My caseload',
+    component: CaseloadPage,
+    providers: [provideState(caseloadFeature), provideEffects(caseloadEffects)],
+  },
+] satisfies Routes;

@@ -1,0 +1,77 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+
+import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
+import { formatDate } from '../../../../../clinical/fhir/fhir-date';
+import { RiskChip, riskPhrase } from '../../../shared/ui/risk-chip';
+import { Sparkline } from '../../../shared/ui/sparkline';
+import { cravingText, patientDetail, signed } from '../data/caseload-cells';
+import type { CaseloadColumn } from '../data/caseload-view';
+import { openRiskPoints } from './risk-points-dialog';
+
+/** What ag-grid hands a cell renderer (the part this cell reads). */
+export interface CaseloadCellParams {
+  readonly data?: CaseloadRow;
+  readonly colDef?: { readonly colId?: string } | null;
+}
+
+const MAT_TONE: Readonly<Record<CaseloadRow['mat']['status'], string>> = {
+  'on-track': 'ok',
+  'supply-ending': 'warn',
+  'missed-dose': 'bad',
+  gap: 'bad',
+  stopped: 'bad',
+  none: 'muted',
+};
+
+/**
+ * One caseload cell, rendered by column id. Every fact is written as text (the colour and icons only
+ * repeat it); the risk cell is a button that opens the points behind the score.
+ */
+@Component({
+  selector: 'wp-caseload-cell',
+  imports: [MatIconModule, RiskChip, Sparkline],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './caseload-cell.html',
+  styleUrl: './caseload-cell.scss',
+})
+export class CaseloadCell {
+  private readonly dialog = inject(MatDialog);
+  protected readonly params = signal<CaseloadCellParams | null>(null);
+  protected readonly row = computed(() => this.params()?.data ?? null);
+  protected readonly column = computed(() => (this.params()?.colDef?.colId ?? '') as CaseloadColumn);
+
+  protected readonly formatDate = formatDate;
+  protected readonly signed = signed;
+  protected readonly patientDetail = patientDetail;
+  protected readonly cravingText = cravingText;
+  protected readonly matTone = MAT_TONE;
+  protected readonly sparkValues = computed(() =>
+    (this.row()?.craving ?? []).map((c) => ({ value: c.value, label: formatDate(c.date) })),
+  );
+  protected readonly riskLabel = computed(() => {
+    const row = this.row();
+    return row ? `Risk ${riskPhrase(row.risk.score, row.risk.band, row.risk.trend)}: show the points` : '';
+  });
+  protected readonly safety = computed(() => this.row()?.alerts.filter((a) => a.severity === 'safety') ?? []);
+  protected readonly otherAlerts = computed(
+    () => this.row()?.alerts.filter((a) => a.severity !== 'safety') ?? [],
+  );
+
+  agInit(params: CaseloadCellParams): void {
+    this.params.set(params);
+  }
+
+  refresh(params: CaseloadCellParams): boolean {
+    this.params.set(params);
+    return true;
+  }
+
+  protected openRisk(event: Event): void {
+    // The row's own click opens the patient: this click is the risk button's alone.
+    event.stopPropagation();
+    const row = this.row();
+    if (row) openRiskPoints(this.dialog, row);
+  }
+}
