@@ -17,6 +17,7 @@ import { FhirRouter } from '@medplum/fhir-router';
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
 import Fastify, { LogController } from 'fastify';
+
 import type { IndexedStoreCapabilities, StoreCapabilities } from './http/capability-statement';
 import {
   buildCapabilityStatement,

@@ -4,7 +4,9 @@
 // Node 20 needs --experimental-websocket for @medplum/core 5 (the npm script passes it).
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+
 import type { FhirRepository } from '@medplum/fhir-router';
+
 import { buildApp } from './app';
 import { createSmartAuth } from './auth/smart-auth';
 import {

@@ -5,6 +5,7 @@
 // use conditional references to what the batches created), then every other single resource.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 
 export interface ImportOptions {

@@ -2,6 +2,7 @@
 // Loads FHIR JSON (transaction/batch Bundles, single resources) into a FHIR server through its REST API.
 // The server defaults to $FHIR_BASE, else the local embedded server at http://127.0.0.1:8080/fhir.
 import { parseArgs } from 'node:util';
+
 import { formatSummary, importFhir } from './fhir-import';
 
 const { values, positionals } = parseArgs({

@@ -8,6 +8,7 @@ import type {
   CapabilityStatementRestResourceSearchParam,
   SearchParameter,
 } from '@medplum/fhirtypes';
+
 import type { SearchSupport } from './search-params';
 
 /** What the storage behind the HTTP layer supports. */

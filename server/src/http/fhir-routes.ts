@@ -6,6 +6,7 @@ import { formatSearchQuery, getStatus, isOk, parseSearchRequest } from '@medplum
 import type { FhirRepository, FhirRequest, FhirRouter, HttpMethod } from '@medplum/fhir-router';
 import type { Bundle, BundleLink, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
 import { absolutizeBundle, FHIR_PREFIX, fhirBaseUrl } from './base-url';
 import { FHIR_JSON, methodNotAllowed, outcome, unknownResourceType } from './outcomes';
 import { parsePrefer } from './prefer';

@@ -5,6 +5,7 @@
 // interactions and for every entry of a batch or transaction (which FhirRouter runs on the repository
 // handed to withTransaction's callback; that repository is wrapped too).
 import type { Operation, WithId } from '@medplum/core';
+import type { SearchRequest } from '@medplum/core';
 import {
   applyPatch,
   badRequest,
@@ -27,7 +28,6 @@ import type {
   UpdateResourceOptions,
 } from '@medplum/fhir-router';
 import { FhirRepository } from '@medplum/fhir-router';
-import type { SearchRequest } from '@medplum/core';
 import type { Bundle, OperationOutcome, Parameters, Reference, Resource } from '@medplum/fhirtypes';
 
 /** `Type?search` — a conditional reference (FHIR R4 http.html#trules). */

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { test } from 'node:test';
+
 import type { Bundle, BundleEntry, Patient } from '@medplum/fhirtypes';
+
 import { initFhirDefinitions } from '../../src/store/definitions';
 import { SqliteRepository } from '../../src/store/sqlite-repository';
 import { FhirTestClient, startTestServer } from '../support/test-server';

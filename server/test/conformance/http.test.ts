@@ -2,9 +2,11 @@
 // methods, the CapabilityStatement, security headers, rate limiting and logs without patient data.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import type { CapabilityStatement } from '@medplum/fhirtypes';
-import { MemoryRepository } from '@medplum/fhir-router';
 import { test } from 'node:test';
+
+import { MemoryRepository } from '@medplum/fhir-router';
+import type { CapabilityStatement } from '@medplum/fhirtypes';
+
 import { conformance } from '../support/conformance';
 import { startTestServer } from '../support/test-server';
 

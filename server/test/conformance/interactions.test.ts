@@ -1,7 +1,9 @@
 // Instance interactions as a FHIR client uses them: headers, versions, history, delete, conditional
 // create/update, If-Match, JSON Patch and Prefer.
 import assert from 'node:assert/strict';
+
 import type { Bundle, Patient } from '@medplum/fhirtypes';
+
 import { conformance } from '../support/conformance';
 
 const patient: Patient = { resourceType: 'Patient', name: [{ family: 'Rivera' }], birthDate: '1985-03-04' };

@@ -1,5 +1,6 @@
 // Search by each parameter type, prefix and modifier, as a FHIR client sends them over HTTP.
 import type { Observation, Patient } from '@medplum/fhirtypes';
+
 import { conformance, expectMatches } from '../support/conformance';
 import type { TestServer } from '../support/test-server';
 

@@ -1,6 +1,8 @@
 // Chained parameters, _has, _include/_revinclude (with :iterate) over HTTP.
 import assert from 'node:assert/strict';
+
 import type { Bundle, MedicationRequest, Observation, Patient, Practitioner } from '@medplum/fhirtypes';
+
 import { conformance, expectMatches, matchIds } from '../support/conformance';
 import type { TestServer } from '../support/test-server';
 

@@ -1,6 +1,8 @@
 // Paging, sorting, totals, _summary, _elements, POST _search, absolute links and unknown parameters.
 import assert from 'node:assert/strict';
+
 import type { Bundle, Patient } from '@medplum/fhirtypes';
+
 import { conformance, matchIds } from '../support/conformance';
 import type { TestServer } from '../support/test-server';
 

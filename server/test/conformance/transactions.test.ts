@@ -1,6 +1,8 @@
 // batch and transaction Bundles over HTTP: urn:uuid and conditional references, atomicity, concurrency.
 import assert from 'node:assert/strict';
+
 import type { Bundle, BundleEntry, Encounter, Observation, Patient } from '@medplum/fhirtypes';
+
 import { conformance, matchIds } from '../support/conformance';
 import type { TestServer } from '../support/test-server';
 

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+
 import type { Bundle, Encounter, Medication, Observation, Practitioner } from '@medplum/fhirtypes';
+
 import type { ImportSummary } from '../../src/cli/fhir-import';
 import { importFhir } from '../../src/cli/fhir-import';
 import { initFhirDefinitions } from '../../src/store/definitions';

@@ -4,13 +4,15 @@
 // test starts passing on MemoryRepository the difference list is stale and the suite says so.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+
 import type { FhirRepository } from '@medplum/fhir-router';
 import { MemoryRepository } from '@medplum/fhir-router';
+
+import type { BuildAppOptions } from '../../src/app';
 import { initFhirDefinitions } from '../../src/store/definitions';
 import { SqliteRepository } from '../../src/store/sqlite-repository';
 import type { TestServer } from './test-server';
 import { startTestServer } from './test-server';
-import type { BuildAppOptions } from '../../src/app';
 
 // Stores read the indexed definitions when they are constructed.
 initFhirDefinitions();

@@ -2,6 +2,7 @@
 import type { FhirRepository } from '@medplum/fhir-router';
 import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance } from 'fastify';
+
 import type { BuildAppOptions } from '../../src/app';
 import { buildApp } from '../../src/app';
 import { initFhirDefinitions } from '../../src/store/definitions';
@@ -29,7 +30,11 @@ export async function startTestServer(
   return { app, baseUrl, client: new FhirTestClient(baseUrl), close: () => app.close() };
 }
 
-export interface FhirResponse<T = any> {
+/** The body of a response a test has not typed (assertions read OperationOutcomes, Bundles… as plain JSON). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON in assertions
+export type UntypedJson = any;
+
+export interface FhirResponse<T = UntypedJson> {
   readonly status: number;
   readonly headers: Headers;
   readonly body: T;
@@ -38,7 +43,7 @@ export interface FhirResponse<T = any> {
 export class FhirTestClient {
   constructor(readonly baseUrl: string) {}
 
-  async request<T = any>(
+  async request<T = UntypedJson>(
     method: string,
     path: string,
     body?: unknown,
@@ -55,19 +60,27 @@ export class FhirTestClient {
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   }
 
-  get<T = any>(path: string, headers?: Record<string, string>): Promise<FhirResponse<T>> {
+  get<T = UntypedJson>(path: string, headers?: Record<string, string>): Promise<FhirResponse<T>> {
     return this.request<T>('GET', path, undefined, headers);
   }
 
-  post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<FhirResponse<T>> {
+  post<T = UntypedJson>(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<FhirResponse<T>> {
     return this.request<T>('POST', path, body, headers);
   }
 
-  put<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<FhirResponse<T>> {
+  put<T = UntypedJson>(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<FhirResponse<T>> {
     return this.request<T>('PUT', path, body, headers);
   }
 
-  delete<T = any>(path: string, headers?: Record<string, string>): Promise<FhirResponse<T>> {
+  delete<T = UntypedJson>(path: string, headers?: Record<string, string>): Promise<FhirResponse<T>> {
     return this.request<T>('DELETE', path, undefined, headers);
   }
 
