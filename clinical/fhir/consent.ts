@@ -2,7 +2,7 @@ import type { Consent, Reference } from '@medplum/fhirtypes';
 
 import { PART2_CONSENT, SYSTEM } from '../terminology';
 import { codingsOf, hasCoding } from './coding';
-import { type AsOf, asOfMillis, toMillis } from './fhir-date';
+import { type AsOf, asOfMillis, toEndMillis, toMillis } from './fhir-date';
 import type { PatientRecord } from './patient-record';
 import { referenceTo } from './reference';
 
@@ -38,7 +38,7 @@ export function part2Consent(record: PatientRecord, asOf: AsOf): Part2Consent {
     .sort((a, b) => (toMillis(a.dateTime) ?? 0) - (toMillis(b.dateTime) ?? 0));
   const active = candidates.filter((c) => c.status === 'active');
   const current = active.find((c) => {
-    const end = toMillis(c.provision?.period?.end);
+    const end = toEndMillis(c.provision?.period?.end);
     return end === undefined || end >= now;
   });
   if (current) return { state: 'active', consent: referenceTo(current) };

@@ -2,7 +2,7 @@ import type { EpisodeOfCare, Reference } from '@medplum/fhirtypes';
 
 import { EXTENSION, LOCAL_SYSTEM, type Track, TRACKS } from '../terminology';
 import { codingsOf } from './coding';
-import { type AsOf, asOfMillis, dayOf, toMillis, utcDay } from './fhir-date';
+import { type AsOf, asOfMillis, dayOf, toEndMillis, toMillis, utcDay } from './fhir-date';
 import type { PatientRecord } from './patient-record';
 import { referenceKey, referenceTo } from './reference';
 
@@ -82,7 +82,7 @@ export function isOnCareTeam(record: PatientRecord, practitioner: Reference, asO
     if (teamKeys.size > 0 && !teamKeys.has(`CareTeam/${team.id ?? ''}`)) return false;
     return (team.participant ?? []).some((p) => {
       if (referenceKey(p.member?.reference) !== who) return false;
-      const end = toMillis(p.period?.end);
+      const end = toEndMillis(p.period?.end);
       return end === undefined || end >= now;
     });
   });

@@ -26,6 +26,20 @@ export function toMillis(value: string | undefined | null): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/**
+ * The end of a Period.end value: a date-only or partial end includes its whole day (month, year),
+ * so "2026-03-15" ends at 2026-03-16T00:00Z; a dateTime ends at that instant.
+ */
+export function toEndMillis(value: string | undefined | null): number | undefined {
+  if (!value) return undefined;
+  const partial = PARTIAL.exec(value);
+  if (!partial) return toMillis(value);
+  const [, y, m, d] = partial;
+  if (d) return Date.UTC(Number(y), Number(m) - 1, Number(d) + 1);
+  if (m) return Date.UTC(Number(y), Number(m), 1);
+  return Date.UTC(Number(y) + 1, 0, 1);
+}
+
 /** The as-of moment in milliseconds; throws on an unreadable value (a programming error, not data). */
 export function asOfMillis(asOf: AsOf): number {
   const ms = typeof asOf === 'string' ? toMillis(asOf) : asOf.getTime();

@@ -4,7 +4,16 @@ import { describe, test } from 'node:test';
 import type { Medication, Resource } from '@medplum/fhirtypes';
 
 import { matStatus } from './mat';
-import { aDispense, aMatOrder, anAdministration, aPatient, AS_OF, recordOf } from './test-builders';
+import {
+  aDispense,
+  aMatOrder,
+  anAdministration,
+  aPatient,
+  AS_OF,
+  at,
+  dateOnly,
+  recordOf,
+} from './test-builders';
 
 const status = (resources: Resource[]) => matStatus(recordOf([aPatient(), ...resources]), AS_OF);
 
@@ -38,11 +47,18 @@ describe('MAT status', () => {
       );
     });
 
-    test('7 days handed over 7 days ago → gap today (last covered day was yesterday)', () => {
+    test('7 days handed over 7 days ago → refill day: "supply ends today", not yet a gap', () => {
       const s = status([order, aDispense({ order, day: -7, daysSupply: 7 })]);
+      assert.equal(s.kind, 'supply-ending');
+      assert.equal(s.label, 'supply ends today');
+      assert.equal(s.daysLeft, 0);
+    });
+
+    test('7 days handed over 8 days ago → gap since yesterday (last covered day 14 Mar)', () => {
+      const s = status([order, aDispense({ order, day: -8, daysSupply: 7 })]);
       assert.equal(s.kind, 'gap');
-      assert.equal(s.since, '2026-03-16');
-      assert.match(s.detail, /supply covered to 15 Mar 2026/);
+      assert.equal(s.since, '2026-03-15');
+      assert.match(s.detail, /supply covered to 14 Mar 2026/);
     });
 
     test('the latest-ending dispense counts, and a future-dated dispense is ignored', () => {
@@ -100,6 +116,24 @@ describe('MAT status', () => {
     test('stopped in the future (stop date after as-of) → still in force as of now', () => {
       const order = aMatOrder({ status: 'stopped', authoredDay: -30, stoppedDay: 5 });
       assert.equal(status([order, aDispense({ order, day: -1, daysSupply: 14 })]).kind, 'on-track');
+    });
+
+    test('demo-clinic shape: boundsPeriod.end is the last day in force (date only) → stopped from the next day', () => {
+      const order = aMatOrder({ status: 'stopped', authoredDay: -60 });
+      const stopped = {
+        ...order,
+        dosageInstruction: [
+          { timing: { repeat: { boundsPeriod: { start: dateOnly(-60), end: dateOnly(-1) } } } },
+        ],
+      };
+      const s = status([stopped]);
+      assert.equal(s.since, '2026-03-16');
+      assert.equal(s.detail, 'buprenorphine order stopped on 16 Mar 2026 (today); no order since.');
+      assert.equal(
+        matStatus(recordOf([aPatient(), stopped]), at(-1, 18)).kind,
+        'gap',
+        'still in force on its last day',
+      );
     });
 
     test('stop date falls back to meta.lastUpdated when no period says it', () => {

@@ -10,7 +10,7 @@ import type {
 
 import { type MatDrug, type MatProduct, matProductByCode, SYSTEM } from '../terminology';
 import { codingsOf } from './coding';
-import { type AsOf, asOfMillis, DAY_MS, formatDay, isoDay, toMillis, utcDay } from './fhir-date';
+import { type AsOf, asOfMillis, DAY_MS, formatDay, isoDay, toEndMillis, toMillis, utcDay } from './fhir-date';
 import type { PatientRecord } from './patient-record';
 import { memo } from './record-cache';
 import { referenceKey, referenceTo } from './reference';
@@ -24,7 +24,8 @@ import { administrationTime, dispenseTime } from './resource-time';
  *   a clinic day). 1–2 uncovered days in the last 7 → missed dose; 3+ in a row up to yesterday → gap
  *   (3 missed methadone doses is the usual point at which programs reassess the dose).
  * - buprenorphine SL and oral naltrexone: supply = dispense whenHandedOver + daysSupply (days D..D+n-1
- *   covered; observed doses cover their day). Supply left ≤ 3 days → "supply ends in N days"; none → gap.
+ *   covered; observed doses cover their day). Supply left ≤ 3 days → "supply ends in N days"; on day D+n,
+ *   the refill day, "supply ends today" (the pick-up may simply not have happened yet); from D+n+1 → gap.
  * - long-acting injection (Sublocade, naltrexone ER): one injection covers 31 days; days 32–35 are a
  *   grace period (missed dose: injection overdue); after day 35 → gap.
  * - stopped: the latest order was stopped/completed and no order replaced it; the status stays
@@ -32,7 +33,7 @@ import { administrationTime, dispenseTime } from './resource-time';
  * - an order on hold is a gap; a not-done MedicationAdministration in the last 7 days is a missed dose.
  *
  * Stop date of a stopped/completed order (R4 has no dedicated element): dosageInstruction[0].timing
- * .repeat.boundsPeriod.end, else dispenseRequest.validityPeriod.end, else meta.lastUpdated, else authoredOn.
+ * .repeat.boundsPeriod.end (a date-only end is the last day in force), else dispenseRequest.validityPeriod.end, else meta.lastUpdated, else authoredOn.
  */
 
 export const MAT_RULES = {
@@ -127,8 +128,8 @@ function orderStart(req: MedicationRequest): number | undefined {
 
 function orderEnd(req: MedicationRequest, startMs: number): number {
   return (
-    toMillis(req.dosageInstruction?.[0]?.timing?.repeat?.boundsPeriod?.end) ??
-    toMillis(req.dispenseRequest?.validityPeriod?.end) ??
+    toEndMillis(req.dosageInstruction?.[0]?.timing?.repeat?.boundsPeriod?.end) ??
+    toEndMillis(req.dispenseRequest?.validityPeriod?.end) ??
     toMillis(req.meta?.lastUpdated) ??
     startMs
   );
@@ -244,7 +245,7 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
     return {
       kind: 'stopped',
       label: 'stopped',
-      detail: `${last.product.drug} order ${last.request.status} on ${formatDay(endDay)} (${plural(today - endDay, 'day')} ago); no order since.`,
+      detail: `${last.product.drug} order ${last.request.status} on ${formatDay(endDay)} (${today === endDay ? 'today' : `${plural(today - endDay, 'day')} ago`}); no order since.`,
       drug: last.product.drug,
       product: last.product.display,
       dose: doseLabel(last.request),
@@ -438,7 +439,7 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
   const daysLeft = latest.end - today;
   const evidence = [orderRef, latest.ref];
   const coveredTo = `supply covered to ${formatDay(latest.end - 1)} (from ${formatDay(latest.from)})`;
-  if (daysLeft <= 0) {
+  if (daysLeft < 0) {
     return {
       ...base,
       kind: 'gap',
@@ -464,7 +465,7 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
     return {
       ...base,
       kind: 'supply-ending',
-      label: `supply ends in ${plural(daysLeft, 'day')}`,
+      label: daysLeft === 0 ? 'supply ends today' : `supply ends in ${plural(daysLeft, 'day')}`,
       detail: `${coveredTo[0]?.toUpperCase()}${coveredTo.slice(1)}.`,
       daysLeft,
       evidence,

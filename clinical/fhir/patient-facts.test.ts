@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ageInYears, toMillis } from './fhir-date';
+import { ageInYears, toEndMillis, toMillis } from './fhir-date';
 import { patientAge, patientName, patientPronouns, UNNAMED_PATIENT } from './patient-facts';
 import { aPatient, AS_OF } from './test-builders';
 
@@ -56,5 +56,12 @@ describe('patient facts', () => {
     };
     assert.equal(patientPronouns(complex), 'he/him');
     assert.equal(patientPronouns(aPatient()), undefined);
+  });
+
+  test('period ends: a date-only end includes the whole day; month and year ends likewise', () => {
+    assert.equal(new Date(toEndMillis('2026-03-15') as number).toISOString(), '2026-03-16T00:00:00.000Z');
+    assert.equal(new Date(toEndMillis('2026-02') as number).toISOString(), '2026-03-01T00:00:00.000Z');
+    assert.equal(new Date(toEndMillis('2026') as number).toISOString(), '2027-01-01T00:00:00.000Z');
+    assert.equal(toEndMillis('2026-03-15T10:00:00Z'), toMillis('2026-03-15T10:00:00Z'));
   });
 });
