@@ -3,9 +3,9 @@ import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatRipple } from '@angular/material/core';
 import { MatIconModule } from '@angular/material/icon';
-import { MatListModule } from '@angular/material/list';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatProgressBar } from '@angular/material/progress-bar';
 import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
@@ -26,10 +26,10 @@ export const NARROW_LAYOUT = '(max-width: 959.98px)';
   imports: [
     MatToolbarModule,
     MatSidenavModule,
-    MatListModule,
+    MatRipple,
     MatIconModule,
     MatButtonModule,
-    MatProgressBarModule,
+    MatProgressBar,
     RouterOutlet,
     RouterLink,
     RouterLinkActive,
