@@ -5,7 +5,7 @@
 // (c) a 5-search batch for one patient chart (through FhirRouter), (d) Observation?_summary=count.
 // At sizes ≤ 50,000 the same queries also run against fhir-router's MemoryRepository for comparison.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSearchRequest } from '@medplum/core';
 import type { FhirRepository } from '@medplum/fhir-router';
@@ -144,11 +144,14 @@ async function benchSize(size: number, args: Args, dir: string): Promise<void> {
   const file = join(dir, `clinic-${size}.db`);
   const repo = new SqliteRepository(file, { validate: false });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let loaded = 0;
   for (const batch of generateClinic(shape)) {
     loaded += await repo.bulkLoad(batch);
   }
   const loadSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const loadCpuSeconds = (cpu.user + cpu.system) / 1e6;
   repo.database.pragma('wal_checkpoint(TRUNCATE)');
   repo.database.exec('ANALYZE');
   if (global.gc) {
@@ -161,7 +164,9 @@ async function benchSize(size: number, args: Args, dir: string): Promise<void> {
     `\n## ${loaded.toLocaleString('en-US')} resources (${shape.patients} patients, ${shape.counselors} counselors)`,
   );
   console.log(
-    `bulk load: ${loadSeconds.toFixed(1)} s = ${Math.round(loaded / loadSeconds).toLocaleString('en-US')} resources/s`,
+    `bulk load: ${loadSeconds.toFixed(1)} s = ${Math.round(loaded / loadSeconds).toLocaleString('en-US')} resources/s ` +
+      `(CPU ${loadCpuSeconds.toFixed(1)} s = ${Math.round(loaded / loadCpuSeconds).toLocaleString('en-US')} resources per CPU-second; ` +
+      `load average ${loadavg()[0]?.toFixed(1)})`,
   );
   console.log(`RSS after load: ${mb(rss)} MB; database file: ${mb(dbBytes)} MB`);
 
@@ -222,7 +227,7 @@ const args = parseArgs(process.argv.slice(2));
 initFhirDefinitions();
 console.log(`# Waypoint server benchmark — ${new Date().toISOString()}`);
 console.log(
-  `node ${process.version}, ${(await import('node:os')).cpus().length} CPUs (${(await import('node:os')).cpus()[0]?.model ?? '?'})`,
+  `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]?.toFixed(1)}`,
 );
 const dir = mkdtempSync(join(tmpdir(), 'waypoint-bench-'));
 try {
