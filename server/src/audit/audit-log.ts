@@ -11,8 +11,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 
-import type Database from 'better-sqlite3';
 import type { AuditEvent } from '@medplum/fhirtypes';
+import type Database from 'better-sqlite3';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

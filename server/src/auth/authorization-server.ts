@@ -5,12 +5,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { JWK } from 'jose';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { AccountStore } from './accounts';
-import { escapeHtml } from './sign-in-page';
 import { CLI_KEY_ALG, publicJwk, type ServerKeys } from './keys';
 import { sqliteAdapterFactory } from './oidc-sqlite-adapter';
+import { escapeHtml } from './sign-in-page';
 import { allResourceScopes } from './smart-scopes';
 import { CLI_CLIENT_ID } from './system-token';
 

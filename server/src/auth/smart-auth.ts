@@ -18,7 +18,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { StaffRole } from '../../../clinical/terminology';
 import { type AuditActor, authAuditEvent, restAuditEvent } from '../audit/audit-events';
 import { AuditLog } from '../audit/audit-log';
-import { PolicyRepository, type AccessContext } from '../policy/policy-repository';
+import { type AccessContext, PolicyRepository } from '../policy/policy-repository';
 import { type Principal, resolvePatientScope, resolveRoles } from '../policy/principal';
 import { AccountStore, DEFAULT_LOCKOUT, type LockoutPolicy } from './accounts';
 import { createAuthorizationServer, IDENTITY_SCOPES, ROUTES, SPA_CLIENT_ID } from './authorization-server';
