@@ -79,6 +79,21 @@ describe('relapse-risk model v1 (DESIGN §4)', () => {
       ]);
     });
 
+    test('weeks are whole UTC days: a screen on 9 Mar at 15:00 counts for 3–9 Mar, so 10–16 Mar is missing', () => {
+      const late = aUdsPanel({ day: -7 }).map((r) =>
+        'effectiveDateTime' in r ? { ...r, effectiveDateTime: '2026-03-09T15:00:00.000Z' } : r,
+      );
+      const resources = [aPatient(), anEpisode({ startDay: -12 }), ...late];
+      const result = assessRelapseRisk(recordOf(resources), AS_OF);
+      assert.deepEqual(
+        result.points.map((p) => p.reason),
+        [
+          'No urine drug screen for opioids in the week 10 Mar 2026 – 16 Mar 2026; a missing screen counts as positive (Luo et al. 2023).',
+          'Day 13 of the episode (first 30 days).',
+        ],
+      );
+    });
+
     test('a screen that tested only cocaine does not count as an opioid screen → week still missing', () => {
       const resources = [aPatient(), anEpisode({ startDay: -10 }), aUds({ loinc: LOINC.cocaine, day: -2 })];
       assert.ok(rules(resources).includes('uds-missing +2'));

@@ -48,7 +48,7 @@ function range(fromDay: number, toDay: number): string {
 
 /**
  * Rule "uds-opioid-positive" / "uds-missing" — DESIGN §4, source Luo et al. 2023 (DESIGN §6), the one
- * validated component. Each of the last 3 weeks (7-day windows ending at as-of) scores +2 when a screen
+ * validated component. Each of the last 3 weeks (7 UTC days ending on the as-of day) scores +2 when a screen
  * in it is positive for a non-prescribed opioid (fentanyl, opiates, heroin/6-MAM, oxycodone, or
  * buprenorphine/methadone not prescribed), or when no screen in it reports an illicit-opioid result
  * (missing counts as positive, as in the published model). Weeks that ended before the episode began are
@@ -62,12 +62,10 @@ function udsWeeklyRule(record: PatientRecord, now: number, config: RiskModelConf
   const today = utcDay(now);
   const out: RiskPoint[] = [];
   for (let k = 0; k < weeks; k++) {
-    const toMs = now - k * 7 * DAY_MS;
-    const fromMs = toMs - 7 * DAY_MS;
     const weekLast = today - k * 7;
     const weekFirst = weekLast - 6;
     if (episodeStart !== undefined && episodeStart > weekLast) continue;
-    const inWeek = screens.filter((s) => s.ms > fromMs && s.ms <= toMs);
+    const inWeek = screens.filter((s) => s.day >= weekFirst && s.day <= weekLast);
     const positive = inWeek.filter((s) => s.unexpectedOpioids.length > 0);
     if (positive.length > 0) {
       const detail = positive
