@@ -182,9 +182,18 @@ export class SqliteRepository extends FhirRepository {
     }
   }
 
-  /** The underlying connection (for diagnostics, tests and the benchmark; do not write through it). */
+  /** The underlying connection. Reads are fine; write through `exclusive()` (see there). */
   get database(): Database.Database {
     return this.shared.db;
+  }
+
+  /**
+   * Runs `fn` on the connection atomically (one SQLite transaction) once no FHIR transaction is open, so that writes
+   * to other tables of the same database (accounts, audit trail, …) are never swept into, or rolled back with, a FHIR
+   * transaction running concurrently. Use it for every write through `database` outside this class.
+   */
+  async exclusive<R>(fn: (db: Database.Database) => R): Promise<R> {
+    return this.write(() => fn(this.shared.db));
   }
 
   /** Closes the database (checkpointing the WAL). Waits for an open transaction to finish. */

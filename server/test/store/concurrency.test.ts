@@ -144,3 +144,28 @@ describe('SqliteRepository concurrency', () => {
     assert.equal(all.length, 20);
   });
 });
+
+test('exclusive() writes wait for an open FHIR transaction and survive its rollback', async () => {
+  const repo = openStore();
+  repo.database.exec('CREATE TABLE audit (msg TEXT)');
+  const hold = gate();
+  const entered = gate();
+  const tx = repo
+    .withTransaction(
+      async (txRepo) => {
+        await txRepo.createResource({ resourceType: 'Patient' });
+        entered.open();
+        await hold.promise;
+        throw new Error('roll back');
+      },
+      { resourceTypes: ['Patient'] },
+    )
+    .catch(() => 'rolled back');
+  await entered.promise;
+  const audit = repo.exclusive((db) => db.prepare('INSERT INTO audit VALUES (?)').run('read Patient'));
+  hold.open();
+  assert.equal(await tx, 'rolled back');
+  await audit;
+  assert.deepEqual(repo.database.prepare('SELECT msg FROM audit').all(), [{ msg: 'read Patient' }]);
+  await repo.close();
+});
