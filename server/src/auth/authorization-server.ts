@@ -3,6 +3,8 @@
  * (authorization code + PKCE S256, refresh with online_access/offline_access, revocation, fhirUser)
  * and SMART Backend Services (client credentials with a private_key_jwt assertion).
  */
+import { randomBytes } from 'node:crypto';
+
 import type Database from 'better-sqlite3';
 import type { JWK } from 'jose';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
@@ -10,7 +12,7 @@ import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'o
 import type { AccountStore } from './accounts';
 import { CLI_KEY_ALG, publicJwk, type ServerKeys } from './keys';
 import { sqliteAdapterFactory } from './oidc-sqlite-adapter';
-import { escapeHtml } from './sign-in-page';
+import { escapeHtml, renderSignOutPage, pageCsp } from './sign-in-page';
 import { allResourceScopes } from './smart-scopes';
 import { CLI_CLIENT_ID } from './system-token';
 
@@ -137,7 +139,15 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
         allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
       },
       clientCredentials: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource(ctx, form) {
+          const nonce = randomBytes(16).toString('base64');
+          ctx.set('content-security-policy', pageCsp(nonce, formActionOrigins(options)));
+          ctx.type = 'html';
+          ctx.body = renderSignOutPage(form, nonce);
+        },
+      },
       userinfo: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -193,4 +203,9 @@ function renderErrorPage(error: string, description: string | undefined): string
 <body><main><h1>Sign-in could not continue</h1>
 <p role="alert"><strong>${escapeHtml(error)}</strong>${description ? `: ${escapeHtml(description)}` : ''}</p>
 <p>Go back to Waypoint and start signing in again.</p></main></body></html>`;
+}
+
+/** Where a form on the authorization server may lead (Chrome applies form-action to redirects too). */
+export function formActionOrigins(options: Pick<AuthorizationServerOptions, 'redirectUris'>): string[] {
+  return [...new Set(options.redirectUris.map((u) => new URL(u).origin))];
 }

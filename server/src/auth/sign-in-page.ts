@@ -77,3 +77,35 @@ ${error}
 </body>
 </html>`;
 }
+
+/** CSP for the server-rendered pages: inline style by nonce only, forms to this server and the app. */
+export function pageCsp(nonce: string, formOrigins: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    `style-src 'nonce-${nonce}'`,
+    `form-action 'self' ${formOrigins.join(' ')}`.trim(),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/** RP-initiated logout confirmation: `form` is oidc-provider's hidden form (id op.logoutForm). */
+export function renderSignOutPage(form: string, nonce: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign out · Waypoint</title>
+<style nonce="${escapeHtml(nonce)}">${CSS}</style>
+</head>
+<body>
+<main>
+<h1>Sign out of Waypoint?</h1>
+<p class="sub">This ends your session on this device.</p>
+${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Sign out</button>
+</main>
+</body>
+</html>`;
+}

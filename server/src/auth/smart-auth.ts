@@ -23,7 +23,7 @@ import { type Principal, resolvePatientScope, resolveRoles } from '../policy/pri
 import { AccountStore, DEFAULT_LOCKOUT, type LockoutPolicy } from './accounts';
 import { createAuthorizationServer, IDENTITY_SCOPES, ROUTES, SPA_CLIENT_ID } from './authorization-server';
 import { cliKeyPath, loadOrCreateCliKey, loadOrCreateServerKeys, publicJwk } from './keys';
-import { renderSignInPage } from './sign-in-page';
+import { renderSignInPage, pageCsp } from './sign-in-page';
 import { PermissionSet } from './smart-scopes';
 
 export const AUTH_PREFIX = '/auth';
@@ -188,6 +188,8 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
       'peer-specialist',
     ],
   );
+
+  const formOrigins = [...new Set(redirectUris.map((u) => new URL(u).origin))];
 
   const provider = createAuthorizationServer({
     issuer,
@@ -380,10 +382,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
       .code(status)
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .header(
-        'content-security-policy',
-        `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-      )
+      .header('content-security-policy', pageCsp(nonce, formOrigins))
       .send(
         renderSignInPage({
           action: `${INTERACTION_PATH}/${encodeURIComponent(uid)}`,

@@ -256,6 +256,46 @@ describe('tokens', () => {
   });
 });
 
+describe('sign-out (RP-initiated logout)', () => {
+  test('ends the session: the next authorization asks for the password again', async () => {
+    const jar = new CookieJar();
+    const session = await signIn(server, 'counselor1', { jar });
+    const silent = await authorize(server, jar, { challenge: pkcePair().challenge });
+    assert.ok(silent.callback?.searchParams.get('code'), 'an active session signs in without the form');
+
+    const url = new URL(`${server.auth.issuer}/logout`);
+    url.searchParams.set('id_token_hint', session.idToken);
+    url.searchParams.set('post_logout_redirect_uri', 'http://localhost:4200/');
+    url.searchParams.set('client_id', 'waypoint');
+    const page = await fetch(url, { headers: { cookie: jar.header() } });
+    jar.store(page);
+    const html = await page.text();
+    assert.equal(page.status, 200);
+    assert.match(html, /<button[^>]*name="logout"[^>]*>Sign out<\/button>/);
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1] as string;
+    const form = new URLSearchParams({ logout: 'yes' });
+    for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+      form.set(name as string, value as string);
+    }
+    const confirm = await fetch(new URL(action, url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    jar.store(confirm);
+    assert.equal(confirm.status, 303);
+    let location = new URL(confirm.headers.get('location') as string, url);
+    while (!location.href.startsWith('http://localhost:4200/')) {
+      const hop = await fetch(location, { redirect: 'manual', headers: { cookie: jar.header() } });
+      jar.store(hop);
+      location = new URL(hop.headers.get('location') as string, location);
+    }
+    const again = await authorize(server, jar, { password: 'wrong', challenge: pkcePair().challenge });
+    assert.equal(again.response?.status, 401, 'the sign-in form is shown again (and checks the password)');
+  });
+});
+
 describe('sign-in page and lockout', () => {
   test('the sign-in page is self-contained and labelled', async () => {
     const { challenge } = pkcePair();
