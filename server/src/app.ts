@@ -78,7 +78,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       : { logger: withSafeSerializers(options.logger ?? false) }),
   });
 
-  const repository = new ValidatingRepository(options.repository);
+  const repository = new ValidatingRepository(options.repository, (error) => {
+    // Error class and code only: messages from the store may quote data.
+    const { name, code } = error as { name?: string; code?: string };
+    app.log.error({ err: { type: name, code } }, 'store failure');
+  });
   const store = options.capabilities ?? storeCapabilitiesOf(options.repository);
   const fhirRouter = new FhirRouter();
   if (store.typeHistory) {

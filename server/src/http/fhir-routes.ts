@@ -8,7 +8,7 @@ import type { Bundle, BundleLink, CapabilityStatement, OperationOutcome, Resourc
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { absolutizeBundle, FHIR_PREFIX, fhirBaseUrl } from './base-url';
-import { FHIR_JSON, methodNotAllowed, outcome, unknownResourceType } from './outcomes';
+import { FHIR_JSON, methodNotAllowed, outcome, serverFailure, unknownResourceType } from './outcomes';
 import { parsePrefer } from './prefer';
 import type { IgnoredParameter, Query, SearchSupport } from './search-params';
 import { partitionSearchQuery } from './search-params';
@@ -112,6 +112,11 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
     };
     const [result, resource] = await fhirRouter.handleRequest(fhirRequest, request.fhirRepository);
     const status = getStatus(result);
+    if (status >= 500) {
+      // FhirRouter puts the internal error text in `diagnostics`; keep it out of the response and the log.
+      request.log.error({ issue: result.issue?.[0]?.code }, 'FHIR interaction failed');
+      return sendOutcome(reply, 500, serverFailure());
+    }
     if (!isOk(result) || !resource) {
       return sendOutcome(reply, status, result);
     }

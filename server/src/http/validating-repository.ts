@@ -30,6 +30,12 @@ import type {
 import { FhirRepository } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome, Parameters, Reference, Resource } from '@medplum/fhirtypes';
 
+/** code `exception` makes getStatus() answer 500. */
+const INTERNAL_ERROR: OperationOutcome = {
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code: 'exception', details: { text: 'Internal server error' } }],
+};
+
 /** `Type?search` — a conditional reference (FHIR R4 http.html#trules). */
 const CONDITIONAL_REFERENCE = /^[A-Z][A-Za-z]+\?.+/;
 
@@ -46,8 +52,28 @@ export function hasTypeHistory(repo: FhirRepository): repo is FhirRepository & T
 }
 
 export class ValidatingRepository extends FhirRepository implements TypeHistoryReader {
-  constructor(readonly inner: FhirRepository) {
+  /**
+   * @param inner - the store
+   * @param onInternalError - told about store failures that are not FHIR outcomes (for logging); the
+   *   client only gets a generic 500, since FhirRouter would otherwise answer 400 with the error text.
+   */
+  constructor(
+    readonly inner: FhirRepository,
+    private readonly onInternalError?: (error: unknown) => void,
+  ) {
     super();
+  }
+
+  private async guard<R>(operation: () => Promise<R>): Promise<R> {
+    try {
+      return await operation();
+    } catch (err) {
+      if (err instanceof OperationOutcomeError) {
+        throw err;
+      }
+      this.onInternalError?.(err);
+      throw new OperationOutcomeError(INTERNAL_ERROR);
+    }
   }
 
   setMode(mode: RepositoryMode): void {
@@ -59,11 +85,13 @@ export class ValidatingRepository extends FhirRepository implements TypeHistoryR
   }
 
   async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
-    return this.inner.createResource(await this.prepareWrite(resource), options);
+    const prepared = await this.prepareWrite(resource);
+    return this.guard(() => this.inner.createResource(prepared, options));
   }
 
   async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
-    return this.inner.updateResource(await this.prepareWrite(resource), options);
+    const prepared = await this.prepareWrite(resource);
+    return this.guard(() => this.inner.updateResource(prepared, options));
   }
 
   /**
@@ -77,7 +105,7 @@ export class ValidatingRepository extends FhirRepository implements TypeHistoryR
     patch: Operation[] | Parameters,
     options?: UpdateResourceOptions,
   ): Promise<WithId<T>> {
-    const current = await this.inner.readResource<T>(resourceType, id);
+    const current = await this.guard(() => this.inner.readResource<T>(resourceType, id));
     const patched = structuredClone(current) as T;
     try {
       if (Array.isArray(patch)) {
@@ -98,15 +126,15 @@ export class ValidatingRepository extends FhirRepository implements TypeHistoryR
   }
 
   readResource<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
-    return this.inner.readResource(resourceType, id);
+    return this.guard(() => this.inner.readResource(resourceType, id));
   }
 
   readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
-    return this.inner.readReference(reference);
+    return this.guard(() => this.inner.readReference(reference));
   }
 
   readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
-    return this.inner.readReferences(references);
+    return this.guard(() => this.inner.readReferences(references));
   }
 
   readHistory<T extends Resource>(
@@ -114,32 +142,33 @@ export class ValidatingRepository extends FhirRepository implements TypeHistoryR
     id: string,
     options?: ReadHistoryOptions,
   ): Promise<Bundle<WithId<T>>> {
-    return this.inner.readHistory(resourceType, id, options);
+    return this.guard(() => this.inner.readHistory(resourceType, id, options));
   }
 
   readVersion<T extends Resource>(resourceType: string, id: string, vid: string): Promise<WithId<T>> {
-    return this.inner.readVersion(resourceType, id, vid);
+    return this.guard(() => this.inner.readVersion(resourceType, id, vid));
   }
 
   readTypeHistory<T extends Resource>(
     resourceType: string,
     options?: ReadHistoryOptions & { since?: string },
   ): Promise<Bundle<WithId<T>>> {
-    if (!hasTypeHistory(this.inner)) {
+    const inner = this.inner;
+    if (!hasTypeHistory(inner)) {
       throw new OperationOutcomeError(badRequest('Type history is not supported by this store'));
     }
-    return this.inner.readTypeHistory(resourceType, options);
+    return this.guard(() => inner.readTypeHistory(resourceType, options));
   }
 
   deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
-    return this.inner.deleteResource(resourceType, id, options);
+    return this.guard(() => this.inner.deleteResource(resourceType, id, options));
   }
 
   search<T extends Resource>(
     searchRequest: SearchRequest<T>,
     options?: SearchOptions,
   ): Promise<Bundle<WithId<T>>> {
-    return this.inner.search(searchRequest, options);
+    return this.guard(() => this.inner.search(searchRequest, options));
   }
 
   searchByReference<T extends Resource>(
@@ -147,16 +176,21 @@ export class ValidatingRepository extends FhirRepository implements TypeHistoryR
     referenceField: string,
     references: string[],
   ): Promise<Record<string, WithId<T>[]>> {
-    return this.inner.searchByReference(searchRequest, referenceField, references);
+    return this.guard(() => this.inner.searchByReference(searchRequest, referenceField, references));
   }
 
   withTransaction<TResult>(
     callback: (txRepo: this) => Promise<TResult>,
     options: TransactionOptions,
   ): Promise<TResult> {
-    return this.inner.withTransaction(
-      (txRepo) => callback((txRepo === this.inner ? this : new ValidatingRepository(txRepo)) as this),
-      options,
+    return this.guard(() =>
+      this.inner.withTransaction(
+        (txRepo) =>
+          callback(
+            (txRepo === this.inner ? this : new ValidatingRepository(txRepo, this.onInternalError)) as this,
+          ),
+        options,
+      ),
     );
   }
 

@@ -189,3 +189,56 @@ test('logs carry method, route, interaction and status, never query strings, ids
     assert.ok(!JSON.stringify(record).includes('?'), 'no query string');
   }
 });
+
+test('an internal failure is a 500 OperationOutcome that does not leak the error text', async () => {
+  class BrokenRepository extends MemoryRepository {
+    override async readResource<T>(): Promise<T> {
+      throw new Error('SQLITE_CORRUPT at /var/lib/waypoint/secret.db');
+    }
+  }
+  const server = await startTestServer(new BrokenRepository(), { rateLimit: false });
+  try {
+    const response = await server.client.get('Patient/123');
+    assert.equal(response.status, 500);
+    assert.equal(response.body.resourceType, 'OperationOutcome');
+    assert.doesNotMatch(JSON.stringify(response.body), /SQLITE_CORRUPT|secret/);
+  } finally {
+    await server.close();
+  }
+});
+
+conformance(
+  '_summary=true returns only the summary elements',
+  async (server) => {
+    await server.client.create({
+      resourceType: 'Patient',
+      name: [{ family: 'Summary' }],
+      maritalStatus: { text: 'married' },
+    });
+    const response = await server.client.get('Patient?_summary=true');
+    const patient = response.body.entry[0].resource;
+    assert.equal(patient.name[0].family, 'Summary');
+    assert.equal(patient.maritalStatus, undefined);
+  },
+  { memoryDiffers: '_summary=true is ignored' },
+);
+
+conformance(
+  'reference :identifier matches a logical reference',
+  async (server) => {
+    const observation = await server.client.create({
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'x' },
+      subject: { identifier: { system: 'http://example.org/mrn', value: 'L-1' } },
+    });
+    const response = await server.client.get('Observation?subject:identifier=http://example.org/mrn|L-1');
+    assert.deepEqual(
+      response.body.entry
+        .filter((e: { search: { mode: string } }) => e.search.mode === 'match')
+        .map((e: { resource: { id: string } }) => e.resource.id),
+      [observation.id],
+    );
+  },
+  { memoryDiffers: ':identifier on references is not evaluated' },
+);
