@@ -285,6 +285,9 @@ describe('sign-out (RP-initiated logout)', () => {
     });
     jar.store(confirm);
     assert.equal(confirm.status, 303);
+    const [logout] = server.auth.audit.search({ count: 1 }).events;
+    assert.equal(logout?.subtype?.[0]?.code, '110123', 'sign-out audited');
+    assert.equal(logout?.agent[0]?.who?.reference, `Practitioner/${server.clinic.counselor1}`);
     let location = new URL(confirm.headers.get('location') as string, url);
     while (!location.href.startsWith('http://localhost:4200/')) {
       const hop = await fetch(location, { redirect: 'manual', headers: { cookie: jar.header() } });
