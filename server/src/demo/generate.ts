@@ -41,14 +41,24 @@ export function clinicSettings(options: GenerateOptions): ClinicSettings {
   return { patients, seed: String(options.seed ?? DEFAULT_SEED), asOf };
 }
 
-/** Active caseload targets: counselors get 25–40 (at N = 240) by weight, filled in a shuffled order. */
+/**
+ * Active caseloads: every counselor gets a floor of min(25, A / counselors) active patients and the rest is
+ * shared by random weights (capped at 40), so caseloads differ (25–40 at N = 240). Finished episodes go to
+ * a random counselor.
+ */
 function assignCounselors(random: Random, plans: readonly PatientPlan[], staff: StaffPlan): StaffMember[] {
   const counselors = staff.counselors;
-  const weights = counselors.map(() => 0.8 + random.next() * 0.6);
-  const weightSum = weights.reduce((a, b) => a + b, 0);
   const active = random.shuffle(plans.filter((p) => p.status === 'active').map((p) => p.index));
-  const targets = weights.map((w) => Math.floor((active.length * w) / weightSum));
-  for (let i = 0; targets.reduce((a, b) => a + b, 0) < active.length; i++) targets[i % targets.length]! += 1;
+  const floor = Math.min(25, Math.floor(active.length / counselors.length));
+  const targets = counselors.map(() => floor);
+  const weights = counselors.map(() => 0.2 + random.next());
+  for (let left = active.length - floor * counselors.length; left > 0; left--) {
+    const open = counselors.map((_, c) => c).filter((c) => (targets[c] as number) < 40);
+    const c = random.weighted(
+      (open.length > 0 ? open : counselors.map((_, i) => i)).map((i) => [i, weights[i] as number] as const),
+    );
+    targets[c] = (targets[c] as number) + 1;
+  }
   const assigned = new Array<StaffMember>(plans.length);
   let cursor = 0;
   targets.forEach((count, c) => {

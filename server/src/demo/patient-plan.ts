@@ -163,9 +163,11 @@ export function planPatient(random: Random, index: number): PatientPlan {
   let daysAgo: number;
   const bucket = random.next();
   if (info.minWeeks === 0 && bucket < 0.14) daysAgo = random.int(1, 6);
-  else if (bucket > 0.9) daysAgo = trackDays + random.int(2, 70);
+  else if (bucket > 0.97) daysAgo = trackDays + random.int(2, 70);
   else daysAgo = random.int(7, trackDays - 1);
-  daysAgo = Math.max(daysAgo, info.minWeeks * 7 + random.int(1, 14));
+  // Trajectories that need time start early enough to show, without finishing the track because of it.
+  if (daysAgo < trackDays)
+    daysAgo = Math.max(daysAgo, Math.min(trackDays - 1, info.minWeeks * 7 + random.int(1, 14)));
   const start = -daysAgo;
 
   let end: number | undefined = start + trackDays - 1 <= -1 ? start + trackDays - 1 : undefined;

@@ -1309,14 +1309,15 @@ export class PatientRecordBuilder {
     }
 
     if (mat.drug === 'methadone') {
+      // Observed dosing Mon–Sat; after 90 days, stable patients come Mon/Wed/Fri with take-homes between.
+      const stableEligible = plan.archetype !== 'early-dropout' && plan.archetype !== 'fentanyl-relapse';
+      const isClinicDay = (d: number) => {
+        const wd = clock.weekday(d);
+        return wd !== 0 && (!(stableEligible && d - mat.start >= 90) || wd === 1 || wd === 3 || wd === 5);
+      };
       let missedRun = 0;
       for (let day = mat.start; day <= end; day++) {
-        const weekday = clock.weekday(day);
-        const stablePhase =
-          day - mat.start >= 90 &&
-          plan.archetype !== 'early-dropout' &&
-          plan.archetype !== 'fentanyl-relapse';
-        const clinicDay = weekday !== 0 && (!stablePhase || weekday === 1 || weekday === 3 || weekday === 5);
+        const clinicDay = isClinicDay(day);
         const { order, request } = orderFor(day);
         if (!order || !request) continue;
         if (!isCovered(mat, day)) {
@@ -1333,10 +1334,7 @@ export class PatientRecordBuilder {
         // Take-home doses for the following non-clinic days that are covered.
         let takeHome = 0;
         for (let next = day + 1; next <= end; next++) {
-          const wd = clock.weekday(next);
-          const nextStable = next - mat.start >= 90 && stablePhase;
-          const nextClinic = wd !== 0 && (!nextStable || wd === 1 || wd === 3 || wd === 5);
-          if (nextClinic || !isCovered(mat, next)) break;
+          if (isClinicDay(next) || !isCovered(mat, next)) break;
           takeHome++;
         }
         if (takeHome > 0)
@@ -1510,7 +1508,8 @@ export class PatientRecordBuilder {
       }
       const hour = attendedDay?.day === day ? attendedDay.hour : 11;
       const collected = clock.at(day, hour, 30);
-      const issued = clock.at(day + 1, 8);
+      // Point-of-care immunoassay cup: read within the visit.
+      const issued = clock.at(day, hour + 1);
       const recentlyDosed = (d: number) =>
         isCovered(plan.mat, d) || isCovered(plan.mat, d - 1) || isCovered(plan.mat, d - 2);
       const longActingOnBoard =
@@ -1643,12 +1642,16 @@ export class PatientRecordBuilder {
     status: 'requested' | 'completed',
   ): void {
     const { clock } = this;
-    const authored = clock.at(day, 9);
+    // Raised on `day` (at the latest yesterday); completed the next day when that is in the past.
+    const raised = Math.min(day, -1);
+    const done = status === 'completed' && raised + 1 <= -1;
+    const authored = clock.at(raised, 9);
+    const finished = clock.at(raised + 1, 15);
     this.push<Task>({
       resourceType: 'Task',
       id: this.ids.next(),
-      meta: this.meta(status === 'completed' ? clock.at(day + 1, 15) : authored),
-      status,
+      meta: this.meta(done ? finished : authored),
+      status: done ? 'completed' : 'requested',
       intent: 'order',
       priority: 'routine',
       code: { coding: [localCoding(LOCAL_SYSTEM.task, TASK_CODE.followUp, 'Follow-up')] },
@@ -1656,9 +1659,9 @@ export class PatientRecordBuilder {
       ...(focus ? { focus } : {}),
       for: this.patientRef,
       authoredOn: authored,
-      lastModified: status === 'completed' ? clock.at(day + 1, 15) : authored,
+      lastModified: done ? finished : authored,
       owner: practitionerRef(this.staff.coordinator),
-      restriction: { period: { end: clock.at(day + 2, 17) } },
+      restriction: { period: { end: clock.at(raised + 2, 17) } },
     });
   }
 }
