@@ -1,6 +1,8 @@
 // npm run fhir:import -- <files or folders…> [--server URL]
 // Loads FHIR JSON (transaction/batch Bundles, single resources) into a FHIR server through its REST API.
 // The server defaults to $FHIR_BASE, else the local embedded server at http://127.0.0.1:8080/fhir.
+// A bearer token (--token or $FHIR_TOKEN, e.g. from `npm run -s fhir:token -- --scope 'system/*.cruds'`)
+// is sent with every request.
 import { parseArgs } from 'node:util';
 
 import { formatSummary, importFhir } from './fhir-import';
@@ -10,6 +12,7 @@ const { values, positionals } = parseArgs({
   options: {
     server: { type: 'string' },
     concurrency: { type: 'string' },
+    token: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -17,17 +20,19 @@ const { values, positionals } = parseArgs({
 if (values.help || positionals.length === 0) {
   process.stderr.write(
     'usage: npm run fhir:import -- <files or folders…> [--server URL] [--concurrency N]\n' +
-      '  default server: $FHIR_BASE or http://127.0.0.1:8080/fhir\n',
+      '  default server: $FHIR_BASE or http://127.0.0.1:8080/fhir; bearer token: --token or $FHIR_TOKEN\n',
   );
   process.exit(values.help ? 0 : 2);
 }
 
 const server = values.server ?? process.env['FHIR_BASE'] ?? 'http://127.0.0.1:8080/fhir';
+const token = values.token ?? process.env['FHIR_TOKEN'];
 const tty = process.stderr.isTTY;
 process.stderr.write(`Importing into ${server}\n`);
 
 const summary = await importFhir(positionals, {
   server,
+  headers: token ? () => ({ authorization: `Bearer ${token}` }) : undefined,
   concurrency: values.concurrency ? Number.parseInt(values.concurrency, 10) : undefined,
   onProgress: ({ done, total, resources, failures }) => {
     const width = 30;
