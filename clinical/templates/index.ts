@@ -10,7 +10,7 @@ import type {
   ValueSet,
 } from '@medplum/fhirtypes';
 
-import { NoteTemplate } from '../terminology';
+import { type NoteTemplate } from '../terminology';
 import { bam, craving } from './bam';
 import { cbtBehavioralExperiment, cbtExposure, cbtThoughtRecord } from './cbt';
 import { CLINIC_VALUE_SETS, LOCAL_CODE_SYSTEMS } from './code-systems';

@@ -1,7 +1,7 @@
 /** The demo program: one outpatient OUD clinic and its counseling + MAT service. */
 import type { HealthcareService, Organization } from '@medplum/fhirtypes';
 
-import { IDENTIFIER_SYSTEM, TRACK_DISPLAY, TRACKS, LOCAL_SYSTEM } from '../terminology';
+import { IDENTIFIER_SYSTEM, LOCAL_SYSTEM, TRACK_DISPLAY, TRACKS } from '../terminology';
 
 export const CLINIC_ORGANIZATION_ID = 'waypoint-clinic';
 export const CLINIC_SERVICE_ID = 'waypoint-oud-program';

@@ -10,7 +10,7 @@ import type {
   QuestionnaireItemAnswerOption,
 } from '@medplum/fhirtypes';
 
-import { LOCAL_SYSTEM, NoteTemplate, SDC_OBSERVATION_EXTRACT, WAYPOINT_BASE } from '../terminology';
+import { LOCAL_SYSTEM, type NoteTemplate, SDC_OBSERVATION_EXTRACT, WAYPOINT_BASE } from '../terminology';
 
 /** Version of every Waypoint-authored definition; bump when a template's content changes. */
 export const DEFINITIONS_VERSION = '1.0.0';

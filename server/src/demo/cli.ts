@@ -6,9 +6,9 @@
  *   npm run demo:reset -- [--patients N] [--seed S] [--as-of YYYY-MM-DD] [--db path]
  *     Deletes the database file and loads the definitions and a fresh demo clinic.
  */
+import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 
 import { clinicDefinitions } from '../../../clinical/templates/index';

@@ -7,7 +7,7 @@ import { deepEquals, Operator } from '@medplum/core';
 import type { FhirRepository } from '@medplum/fhir-router';
 import type { Identifier, Resource } from '@medplum/fhirtypes';
 
-import { clinicDefinitions, ClinicDefinition } from '../../../clinical/templates/index';
+import { type ClinicDefinition, clinicDefinitions } from '../../../clinical/templates/index';
 
 export interface DefinitionsReport {
   readonly created: number;

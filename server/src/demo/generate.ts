@@ -7,10 +7,10 @@ import type { Resource } from '@medplum/fhirtypes';
 
 import { archetypeCodeSystem } from './archetypes';
 import { Clock } from './clock';
-import { PatientPlan, planPatient } from './patient-plan';
-import { PatientRecordBuilder, PatientStaff } from './patient-record';
+import { type PatientPlan, planPatient } from './patient-plan';
+import { PatientRecordBuilder, type PatientStaff } from './patient-record';
 import { IdFactory, Random } from './prng';
-import { DemoStaff, planStaff, StaffMember, StaffPlan, staffResources } from './staff';
+import { type DemoStaff, planStaff, type StaffMember, type StaffPlan, staffResources } from './staff';
 
 export const DEFAULT_SEED = 'waypoint';
 export const DEFAULT_PATIENTS = 240;

@@ -6,15 +6,15 @@ import type { FhirRepository } from '@medplum/fhir-router';
 import type { Resource } from '@medplum/fhirtypes';
 
 import { todayIso } from './clock';
-import { DefinitionsReport, ensureClinicDefinitions } from './definitions-loader';
+import { type DefinitionsReport, ensureClinicDefinitions } from './definitions-loader';
 import { clinicSettings, DEFAULT_PATIENTS, DEFAULT_SEED, generateClinicBatches } from './generate';
 import { demoStaff } from './staff';
 
 export { ensureClinicDefinitions } from './definitions-loader';
-export { DEFAULT_PATIENTS, DEFAULT_SEED, generateClinic, generateClinicBatches } from './generate';
 export type { DemoClinic, GenerateOptions } from './generate';
-export { DEMO_PASSWORD, demoStaff } from './staff';
+export { DEFAULT_PATIENTS, DEFAULT_SEED, generateClinic, generateClinicBatches } from './generate';
 export type { DemoStaff } from './staff';
+export { DEMO_PASSWORD, demoStaff } from './staff';
 
 /** A repository that can load many resources at once, keeping their ids (SqliteRepository). */
 export interface BulkLoader {

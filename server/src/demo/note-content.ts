@@ -12,10 +12,10 @@ import {
   IRRATIONAL_BELIEF_TYPES,
   OVERDOSE_RISK,
   SESSION_CPT,
-  SessionCpt,
+  type SessionCpt,
   SUICIDAL_IDEATION,
 } from '../../../clinical/templates/index';
-import { Random } from './prng';
+import { type Random } from './prng';
 
 export type Phase = 'engaging' | 'stable' | 'struggling' | 'using';
 

@@ -2,11 +2,17 @@
  * One demo patient's story as plain data: who they are, their track, their MAT days and gaps, and what
  * each week looks like (attendance, use, craving, mood). patient-record.ts turns a plan into FHIR.
  */
-import { MAT_PRODUCTS, MatDrug, MatProduct, Track, TRACKS } from '../../../clinical/terminology';
-import { Archetype, ARCHETYPE_LIST, ARCHETYPES } from './archetypes';
+import {
+  MAT_PRODUCTS,
+  type MatDrug,
+  type MatProduct,
+  type Track,
+  TRACKS,
+} from '../../../clinical/terminology';
+import { type Archetype, ARCHETYPE_LIST, ARCHETYPES } from './archetypes';
 import { FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, NEUTRAL_NAMES } from './names';
-import { Phase } from './note-content';
-import { Random } from './prng';
+import { type Phase } from './note-content';
+import { type Random } from './prng';
 
 export type Opioid = 'fentanyl' | 'heroin' | 'oxycodone';
 export type Stimulant = 'cocaine' | 'amphetamine';

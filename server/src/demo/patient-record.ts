@@ -35,12 +35,11 @@ import type {
 import {
   BAM_ITEMS,
   BAM_SCALE_ANSWERS,
-  bamLinkId,
-  bamSubscales,
   BAM_SUBSCALE_CODE,
   BAM_SUBSCALE_DISPLAY,
+  bamLinkId,
+  bamSubscales,
   CLINIC_ORGANIZATION_ID,
-  CLINIC_SERVICE_ID,
   cptForMinutes,
   DBT_MODULES,
   DBT_SKILLS,
@@ -61,11 +60,11 @@ import {
   MEASURE,
   MEASURE_DETAIL,
   MEASURE_QUESTIONNAIRE,
-  NoteTemplate,
+  type NoteTemplate,
   PHQ9,
   questionnaireUrl,
   SCREEN_RESULT,
-  Substance,
+  type Substance,
   SYSTEM,
   TASK_CODE,
   TRACK_DISPLAY,
@@ -73,7 +72,7 @@ import {
   UDS_TESTS,
 } from '../../../clinical/terminology';
 import { ARCHETYPES } from './archetypes';
-import { Clock } from './clock';
+import { type Clock } from './clock';
 import { CITIES, STREETS } from './names';
 import {
   abcdeItems,
@@ -83,13 +82,13 @@ import {
   exposureItems,
   qGroup,
   qItem,
-  SessionContext,
+  type SessionContext,
   sessionFrameItems,
   thoughtRecordItems,
 } from './note-content';
-import { isCovered, PatientPlan, WeekState } from './patient-plan';
-import { IdFactory, Random } from './prng';
-import { practitionerRef, roleCoding, StaffMember, sudSecurity } from './staff';
+import { isCovered, type PatientPlan, type WeekState } from './patient-plan';
+import { type IdFactory, type Random } from './prng';
+import { practitionerRef, roleCoding, type StaffMember, sudSecurity } from './staff';
 
 export interface PatientStaff {
   readonly counselor: StaffMember;

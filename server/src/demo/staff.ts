@@ -12,7 +12,7 @@ import {
 import {
   IDENTIFIER_SYSTEM,
   LOCAL_SYSTEM,
-  StaffRole,
+  type StaffRole,
   SUD_SECURITY_LABELS,
 } from '../../../clinical/terminology';
 import { FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES } from './names';
