@@ -1,6 +1,7 @@
 // `npm run server`: the embedded FHIR R4 server on SQLite.
 //   PORT (default 8080), HOST (default 127.0.0.1), WAYPOINT_DB (default data/waypoint.db),
-//   WAYPOINT_SEED (default: the demo clinic; `none` = an empty store), LOG_LEVEL (default info).
+//   WAYPOINT_SEED (default: the demo clinic; `none` = definitions only), WAYPOINT_DEMO_PATIENTS
+//   (default 240), WAYPOINT_PUBLIC_URL (the origin users see, for the SMART issuer), LOG_LEVEL (default info).
 // Node 20 needs --experimental-websocket for @medplum/core 5 (the npm script passes it).
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -24,6 +25,8 @@ const port = Number.parseInt(process.env['PORT'] ?? '8080', 10);
 const host = process.env['HOST'] ?? '127.0.0.1';
 const dbPath = resolve(process.env['WAYPOINT_DB'] ?? 'data/waypoint.db');
 const seed = process.env['WAYPOINT_SEED'] ?? 'demo';
+// Size of the generated demo clinic on first start (the end-to-end tests use a smaller one).
+const demoPatients = Number.parseInt(process.env['WAYPOINT_DEMO_PATIENTS'] ?? String(DEFAULT_PATIENTS), 10);
 
 initFhirDefinitions();
 if (dbPath !== resolve(':memory:')) {
@@ -42,7 +45,11 @@ const auth = await createSmartAuth({
   keysDir: dbPath === resolve(':memory:') ? undefined : dirname(dbPath),
 });
 if (seed !== 'none') {
-  await auth.accounts.ensureAccounts(demoStaff(DEFAULT_SEED, DEFAULT_PATIENTS), DEMO_PASSWORD);
+  // Staff ids depend on the seed and the clinic's size: use the same values as the generator.
+  await auth.accounts.ensureAccounts(
+    demoStaff(seed === 'demo' ? DEFAULT_SEED : seed, demoPatients),
+    DEMO_PASSWORD,
+  );
 }
 
 const app = await buildApp({
@@ -78,7 +85,11 @@ await app.listen({ port, host });
 async function seedStore(store: FhirRepository, mode: string): Promise<void> {
   // Definitions always (idempotent); the demo clinic only into a database without patients.
   const onProgress = process.stderr.isTTY ? progressBar() : undefined;
-  const report = await ensureDemoClinic(store, { seed: mode, ...(onProgress ? { onProgress } : {}) });
+  const report = await ensureDemoClinic(store, {
+    seed: mode,
+    patients: demoPatients,
+    ...(onProgress ? { onProgress } : {}),
+  });
   if (report.seeded) {
     console.error(
       `Demo clinic loaded: ${report.resources} resources in ${(report.millis / 1000).toFixed(1)} s`,

@@ -82,3 +82,25 @@ export async function getSystemToken(request: SystemTokenRequest): Promise<Syste
     tokenEndpoint,
   };
 }
+
+/**
+ * Authorization headers for a long-running script: fetches a system token on first use and a new
+ * one shortly before it expires, so an import that outlives one token keeps going.
+ */
+export function systemTokenHeaders(request: SystemTokenRequest): () => Promise<Record<string, string>> {
+  let current: { token: string; renewAt: number } | undefined;
+  let pending: Promise<SystemToken> | undefined;
+  return async () => {
+    if (!current || Date.now() >= current.renewAt) {
+      pending ??= getSystemToken(request);
+      try {
+        const token = await pending;
+        const lifetimeMs = Math.max(token.expiresIn, 30) * 1000;
+        current = { token: token.accessToken, renewAt: Date.now() + lifetimeMs * 0.8 };
+      } finally {
+        pending = undefined;
+      }
+    }
+    return { authorization: `Bearer ${current.token}` };
+  };
+}

@@ -1,9 +1,14 @@
 // npm run fhir:import -- <files or folders…> [--server URL]
 // Loads FHIR JSON (transaction/batch Bundles, single resources) into a FHIR server through its REST API.
 // The server defaults to $FHIR_BASE, else the local embedded server at http://127.0.0.1:8080/fhir.
-// A bearer token (--token or $FHIR_TOKEN, e.g. from `npm run -s fhir:token -- --scope 'system/*.cruds'`)
-// is sent with every request.
+// Authorization: --token or $FHIR_TOKEN when given; otherwise, when the local server's `waypoint-cli`
+// key exists (next to $WAYPOINT_DB, default data/), a SMART Backend Services system token, renewed as
+// it nears expiry. A server without authorization needs neither.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+
+import { systemTokenHeaders } from '../auth/system-token';
 
 import { formatSummary, importFhir } from './fhir-import';
 
@@ -13,26 +18,39 @@ const { values, positionals } = parseArgs({
     server: { type: 'string' },
     concurrency: { type: 'string' },
     token: { type: 'string' },
+    key: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help || positionals.length === 0) {
   process.stderr.write(
-    'usage: npm run fhir:import -- <files or folders…> [--server URL] [--concurrency N]\n' +
-      '  default server: $FHIR_BASE or http://127.0.0.1:8080/fhir; bearer token: --token or $FHIR_TOKEN\n',
+    'usage: npm run fhir:import -- <files or folders…> [--server URL] [--concurrency N] [--token T | --key JWK]\n' +
+      '  default server: $FHIR_BASE or http://127.0.0.1:8080/fhir\n' +
+      '  bearer token: --token or $FHIR_TOKEN; else a system token signed with --key\n' +
+      '  (default: waypoint-cli.jwk.json next to $WAYPOINT_DB, i.e. data/)\n',
   );
   process.exit(values.help ? 0 : 2);
 }
 
 const server = values.server ?? process.env['FHIR_BASE'] ?? 'http://127.0.0.1:8080/fhir';
 const token = values.token ?? process.env['FHIR_TOKEN'];
+const keyPath = resolve(
+  values.key ?? resolve(dirname(process.env['WAYPOINT_DB'] ?? 'data/waypoint.db'), 'waypoint-cli.jwk.json'),
+);
+const headers = token
+  ? () => ({ authorization: `Bearer ${token}` })
+  : existsSync(keyPath)
+    ? systemTokenHeaders({ baseUrl: server, scope: 'system/*.cruds', keyPath })
+    : undefined;
 const tty = process.stderr.isTTY;
-process.stderr.write(`Importing into ${server}\n`);
+process.stderr.write(
+  `Importing into ${server}${token ? ' (given token)' : headers ? ' (system token, waypoint-cli)' : ''}\n`,
+);
 
 const summary = await importFhir(positionals, {
   server,
-  headers: token ? () => ({ authorization: `Bearer ${token}` }) : undefined,
+  headers,
   concurrency: values.concurrency ? Number.parseInt(values.concurrency, 10) : undefined,
   onProgress: ({ done, total, resources, failures }) => {
     const width = 30;
