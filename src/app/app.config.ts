@@ -1,4 +1,4 @@
-import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import {
   ApplicationConfig,
   ErrorHandler,
@@ -9,6 +9,7 @@ import { MAT_ICON_DEFAULT_OPTIONS } from '@angular/material/icon';
 import { provideRouter, TitleStrategy, withComponentInputBinding } from '@angular/router';
 
 import { routes } from './app.routes';
+import { authInterceptor } from './core/auth/auth.interceptor';
 import { provideWaypointConfig, WaypointConfig } from './core/config/waypoint-config';
 import { GlobalErrorHandler } from './core/errors/global-error-handler';
 import { httpActivityInterceptor } from './core/http/http-activity';
@@ -22,7 +23,7 @@ export function createAppConfig(config: Partial<WaypointConfig> = {}): Applicati
       provideBrowserGlobalErrorListeners(),
       { provide: ErrorHandler, useClass: GlobalErrorHandler },
       provideWaypointConfig(config),
-      provideHttpClient(withFetch(), withInterceptors([httpActivityInterceptor])),
+      provideHttpClient(withInterceptors([httpActivityInterceptor, authInterceptor])),
       provideRouter(routes, withComponentInputBinding()),
       { provide: TitleStrategy, useClass: PageTitleStrategy },
       provideRootState(),

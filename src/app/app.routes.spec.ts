@@ -2,10 +2,12 @@ import { provideHttpClient } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Title } from '@angular/platform-browser';
-import { provideRouter, TitleStrategy, withComponentInputBinding } from '@angular/router';
+import { provideRouter, Router, TitleStrategy, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 
 import { routes } from './app.routes';
+import { provideWaypointConfig } from './core/config/waypoint-config';
+import { provideRootState } from './core/state/root-state';
 import { PageTitleStrategy } from './core/layout/page-title-strategy';
 import { PatientPage } from './features/patient/patient-page';
 
@@ -19,6 +21,9 @@ describe('app routes', () => {
         provideHttpClient(),
         provideHttpClientTesting(),
         { provide: TitleStrategy, useClass: PageTitleStrategy },
+        provideRootState(),
+        // Sign-in is covered in core/auth; here the routes themselves.
+        provideWaypointConfig({ signIn: 'none' }),
       ],
     });
     harness = await RouterTestingHarness.create();
@@ -30,8 +35,13 @@ describe('app routes', () => {
 
   it('redirects / to the caseload', async () => {
     await harness.navigateByUrl('/');
-    expect(heading()).toBe('My caseload');
+    expect(TestBed.inject(Router).url).toBe('/caseload');
     expect(TestBed.inject(Title).getTitle()).toBe('My caseload · Waypoint');
+  });
+
+  it('has a signed-out page outside the guard', async () => {
+    await harness.navigateByUrl('/signed-out');
+    expect(heading()).toBe('Signed out');
   });
 
   for (const [url, title] of [

@@ -1,11 +1,26 @@
 import { Routes } from '@angular/router';
 
+import { authGuard } from './core/auth/auth.guard';
+
 export const routes: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'caseload' },
-  { path: 'caseload', loadChildren: () => import('./features/caseload/caseload.routes') },
-  { path: 'patients', loadChildren: () => import('./features/patient/patient.routes') },
-  { path: 'supervision', loadChildren: () => import('./features/supervision/supervision.routes') },
-  { path: 'coordination', loadChildren: () => import('./features/coordination/coordination.routes') },
-  { path: 'audit', loadChildren: () => import('./features/audit/audit.routes') },
-  { path: '**', title: 'Page not found', loadComponent: () => import('./core/layout/not-found-page') },
+  // Outside the guard: the OAuth redirect target and the page shown after sign-out.
+  {
+    path: 'signin/callback',
+    title: 'Signing in',
+    loadComponent: () => import('./core/auth/signin-callback-page'),
+  },
+  { path: 'signed-out', title: 'Signed out', loadComponent: () => import('./core/auth/signed-out-page') },
+  {
+    path: '',
+    canActivateChild: [authGuard],
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'caseload' },
+      { path: 'caseload', loadChildren: () => import('./features/caseload/caseload.routes') },
+      { path: 'patients', loadChildren: () => import('./features/patient/patient.routes') },
+      { path: 'supervision', loadChildren: () => import('./features/supervision/supervision.routes') },
+      { path: 'coordination', loadChildren: () => import('./features/coordination/coordination.routes') },
+      { path: 'audit', loadChildren: () => import('./features/audit/audit.routes') },
+      { path: '**', title: 'Page not found', loadComponent: () => import('./core/layout/not-found-page') },
+    ],
+  },
 ];

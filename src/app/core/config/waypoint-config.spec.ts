@@ -15,6 +15,10 @@ describe('waypoint config', () => {
       fhirBaseUrl: 'https://hapi.example/fhir',
     });
     expect(parseWaypointConfig('nonsense')).toEqual({});
+    expect(parseWaypointConfig({ signIn: 'maybe', scope: ' openid   fhirUser ' })).toEqual({
+      scope: 'openid fhirUser',
+    });
+    expect(parseWaypointConfig({ signIn: 'none' })).toEqual({ signIn: 'none' });
   });
 
   it('merges config.json over the defaults', async () => {

@@ -9,11 +9,20 @@ export interface WaypointConfig {
   readonly fhirBaseUrl: string;
   /** OAuth 2.0 client id registered with the SMART authorization server. */
   readonly clientId: string;
+  /**
+   * Scopes requested at sign-in (SMART App Launch 2.x). `profile` brings the user's name and the
+   * embedded server's `waypoint_role` claim into the id_token.
+   */
+  readonly scope: string;
+  /** `smart` (default): SMART standalone launch. `none`: an open test server, no sign-in at all. */
+  readonly signIn: 'smart' | 'none';
 }
 
 export const DEFAULT_WAYPOINT_CONFIG: WaypointConfig = {
   fhirBaseUrl: '/fhir',
   clientId: 'waypoint',
+  scope: 'openid fhirUser profile online_access user/*.rs user/*.cru',
+  signIn: 'smart',
 };
 
 export const APP_CONFIG = new InjectionToken<WaypointConfig>('APP_CONFIG', {
@@ -31,16 +40,21 @@ export function parseWaypointConfig(json: unknown): Partial<WaypointConfig> {
     return {};
   }
   const record = json as Record<string, unknown>;
-  const result: { -readonly [K in keyof WaypointConfig]?: string } = {};
-  for (const key of Object.keys(DEFAULT_WAYPOINT_CONFIG) as (keyof WaypointConfig)[]) {
+  const text = (key: string): string | undefined => {
     const value = record[key];
-    if (typeof value === 'string' && value.trim() !== '') {
-      const trimmed = value.trim();
-      // The base URL is joined with `/${type}`: drop trailing slashes once, here.
-      result[key] = key === 'fhirBaseUrl' ? trimmed.replace(/\/+$/, '') : trimmed;
-    }
-  }
-  return result;
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  const fhirBaseUrl = text('fhirBaseUrl');
+  const clientId = text('clientId');
+  const scope = text('scope');
+  const signIn = text('signIn');
+  return {
+    // The base URL is joined with `/${type}`: drop trailing slashes once, here.
+    ...(fhirBaseUrl ? { fhirBaseUrl: fhirBaseUrl.replace(/\/+$/, '') } : {}),
+    ...(clientId ? { clientId } : {}),
+    ...(scope ? { scope: scope.split(/\s+/).join(' ') } : {}),
+    ...(signIn === 'smart' || signIn === 'none' ? { signIn } : {}),
+  };
 }
 
 /**

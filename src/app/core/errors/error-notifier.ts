@@ -1,5 +1,6 @@
 import { inject, Injectable, Injector } from '@angular/core';
 import type { MatSnackBarRef, TextOnlySnackBar } from '@angular/material/snack-bar';
+import { firstValueFrom } from 'rxjs';
 
 /**
  * Shows error messages in a snackbar. The snackbar (and the CDK overlay under it) is loaded on first
@@ -20,6 +21,21 @@ export class ErrorNotifier {
         console.error('Could not show the error message', error);
       });
     return this.queue;
+  }
+
+  /**
+   * Shows a message with an action and resolves when the user takes it (a click, so a popup opened
+   * next is not blocked). Shown again if another message pushes it away.
+   */
+  async prompt(message: string, action: string): Promise<void> {
+    const { MatSnackBar } = await import('@angular/material/snack-bar');
+    for (;;) {
+      const ref = this.injector.get(MatSnackBar).open(message, action, { politeness: 'assertive' });
+      const { dismissedByAction } = await firstValueFrom(ref.afterDismissed());
+      if (dismissedByAction) {
+        return;
+      }
+    }
   }
 
   /** Resolves when every message asked for so far is on screen. */

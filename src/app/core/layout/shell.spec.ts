@@ -1,4 +1,6 @@
 import { BreakpointObserver, BreakpointState } from '@angular/cdk/layout';
+import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { HarnessLoader } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { ChangeDetectionStrategy, Component } from '@angular/core';
@@ -10,6 +12,7 @@ import { provideRouter, Router } from '@angular/router';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { BehaviorSubject, map } from 'rxjs';
 
+import { AuthSession } from '../auth/auth-session';
 import { HttpActivity } from '../http/http-activity';
 import { initialSessionState, selectRoleLabel, selectUser } from '../state/session/session.feature';
 import { Shell } from './shell';
@@ -42,8 +45,17 @@ describe('Shell', () => {
           { path: 'caseload', component: Page },
           { path: 'audit', component: Page },
         ]),
-        provideMockStore({ initialState: { session: initialSessionState } }),
+        provideMockStore({
+          initialState: { session: initialSessionState },
+          // Pinned explicitly: memoized selectors are shared by every spec in the run.
+          selectors: [
+            { selector: selectUser, value: null },
+            { selector: selectRoleLabel, value: undefined },
+          ],
+        }),
         { provide: BreakpointObserver, useValue: breakpoints },
+        provideHttpClient(),
+        provideHttpClientTesting(),
       ],
     });
     store = TestBed.inject(MockStore);
@@ -53,6 +65,8 @@ describe('Shell', () => {
   });
 
   afterEach(() => {
+    // Overridden selectors are module-level singletons: leaving them set leaks into other specs.
+    store.resetSelectors();
     localStorage.removeItem(THEME_STORAGE_KEY);
     root.classList.remove('wp-dark', 'wp-light');
   });
@@ -112,6 +126,12 @@ describe('Shell', () => {
     const user = el.querySelector('[data-testid="signed-in-user"]');
     expect(user?.textContent).toContain('Dana Whitfield');
     expect(user?.textContent).toContain('Supervisor');
+
+    const signOut = await loader.getHarness(MatButtonHarness.with({ selector: '[aria-label="Sign out"]' }));
+    const auth = TestBed.inject(AuthSession);
+    const signOutSpy = spyOn(auth, 'signOut').and.resolveTo();
+    await signOut.click();
+    expect(signOutSpy).toHaveBeenCalled();
   });
 
   it('shows the progress bar only while requests are in flight', async () => {

@@ -2,7 +2,7 @@ import { BreakpointObserver } from '@angular/cdk/layout';
 import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { MatButtonModule } from '@angular/material/button';
+import { MatIconButton } from '@angular/material/button';
 import { MatRipple } from '@angular/material/core';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBar } from '@angular/material/progress-bar';
@@ -12,6 +12,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { map } from 'rxjs';
 
+import { AuthSession } from '../auth/auth-session';
 import { HttpActivity } from '../http/http-activity';
 import { selectRoleLabel, selectUser } from '../state/session/session.feature';
 import { NAV_LINKS } from './nav-links';
@@ -28,7 +29,7 @@ export const NARROW_LAYOUT = '(max-width: 959.98px)';
     MatSidenavModule,
     MatRipple,
     MatIconModule,
-    MatButtonModule,
+    MatIconButton,
     MatProgressBar,
     RouterOutlet,
     RouterLink,
@@ -42,6 +43,7 @@ export class Shell {
   private readonly store = inject(Store);
   private readonly document = inject(DOCUMENT);
   private readonly theme = inject(ThemePreference);
+  private readonly auth = inject(AuthSession);
 
   protected readonly productName = PRODUCT_NAME;
   protected readonly links = NAV_LINKS;
@@ -58,6 +60,10 @@ export class Shell {
   protected readonly themeToggleLabel = computed(() =>
     this.dark() ? 'Switch to light theme' : 'Switch to dark theme',
   );
+
+  protected signOut(): void {
+    void this.auth.signOut();
+  }
 
   protected toggleTheme(): void {
     this.theme.toggle();

@@ -1,0 +1,291 @@
+import { DOCUMENT } from '@angular/common';
+import { HttpClient } from '@angular/common/http';
+import { inject, Injectable, signal } from '@angular/core';
+import type { HumanName, Practitioner } from '@medplum/fhirtypes';
+import { Router } from '@angular/router';
+import { Store } from '@ngrx/store';
+import type { User } from 'oidc-client-ts';
+import { firstValueFrom } from 'rxjs';
+
+import { APP_CONFIG } from '../config/waypoint-config';
+import { DraftStore } from '../drafts/draft-store';
+import { ErrorNotifier } from '../errors/error-notifier';
+import { FhirClient } from '../fhir/fhir-client';
+import { AuthActions } from '../state/session/session.actions';
+import { isWaypointRole, SessionUser } from '../state/session/session.models';
+import { isSmartConfiguration } from './smart-configuration';
+import { USER_MANAGER_FACTORY, UserManagerLike, userManagerSettings } from './user-manager';
+
+/** Carried through the authorization request so the callback can return the user to where they were. */
+interface SignInState {
+  readonly returnUrl: string;
+}
+
+/** Window name of the re-sign-in popup; the callback route uses it to know where it is running. */
+export const SIGNIN_POPUP_NAME = 'waypoint-signin';
+
+/** Seconds before expiry at which a token is treated as expired (clock skew, request time). */
+const EXPIRY_SKEW_SECONDS = 30;
+
+function formatName(name: HumanName | undefined): string | undefined {
+  if (!name) {
+    return undefined;
+  }
+  return name.text?.trim() || [...(name.given ?? []), name.family ?? ''].join(' ').trim() || undefined;
+}
+
+/** `Practitioner/123` from a relative or absolute fhirUser claim. */
+export function relativeReference(fhirUser: string): string | undefined {
+  const match =
+    /(?:^|\/)(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\/([A-Za-z0-9\-.]{1,64})$/.exec(
+      fhirUser,
+    );
+  return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
+/** The signed-in user from id_token claims (`name`, `fhirUser`, `waypoint_role` on the embedded server). */
+export function sessionUserFromClaims(profile: Record<string, unknown>): SessionUser {
+  const fhirUser =
+    typeof profile['fhirUser'] === 'string' ? relativeReference(profile['fhirUser']) : undefined;
+  const name =
+    typeof profile['name'] === 'string' && profile['name'].trim() ? profile['name'].trim() : undefined;
+  const role = profile['waypoint_role'];
+  return {
+    name: name ?? (typeof profile['sub'] === 'string' ? profile['sub'] : 'Signed-in user'),
+    ...(isWaypointRole(role) ? { role } : {}),
+    ...(fhirUser ? { fhirUser } : {}),
+  };
+}
+
+/**
+ * SMART standalone launch with oidc-client-ts: discovery from the FHIR server, redirect sign-in with
+ * PKCE, on-demand refresh, re-sign-in in a popup when the session ends (so unsaved text stays in
+ * memory), and a sign-out that revokes the tokens and forgets everything.
+ */
+@Injectable({ providedIn: 'root' })
+export class AuthSession {
+  private readonly config = inject(APP_CONFIG);
+  private readonly http = inject(HttpClient);
+  private readonly fhir = inject(FhirClient);
+  private readonly store = inject(Store);
+  private readonly router = inject(Router);
+  private readonly document = inject(DOCUMENT);
+  private readonly drafts = inject(DraftStore);
+  private readonly notifier = inject(ErrorNotifier);
+  private readonly createManager = inject(USER_MANAGER_FACTORY);
+
+  private manager: Promise<UserManagerLike> | undefined;
+  private restoring: Promise<User | null> | undefined;
+  private refreshing: Promise<User | null> | undefined;
+  private reauthenticating: Promise<void> | undefined;
+  private readonly user = signal<User | null>(null);
+
+  /** False for an open server configured with `signIn: 'none'`. */
+  get enabled(): boolean {
+    return this.config.signIn === 'smart';
+  }
+
+  /** Loads the session kept in this tab, once; resolves with the user or null. */
+  restore(): Promise<User | null> {
+    this.restoring ??= this.userManager()
+      .then((manager) => manager.getUser())
+      .then(async (user) => {
+        if (user && !user.expired) {
+          await this.establish(user);
+          return user;
+        }
+        return user?.refresh_token ? this.refresh() : null;
+      });
+    return this.restoring;
+  }
+
+  /** Whether there is a usable session (restoring it first if needed). */
+  async isSignedIn(): Promise<boolean> {
+    if (!this.enabled) {
+      return true;
+    }
+    return (await this.restore()) !== null;
+  }
+
+  /** Starts the redirect to the authorization server; the page unloads. */
+  async signIn(returnUrl: string): Promise<void> {
+    const manager = await this.userManager();
+    const state: SignInState = { returnUrl: safeReturnUrl(returnUrl) };
+    // prompt=login: a shared clinic workstation must never sign the next person in silently.
+    await manager.signinRedirect({ state, prompt: 'login' });
+  }
+
+  /**
+   * Handles `/signin/callback`. In the re-sign-in popup it hands the response to the opener; in the
+   * main window it completes the sign-in and returns to the URL the user was on.
+   */
+  async completeSignIn(url: string): Promise<void> {
+    const manager = await this.userManager();
+    const view = this.document.defaultView;
+    if (view?.name === SIGNIN_POPUP_NAME && view.opener) {
+      await manager.signinPopupCallback(url);
+      return;
+    }
+    const user = await manager.signinCallback(url);
+    if (!user) {
+      throw new Error('The sign-in response could not be processed');
+    }
+    await this.establish(user);
+    const state = user.state as Partial<SignInState> | undefined;
+    await this.router.navigateByUrl(safeReturnUrl(state?.returnUrl ?? '/'), { replaceUrl: true });
+  }
+
+  /**
+   * A current access token for a FHIR request, refreshed first if it has expired; undefined when
+   * there is no session.
+   */
+  async accessToken(): Promise<string | undefined> {
+    if (!this.enabled) {
+      return undefined;
+    }
+    let user = this.user() ?? (await this.restore());
+    if (user && isExpiring(user)) {
+      user = await this.refresh();
+    }
+    return user?.access_token;
+  }
+
+  /**
+   * The server answered 401: refresh if possible, otherwise ask the user to sign in again in a popup
+   * (the page, and any unsaved text, stays). Concurrent callers share one attempt.
+   */
+  reauthenticate(): Promise<void> {
+    this.reauthenticating ??= this.doReauthenticate().finally(() => (this.reauthenticating = undefined));
+    return this.reauthenticating;
+  }
+
+  /** Revokes the tokens, then forgets the user, the store, drafts, caches and this tab's storage. */
+  async signOut(): Promise<void> {
+    const manager = await this.userManager().catch(() => undefined);
+    try {
+      await manager?.revokeTokens(['access_token', 'refresh_token']);
+    } catch (error) {
+      // Still sign out locally: the access token expires on its own within minutes.
+      console.error('Token revocation failed', error);
+    }
+    await manager?.removeUser().catch(() => undefined);
+    this.user.set(null);
+    this.restoring = undefined;
+    this.drafts.clear();
+    this.store.dispatch(AuthActions.signedOut());
+    this.document.defaultView?.sessionStorage.clear();
+    await clearCacheStorage(this.document.defaultView);
+    await this.router.navigateByUrl('/signed-out', { replaceUrl: true });
+  }
+
+  private async doReauthenticate(): Promise<void> {
+    if ((await this.refresh()) !== null) {
+      return;
+    }
+    this.store.dispatch(AuthActions.sessionExpired());
+    const manager = await this.userManager();
+    const user = await this.promptForSignIn(manager);
+    if (user) {
+      await this.establish(user);
+    }
+  }
+
+  /** Waits for the user to press "Sign in" (a popup needs a click), then signs in in a popup. */
+  private async promptForSignIn(manager: UserManagerLike): Promise<User | null> {
+    await this.notifier.prompt(
+      'Your session has ended. Sign in again to continue; unsaved text is kept.',
+      'Sign in',
+    );
+    try {
+      return await manager.signinPopup({ prompt: 'login', popupWindowTarget: SIGNIN_POPUP_NAME });
+    } catch (error) {
+      // Popup blocked or closed: fall back to a full redirect (the page reloads after sign-in).
+      console.error('Sign-in popup failed', error);
+      await this.signIn(this.router.url);
+      return null;
+    }
+  }
+
+  private refresh(): Promise<User | null> {
+    this.refreshing ??= (async () => {
+      try {
+        const manager = await this.userManager();
+        const current = await manager.getUser();
+        if (!current?.refresh_token) {
+          return null;
+        }
+        const user = await manager.signinSilent();
+        if (user) {
+          await this.establish(user);
+        }
+        return user;
+      } catch {
+        return null;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async establish(user: User): Promise<void> {
+    this.user.set(user);
+    this.restoring = Promise.resolve(user);
+    const claims = user.profile as Record<string, unknown>;
+    let sessionUser = sessionUserFromClaims(claims);
+    if (typeof claims['name'] !== 'string' && sessionUser.fhirUser?.startsWith('Practitioner/')) {
+      // No name claim (another SMART server): read it from the Practitioner resource.
+      const id = sessionUser.fhirUser.slice('Practitioner/'.length);
+      const practitioner = await firstValueFrom(this.fhir.read('Practitioner', id)).catch(
+        () => undefined as Practitioner | undefined,
+      );
+      const name = formatName(practitioner?.name?.[0]);
+      if (name) {
+        sessionUser = { ...sessionUser, name };
+      }
+    }
+    this.store.dispatch(AuthActions.signedIn({ user: sessionUser }));
+  }
+
+  private userManager(): Promise<UserManagerLike> {
+    this.manager ??= (async () => {
+      const discovery: unknown = await firstValueFrom(
+        this.http.get(`${this.fhir.baseUrl}/.well-known/smart-configuration`, {
+          headers: { Accept: 'application/json' },
+        }),
+      );
+      if (!isSmartConfiguration(discovery)) {
+        throw new Error('The FHIR server did not describe its SMART authorization endpoints');
+      }
+      const view = this.document.defaultView;
+      if (!view) {
+        throw new Error('Sign-in needs a browser window');
+      }
+      return this.createManager(
+        userManagerSettings(this.config, discovery, view.location.origin, this.fhir.absoluteBaseUrl),
+        view.sessionStorage,
+      );
+    })();
+    // A failed discovery is retried on the next attempt rather than cached forever.
+    this.manager.catch(() => (this.manager = undefined));
+    return this.manager;
+  }
+}
+
+function isExpiring(user: User): boolean {
+  return user.expires_in !== undefined && user.expires_in <= EXPIRY_SKEW_SECONDS;
+}
+
+/** Only same-app paths: an attacker-supplied state must not turn sign-in into an open redirect. */
+export function safeReturnUrl(url: string): string {
+  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/signin/') ? url : '/';
+}
+
+async function clearCacheStorage(view: Window | null): Promise<void> {
+  const cacheStorage = view?.caches;
+  if (!cacheStorage) {
+    return;
+  }
+  const keys = await cacheStorage.keys().catch(() => [] as string[]);
+  await Promise.all(keys.map((key) => cacheStorage.delete(key)));
+}

@@ -1,0 +1,27 @@
+import { inject } from '@angular/core';
+import { CanActivateChildFn, CanActivateFn } from '@angular/router';
+
+import { ErrorNotifier } from '../errors/error-notifier';
+import { normalizeError } from '../errors/app-error';
+import { AuthSession } from './auth-session';
+
+/**
+ * Lets signed-in users through. Otherwise starts the SMART sign-in, which comes back to the URL that
+ * was asked for (the `returnUrl` travels in the OAuth `state`).
+ */
+export const authGuard: CanActivateFn & CanActivateChildFn = async (_route, state) => {
+  const auth = inject(AuthSession);
+  const notifier = inject(ErrorNotifier); // before any await: inject() needs the injection context
+  try {
+    if (await auth.isSignedIn()) {
+      return true;
+    }
+    await auth.signIn(state.url);
+  } catch (error) {
+    console.error(error);
+    void notifier.show(
+      `Sign-in is not available: ${normalizeError(error).message.replace(/^Something went wrong: /, '')}`,
+    );
+  }
+  return false;
+};
