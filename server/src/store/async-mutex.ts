@@ -30,14 +30,6 @@ export class AsyncMutex {
     });
   }
 
-  /** Waits until nobody holds the lock (queueing behind current waiters), without taking it. */
-  async waitUnlocked(): Promise<void> {
-    if (this.held) {
-      const release = await this.acquire();
-      release();
-    }
-  }
-
   private release(): void {
     const next = this.waiters.shift();
     if (next) {

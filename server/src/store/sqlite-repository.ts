@@ -91,6 +91,8 @@ interface Shared {
   readonly stmts: Statements;
   savepointCounter: number;
   closed: boolean;
+  /** Settles when the FHIR transaction currently open on the connection ends; undefined when none is open. */
+  openTransaction: Promise<void> | undefined;
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -174,6 +176,7 @@ export class SqliteRepository extends FhirRepository {
         stmts: prepareStatements(db),
         savepointCounter: 0,
         closed: false,
+        openTransaction: undefined,
       };
       this.inTransaction = false;
     } else {
@@ -456,8 +459,12 @@ export class SqliteRepository extends FhirRepository {
       }
     }
     const release = await this.shared.mutex.acquire();
+    let endTransaction: () => void = () => undefined;
     try {
       this.assertOpen();
+      this.shared.openTransaction = new Promise((resolve) => {
+        endTransaction = resolve;
+      });
       db.exec('BEGIN IMMEDIATE');
       const txRepo = new SqliteRepository(this.shared) as this;
       try {
@@ -471,22 +478,33 @@ export class SqliteRepository extends FhirRepository {
         throw err;
       }
     } finally {
+      this.shared.openTransaction = undefined;
+      endTransaction();
       release();
     }
   }
 
   // ---------------------------------------------------------------- reads
 
-  /** Reads wait while another request's transaction is open on the connection. */
-  private async readGate(): Promise<void> {
-    if (!this.inTransaction) {
-      await this.shared.mutex.waitUnlocked();
-    }
-    this.assertOpen();
+  /**
+   * True while another request's FHIR transaction is open on the connection (BEGIN done, COMMIT/ROLLBACK not yet):
+   * reads must then wait. Plain writes never leave a transaction open across an await. Callers re-check it
+   * right before their synchronous SQL (`while (this.mustWait()) await this.waitTurn();`), in the same microtask,
+   * because a transaction queued behind the one that just finished can start before an awaiting reader resumes.
+   */
+  private mustWait(): boolean {
+    return !this.inTransaction && this.shared.openTransaction !== undefined;
+  }
+
+  private async waitTurn(): Promise<void> {
+    await this.shared.openTransaction;
   }
 
   async readResource<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
-    await this.readGate();
+    while (this.mustWait()) {
+      await this.waitTurn();
+    }
+    this.assertOpen();
     const row = this.shared.stmts.readCurrent.get(resourceType, id);
     if (!row) {
       throw new OperationOutcomeError(notFound);
@@ -506,7 +524,10 @@ export class SqliteRepository extends FhirRepository {
   }
 
   async readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
-    await this.readGate();
+    while (this.mustWait()) {
+      await this.waitTurn();
+    }
+    this.assertOpen();
     return Promise.all(
       references.map((r) =>
         this.readReference<T>(r).catch((err: unknown) =>
@@ -519,7 +540,10 @@ export class SqliteRepository extends FhirRepository {
   }
 
   async readVersion<T extends Resource>(resourceType: string, id: string, vid: string): Promise<WithId<T>> {
-    await this.readGate();
+    while (this.mustWait()) {
+      await this.waitTurn();
+    }
+    this.assertOpen();
     const version = Number(vid);
     const row = Number.isInteger(version)
       ? this.shared.stmts.readVersion.get(resourceType, id, version)
@@ -539,7 +563,10 @@ export class SqliteRepository extends FhirRepository {
     id: string,
     options?: ReadHistoryOptions,
   ): Promise<Bundle<WithId<T>>> {
-    await this.readGate();
+    while (this.mustWait()) {
+      await this.waitTurn();
+    }
+    this.assertOpen();
     const { stmts } = this.shared;
     const limit = clampCount(options?.limit, 100);
     const offset = Math.max(0, options?.offset ?? 0);
@@ -559,7 +586,10 @@ export class SqliteRepository extends FhirRepository {
     resourceType: string,
     options?: ReadHistoryOptions & { since?: string },
   ): Promise<Bundle<WithId<T>>> {
-    await this.readGate();
+    while (this.mustWait()) {
+      await this.waitTurn();
+    }
+    this.assertOpen();
     const limit = clampCount(options?.limit, 100);
     const offset = Math.max(0, options?.offset ?? 0);
     const since = options?.since ? new Date(options.since).toISOString() : undefined;
@@ -597,7 +627,10 @@ export class SqliteRepository extends FhirRepository {
     searchRequest: SearchRequest<T>,
     options?: SearchOptions,
   ): Promise<Bundle<WithId<T>>> {
-    await this.readGate();
+    while (this.mustWait()) {
+      await this.waitTurn();
+    }
+    this.assertOpen();
     const { resourceType } = searchRequest;
     if (!getSupportedResourceTypes().includes(resourceType)) {
       throw new OperationOutcomeError(badRequest(`Unsupported resource type: ${resourceType}`));

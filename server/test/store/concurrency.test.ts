@@ -169,3 +169,34 @@ test('exclusive() writes wait for an open FHIR transaction and survive its rollb
   assert.deepEqual(repo.database.prepare('SELECT msg FROM audit').all(), [{ msg: 'read Patient' }]);
   await repo.close();
 });
+
+test('a reader queued between two transactions never sees the second one half-done', async () => {
+  const repo = openStore();
+  const first = gate();
+  const firstEntered = gate();
+  const second = gate();
+  const t1 = repo.withTransaction(
+    async () => {
+      firstEntered.open();
+      await first.promise;
+    },
+    { resourceTypes: ['Patient'] },
+  );
+  await firstEntered.promise;
+  const read = repo.search({ resourceType: 'Patient', total: 'accurate', count: 0 }).then((b) => b.total);
+  const t2 = repo.withTransaction(
+    async (tx) => {
+      await tx.createResource({ resourceType: 'Patient' });
+      await second.promise;
+      throw new Error('roll back');
+    },
+    { resourceTypes: ['Patient'] },
+  );
+  first.open();
+  await t1;
+  second.open();
+  await assert.rejects(t2);
+  // The read ran either before the second transaction began or after it rolled back: never in between.
+  assert.equal(await read, 0);
+  await repo.close();
+});
