@@ -43,13 +43,11 @@ export function aUserManagerDouble(user: User | null = null): UserManagerDouble 
     'signinCallback',
     'signinPopupCallback',
     'signinSilent',
-    'revokeTokens',
     'removeUser',
     'clearStaleState',
   ]);
   double.getUser.and.resolveTo(user);
   double.signinRedirect.and.resolveTo();
-  double.revokeTokens.and.resolveTo();
   double.removeUser.and.resolveTo();
   return double;
 }

@@ -229,15 +229,37 @@ describe('sign-in (core/auth)', () => {
   });
 
   describe('sign-out', () => {
-    it('revokes both tokens and clears the user, store, drafts and session storage', async () => {
+    async function revocations(): Promise<Record<string, string>[]> {
+      const bodies: Record<string, string>[] = [];
+      for (const hint of ['refresh_token', 'access_token']) {
+        const request = await nextRequest(SMART_CONFIGURATION.revocation_endpoint);
+        expect(request.request.method).toBe('POST');
+        expect(request.request.headers.get('Content-Type')).toBe('application/x-www-form-urlencoded');
+        expect(request.request.headers.has('Authorization')).toBeFalse();
+        const body: Record<string, string> = {};
+        new URLSearchParams(request.request.body as string).forEach((value, key) => (body[key] = value));
+        expect(body['token_type_hint']).toBe(hint);
+        bodies.push(body);
+        // RFC 7009: 200 with an empty body (oidc-provider sends text/plain).
+        request.flush('', { status: 200, statusText: 'OK', headers: { 'Content-Type': 'text/plain' } });
+      }
+      return bodies;
+    }
+
+    it('revokes both tokens at the revocation endpoint and clears the user, store, drafts and session storage', async () => {
       setup(aUser());
       await navigate('/caseload');
       TestBed.inject(DraftStore).set('note:Encounter/e1', { text: 'Patient reports cravings' });
       sessionStorage.setItem('waypoint.oidc.user', 'token material');
 
-      await TestBed.inject(AuthSession).signOut();
+      const signOut = TestBed.inject(AuthSession).signOut();
+      const bodies = await revocations();
+      await signOut;
 
-      expect(manager.revokeTokens).toHaveBeenCalledWith(['access_token', 'refresh_token']);
+      expect(bodies).toEqual([
+        { token: 'refresh-1', token_type_hint: 'refresh_token', client_id: 'waypoint' },
+        { token: 'access-1', token_type_hint: 'access_token', client_id: 'waypoint' },
+      ]);
       expect(manager.removeUser).toHaveBeenCalled();
       expect(store.selectSignal(selectUser)()).toBeNull();
       expect(TestBed.inject(DraftStore).size).toBe(0);
@@ -248,11 +270,14 @@ describe('sign-in (core/auth)', () => {
     it('still clears everything locally when revocation fails', async () => {
       setup(aUser());
       await navigate('/caseload');
-      manager.revokeTokens.and.rejectWith(new Error('offline'));
       spyOn(console, 'error');
-      await TestBed.inject(AuthSession).signOut();
+      const signOut = TestBed.inject(AuthSession).signOut();
+      (await nextRequest(SMART_CONFIGURATION.revocation_endpoint)).error(new ProgressEvent('error'));
+      (await nextRequest(SMART_CONFIGURATION.revocation_endpoint)).error(new ProgressEvent('error'));
+      await signOut;
       expect(manager.removeUser).toHaveBeenCalled();
       expect(store.selectSignal(selectUser)()).toBeNull();
+      expect(console.error).toHaveBeenCalledWith('Revoking the refresh_token failed', jasmine.anything());
     });
   });
 
@@ -324,29 +349,29 @@ describe('sign-in (core/auth)', () => {
       expect(auth.reauthenticate).toHaveBeenCalledTimes(1);
     });
   });
+});
 
-  describe('claims and return URLs', () => {
-    it('maps id_token claims, ignoring an unknown role', () => {
-      expect(
-        sessionUserFromClaims({
-          sub: 'x',
-          name: ' Ana ',
-          waypoint_role: 'admin',
-          fhirUser: 'Practitioner/1',
-        }),
-      ).toEqual({
-        name: 'Ana',
+describe('claims and return URLs', () => {
+  it('maps id_token claims, ignoring an unknown role', () => {
+    expect(
+      sessionUserFromClaims({
+        sub: 'x',
+        name: ' Ana ',
+        waypoint_role: 'admin',
         fhirUser: 'Practitioner/1',
-      });
-      expect(relativeReference('http://localhost:8080/fhir/Practitioner/abc-1')).toBe('Practitioner/abc-1');
-      expect(relativeReference('Observation/1')).toBeUndefined();
+      }),
+    ).toEqual({
+      name: 'Ana',
+      fhirUser: 'Practitioner/1',
     });
+    expect(relativeReference('http://localhost:8080/fhir/Practitioner/abc-1')).toBe('Practitioner/abc-1');
+    expect(relativeReference('Observation/1')).toBeUndefined();
+  });
 
-    it('never returns to another site after sign-in', () => {
-      expect(safeReturnUrl('/patients/1')).toBe('/patients/1');
-      expect(safeReturnUrl('https://evil.example/')).toBe('/');
-      expect(safeReturnUrl('//evil.example/')).toBe('/');
-      expect(safeReturnUrl('/signin/callback?code=1')).toBe('/');
-    });
+  it('never returns to another site after sign-in', () => {
+    expect(safeReturnUrl('/patients/1')).toBe('/patients/1');
+    expect(safeReturnUrl('https://evil.example/')).toBe('/');
+    expect(safeReturnUrl('//evil.example/')).toBe('/');
+    expect(safeReturnUrl('/signin/callback?code=1')).toBe('/');
   });
 });

@@ -13,7 +13,7 @@ import { ErrorNotifier } from '../errors/error-notifier';
 import { FhirClient } from '../fhir/fhir-client';
 import { AuthActions } from '../state/session/session.actions';
 import { isWaypointRole, SessionUser } from '../state/session/session.models';
-import { isSmartConfiguration } from './smart-configuration';
+import { isSmartConfiguration, SmartConfiguration } from './smart-configuration';
 import { USER_MANAGER_FACTORY, UserManagerLike, userManagerSettings } from './user-manager';
 
 /** Carried through the authorization request so the callback can return the user to where they were. */
@@ -75,6 +75,7 @@ export class AuthSession {
   private readonly createManager = inject(USER_MANAGER_FACTORY);
 
   private manager: Promise<UserManagerLike> | undefined;
+  private smart: SmartConfiguration | undefined;
   private restoring: Promise<User | null> | undefined;
   private refreshing: Promise<User | null> | undefined;
   private reauthenticating: Promise<void> | undefined;
@@ -162,11 +163,9 @@ export class AuthSession {
   /** Revokes the tokens, then forgets the user, the store, drafts, caches and this tab's storage. */
   async signOut(): Promise<void> {
     const manager = await this.userManager().catch(() => undefined);
-    try {
-      await manager?.revokeTokens(['access_token', 'refresh_token']);
-    } catch (error) {
-      // Still sign out locally: the access token expires on its own within minutes.
-      console.error('Token revocation failed', error);
+    const user = await manager?.getUser().catch(() => null);
+    if (user) {
+      await this.revoke(user);
     }
     await manager?.removeUser().catch(() => undefined);
     this.user.set(null);
@@ -176,6 +175,38 @@ export class AuthSession {
     this.document.defaultView?.sessionStorage.clear();
     await clearCacheStorage(this.document.defaultView);
     await this.router.navigateByUrl('/signed-out', { replaceUrl: true });
+  }
+
+  /**
+   * RFC 7009 revocation, refresh token first (it would mint new access tokens), then the access token.
+   * Sent directly: oidc-client-ts insists on a JSON reply, while RFC 7009 servers answer 200 with an
+   * empty body of any type. A failure is logged; the access token still expires within minutes.
+   */
+  private async revoke(user: User): Promise<void> {
+    const endpoint = this.smart?.revocation_endpoint;
+    if (!endpoint) {
+      return;
+    }
+    const tokens: [string | undefined, string][] = [
+      [user.refresh_token, 'refresh_token'],
+      [user.access_token, 'access_token'],
+    ];
+    for (const [token, hint] of tokens) {
+      if (!token) {
+        continue;
+      }
+      const body = new URLSearchParams({ token, token_type_hint: hint, client_id: this.config.clientId });
+      try {
+        await firstValueFrom(
+          this.http.post(endpoint, body.toString(), {
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            responseType: 'text',
+          }),
+        );
+      } catch (error) {
+        console.error(`Revoking the ${hint} failed`, error);
+      }
+    }
   }
 
   private async doReauthenticate(): Promise<void> {
@@ -257,6 +288,7 @@ export class AuthSession {
       if (!isSmartConfiguration(discovery)) {
         throw new Error('The FHIR server did not describe its SMART authorization endpoints');
       }
+      this.smart = discovery;
       const view = this.document.defaultView;
       if (!view) {
         throw new Error('Sign-in needs a browser window');

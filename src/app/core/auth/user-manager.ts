@@ -16,7 +16,6 @@ export type UserManagerLike = Pick<
   | 'signinCallback'
   | 'signinPopupCallback'
   | 'signinSilent'
-  | 'revokeTokens'
   | 'removeUser'
   | 'clearStaleState'
 >;
