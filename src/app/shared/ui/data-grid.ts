@@ -1,19 +1,19 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { AgGridAngular } from 'ag-grid-angular';
 import {
-  CellKeyDownEvent,
+  type CellKeyDownEvent,
   CellStyleModule,
   ClientSideRowModelModule,
-  ColDef,
+  type ColDef,
   DateFilterModule,
-  FullWidthCellKeyDownEvent,
-  GetRowIdFunc,
-  GridOptions,
-  Module,
+  type FullWidthCellKeyDownEvent,
+  type GetRowIdFunc,
+  type GridOptions,
+  type Module,
   NumberFilterModule,
   PaginationModule,
   QuickFilterModule,
-  RowClickedEvent,
+  type RowClickedEvent,
   RowStyleModule,
   TextFilterModule,
   themeQuartz,
@@ -138,7 +138,8 @@ export class DataGrid<T extends object> {
 
   protected onCellKeyDown(event: CellKeyDownEvent<T> | FullWidthCellKeyDownEvent<T>): void {
     const key = event.event instanceof KeyboardEvent ? event.event.key : undefined;
-    if (key === 'Enter' && event.data) {
+    // A cell that handles Enter itself (e.g. opens a popover) calls preventDefault() in options.onCellKeyDown.
+    if (key === 'Enter' && event.data && !event.event?.defaultPrevented) {
       this.rowActivated.emit(event.data);
     }
   }

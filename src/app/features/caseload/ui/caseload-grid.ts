@@ -45,8 +45,8 @@ const WIDTHS: Readonly<Record<CaseloadColumn, number>> = {
   styles: `
     :host {
       display: block;
-      --wp-data-grid-height: 100%;
-      height: 100%;
+      /* The viewport below the page's header and toolbar; never less than about six rows. */
+      --wp-data-grid-height: max(420px, calc(100dvh - 280px));
     }
   `,
 })
@@ -71,7 +71,6 @@ export class CaseloadGrid {
         headerName: COLUMN_HEADERS[id],
         cellRenderer: CaseloadCell,
         valueGetter: ({ data }) => (data ? cellText(data, id) : ''),
-        tooltipValueGetter: ({ data }) => (data ? cellText(data, id) : ''),
         comparator: (_a, _b, nodeA, nodeB, isDescending) => {
           const va = nodeA.data ? sortValue(nodeA.data, id) : null;
           const vb = nodeB.data ? sortValue(nodeB.data, id) : null;
@@ -86,6 +85,15 @@ export class CaseloadGrid {
         minWidth: 80,
         resizable: true,
         lockVisible: id === 'patient',
+        // Enter on the risk cell opens its points: mark the key handled before the grid's cellKeyDown
+        // listeners run (ag-grid calls this first), so the data grid does not also open the patient.
+        suppressKeyboardEvent:
+          id === 'risk'
+            ? ({ event }) => {
+                if (event.key === 'Enter') event.preventDefault();
+                return false;
+              }
+            : undefined,
         pinned: id === 'patient' ? 'left' : undefined,
       };
     });
@@ -96,17 +104,16 @@ export class CaseloadGrid {
     headerHeight: 44,
     animateRows: false,
     suppressCellFocus: false,
-    enableBrowserTooltips: true,
     suppressDragLeaveHidesColumns: true,
     ensureDomOrder: true,
+    // Twelve columns: render them all, so screen readers and find-in-page see every cell.
+    suppressColumnVirtualisation: true,
+    // Enter opens the patient (the data grid's rowActivated), except on the risk cell: the points.
     onCellKeyDown: (event) => {
-      const key = (event.event as KeyboardEvent | null | undefined)?.key;
-      if (key !== 'Enter' || !event.data || !('column' in event)) return;
-      event.event?.preventDefault();
+      const keyboard = event.event instanceof KeyboardEvent ? event.event : undefined;
+      if (keyboard?.key !== 'Enter' || !event.data || !('column' in event)) return;
       if (event.column.getColId() === 'risk') {
         openRiskPoints(this.dialog, event.data);
-      } else {
-        this.patientOpened.emit(event.data);
       }
     },
     onSortChanged: (event) => {

@@ -1,0 +1,272 @@
+import type { HarnessLoader } from '@angular/cdk/testing';
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatButtonToggleGroupHarness } from '@angular/material/button-toggle/testing';
+import { MatChipListboxHarness } from '@angular/material/chips/testing';
+import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { MatInputHarness } from '@angular/material/input/testing';
+import { provideRouter, Router } from '@angular/router';
+import type { OperationOutcome } from '@medplum/fhirtypes';
+import { MockStore, provideMockStore } from '@ngrx/store/testing';
+
+import type { CaseloadRow } from '../../../../clinical/caseload/caseload-row';
+import { selectUser } from '../../core/state/session/session.feature';
+import { aCaseloadRow } from '../../testing/caseload-rows';
+import { COUNSELOR } from '../../testing/fhir-builders';
+import { CaseloadPage } from './caseload-page';
+import { applyCaseloadView, type CaseloadView, DEFAULT_VIEW } from './data/caseload-view';
+import { CaseloadPageActions } from './state/caseload.actions';
+import {
+  selectError,
+  selectLoaded,
+  selectLoading,
+  selectRows,
+  selectView,
+  selectVisible,
+} from './state/caseload.feature';
+
+const safetyAlert = {
+  id: 'phq9-item9' as const,
+  severity: 'safety' as const,
+  label: 'Safety: PHQ-9 item 9 positive',
+  detail: 'Self-harm item answered 2 of 3.',
+  evidence: [],
+};
+
+const ROWS: CaseloadRow[] = [
+  aCaseloadRow({
+    patientId: 'p1',
+    name: 'Sam Rivera',
+    risk: {
+      score: 7,
+      band: 'high',
+      trend: 'up',
+      points: [
+        {
+          ruleId: 'mat-gap',
+          points: 3,
+          reason: 'MAT gap (buprenorphine): no dose since 9 Mar 2026.',
+          evidence: [],
+        },
+        {
+          ruleId: 'uds-opioid-positive',
+          points: 2,
+          reason: 'Urine drug screen positive for fentanyl.',
+          evidence: [],
+        },
+        {
+          ruleId: 'uds-missing',
+          points: 2,
+          reason: 'No urine drug screen for opioids in the week.',
+          evidence: [],
+        },
+      ],
+    },
+    lastUds: { date: '2026-03-15', flags: ['fentanyl +'], label: 'positive' },
+  }),
+  aCaseloadRow({ patientId: 'p2', name: 'Ada Okafor', alerts: [safetyAlert] }),
+];
+
+describe('CaseloadPage', () => {
+  let fixture: ComponentFixture<CaseloadPage>;
+  let store: MockStore;
+  let loader: HarnessLoader;
+  let dispatched: string[];
+
+  function setState(state: {
+    rows?: CaseloadRow[];
+    view?: CaseloadView;
+    loading?: boolean;
+    error?: OperationOutcome | null;
+  }): void {
+    const rows = state.rows ?? [];
+    const view = state.view ?? DEFAULT_VIEW;
+    store.overrideSelector(selectRows, rows);
+    store.overrideSelector(selectView, view);
+    store.overrideSelector(selectVisible, applyCaseloadView(rows, view));
+    store.overrideSelector(selectLoading, state.loading ?? false);
+    store.overrideSelector(selectLoaded, !state.loading || rows.length > 0);
+    store.overrideSelector(selectError, state.error ?? null);
+    store.refreshState();
+  }
+
+  async function create(state: Parameters<typeof setState>[0]): Promise<void> {
+    TestBed.configureTestingModule({
+      imports: [CaseloadPage],
+      providers: [
+        provideRouter([]),
+        provideMockStore({
+          selectors: [{ selector: selectUser, value: { name: 'Casey', fhirUser: COUNSELOR } }],
+        }),
+      ],
+    });
+    store = TestBed.inject(MockStore);
+    localStorage.removeItem(`waypoint.caseload.columns.v1:${COUNSELOR}`);
+    setState(state);
+    dispatched = [];
+    (spyOn(store, 'dispatch') as jasmine.Spy).and.callFake((action: { type: string }) => {
+      dispatched.push(action.type);
+    });
+    fixture = TestBed.createComponent(CaseloadPage);
+    loader = TestbedHarnessEnvironment.loader(fixture);
+    await fixture.whenStable();
+  }
+
+  /** ag-grid renders rows asynchronously: wait until they are in the DOM. */
+  async function gridRows(count: number): Promise<string[]> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      await fixture.whenStable();
+      // A row with a pinned column is in the DOM twice (pinned part and scrolling part): count row ids.
+      const ids = new Set(
+        Array.from(
+          fixture.nativeElement.querySelectorAll('.ag-row[row-id]:has([col-id="alerts"] wp-caseload-cell *)'),
+        ).map((row) => (row as HTMLElement).getAttribute('row-id') ?? ''),
+      );
+      if (ids.size >= count) return [...ids];
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    throw new Error(`expected ${count} rendered rows`);
+  }
+
+  /** ag-grid dispatches row events asynchronously: wait for the spy, not for a fixed time. */
+  async function calls(spy: jasmine.Spy, count: number): Promise<void> {
+    for (let attempt = 0; attempt < 100 && spy.calls.count() < count; attempt++) {
+      await new Promise<void>((resolve) => setTimeout(resolve));
+      await fixture.whenStable();
+    }
+  }
+
+  it('asks for the caseload when opened', async () => {
+    await create({ loading: true });
+    expect(dispatched).toEqual([CaseloadPageActions.opened.type]);
+  });
+
+  it('shows skeleton rows while the first load runs', async () => {
+    await create({ loading: true });
+    const skeleton = fixture.nativeElement.querySelector('wp-caseload-skeleton') as HTMLElement;
+    expect(skeleton.getAttribute('role')).toBe('status');
+    expect(skeleton.textContent).toContain('Loading your caseload');
+    expect(fixture.nativeElement.querySelector('wp-caseload-grid')).toBeNull();
+  });
+
+  it('shows the OperationOutcome inline with a Retry button', async () => {
+    await create({
+      loading: false,
+      error: {
+        resourceType: 'OperationOutcome',
+        issue: [
+          { severity: 'error', code: 'exception', details: { text: 'The FHIR server failed (HTTP 503)' } },
+        ],
+      },
+    });
+    store.overrideSelector(selectLoaded, false);
+    store.refreshState();
+    await fixture.whenStable();
+    const alert = fixture.nativeElement.querySelector('[role="alert"]') as HTMLElement;
+    expect(alert.textContent).toContain('The FHIR server failed (HTTP 503)');
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Retry' }))).click();
+    expect(dispatched).toContain(CaseloadPageActions.retried.type);
+  });
+
+  it('says so when the counselor has no patients', async () => {
+    await create({ rows: [] });
+    expect(fixture.nativeElement.textContent).toContain('No patients in your caseload');
+  });
+
+  it('renders one grid row per patient, with risk as a word and unexpected UDS positives named', async () => {
+    await create({ rows: ROWS });
+    // Safety alert first, then by risk.
+    expect(await gridRows(2)).toEqual(['p2', 'p1']);
+    const text = (fixture.nativeElement.querySelector('.ag-root') as HTMLElement).textContent ?? '';
+    expect(text).toContain('High 7');
+    expect(text).toContain('fentanyl +');
+    expect(text).toContain('Safety: PHQ-9 item 9 positive');
+    expect(fixture.nativeElement.querySelector('.count').textContent).toContain('2 patients');
+  });
+
+  it('opens the risk points in a dialog that says it is decision support', async () => {
+    await create({ rows: ROWS });
+    await gridRows(2);
+    const button = fixture.nativeElement.querySelector(
+      'button[aria-label="Risk High 7, rising: show the points"]',
+    ) as HTMLButtonElement;
+    button.click();
+    const dialog = await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
+    const text = await (await dialog.host()).text();
+    expect(text).toContain('MAT gap (buprenorphine)');
+    expect(text).toContain('+3');
+    expect(text).toContain('Decision support, not a diagnosis');
+    await dialog.close();
+  });
+
+  it('opens the patient on row click and on Enter', async () => {
+    await create({ rows: ROWS });
+    const router = TestBed.inject(Router);
+    const navigate = spyOn(router, 'navigate').and.resolveTo(true);
+    await gridRows(2);
+    const cell = (row: string, column: string) =>
+      fixture.nativeElement.querySelector(`.ag-row[row-id="${row}"] [col-id="${column}"]`) as HTMLElement;
+    cell('p1', 'track').click();
+    await calls(navigate, 1);
+    expect(navigate).toHaveBeenCalledWith(['/patients', 'p1']);
+
+    cell('p2', 'phq9').focus();
+    cell('p2', 'phq9').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await calls(navigate, 2);
+    expect(navigate).toHaveBeenCalledWith(['/patients', 'p2']);
+    expect(navigate).toHaveBeenCalledTimes(2);
+
+    // Enter on the risk cell opens the points, not the patient.
+    cell('p1', 'risk').focus();
+    cell('p1', 'risk').dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }),
+    );
+    for (let attempt = 0; attempt < 100 && !document.querySelector('.mat-mdc-dialog-container'); attempt++) {
+      await new Promise<void>((resolve) => setTimeout(resolve));
+    }
+    await calls(navigate, 3);
+    const dialog = await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
+    expect(await dialog.getTitleText()).toBe('Relapse risk — Sam Rivera');
+    expect(navigate).toHaveBeenCalledTimes(2);
+    await dialog.close();
+  });
+
+  it('turns quick filters, track and search into view changes (the URL holds them)', async () => {
+    await create({ rows: ROWS });
+    const chips = await loader.getHarness(
+      MatChipListboxHarness.with({ selector: '[aria-label="Quick filters"]' }),
+    );
+    await chips.selectChips({ text: 'High risk' });
+    const toggles = await loader.getHarness(MatButtonToggleGroupHarness);
+    await (await toggles.getToggles({ text: 'DBT' }))[0]?.check();
+    await (await loader.getHarness(MatInputHarness)).setValue('riv');
+    const changes = (store.dispatch as jasmine.Spy).calls
+      .allArgs()
+      .map(([action]) => action as ReturnType<typeof CaseloadPageActions.filterChanged>)
+      .filter((a) => a.type === CaseloadPageActions.filterChanged.type)
+      .map((a) => a.change);
+    expect(changes).toContain({ filters: ['high-risk'] });
+    expect(changes).toContain({ track: 'DBT' });
+    expect(changes).toContain({ q: 'riv' });
+  });
+
+  it('tells how many rows are shown only because of a safety alert', async () => {
+    await create({ rows: ROWS, view: { ...DEFAULT_VIEW, filters: ['notes-due'] } });
+    expect(fixture.nativeElement.textContent).toContain('always listed, whatever the quick filters');
+    expect(fixture.nativeElement.textContent).toContain('1 shown for that reason');
+    expect(fixture.nativeElement.querySelector('.count').textContent).toContain('1 of 2 patients');
+  });
+
+  it('warns about 42 CFR Part 2 before exporting, and exports nothing on cancel', async () => {
+    await create({ rows: ROWS });
+    const createObjectURL = spyOn(URL, 'createObjectURL').and.callThrough();
+    await (await loader.getHarness(MatButtonHarness.with({ text: /Export CSV/ }))).click();
+    const root = TestbedHarnessEnvironment.documentRootLoader(fixture);
+    const dialog = await root.getHarness(MatDialogHarness);
+    expect(await dialog.getTitleText()).toBe('Export 2 patients as CSV?');
+    expect(await dialog.getContentText()).toContain('42 CFR Part 2');
+    await (await root.getHarness(MatButtonHarness.with({ text: 'Cancel' }))).click();
+    expect(createObjectURL).not.toHaveBeenCalled();
+  });
+});
