@@ -1,6 +1,6 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import {
-  ApplicationConfig,
+  type ApplicationConfig,
   ErrorHandler,
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
@@ -10,7 +10,7 @@ import { provideRouter, TitleStrategy, withComponentInputBinding } from '@angula
 
 import { routes } from './app.routes';
 import { authInterceptor } from './core/auth/auth.interceptor';
-import { provideWaypointConfig, WaypointConfig } from './core/config/waypoint-config';
+import { provideWaypointConfig, type WaypointConfig } from './core/config/waypoint-config';
 import { GlobalErrorHandler } from './core/errors/global-error-handler';
 import { httpActivityInterceptor } from './core/http/http-activity';
 import { PageTitleStrategy } from './core/layout/page-title-strategy';

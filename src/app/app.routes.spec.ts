@@ -7,8 +7,8 @@ import { RouterTestingHarness } from '@angular/router/testing';
 
 import { routes } from './app.routes';
 import { provideWaypointConfig } from './core/config/waypoint-config';
-import { provideRootState } from './core/state/root-state';
 import { PageTitleStrategy } from './core/layout/page-title-strategy';
+import { provideRootState } from './core/state/root-state';
 import { PatientPage } from './features/patient/patient-page';
 
 describe('app routes', () => {

@@ -1,5 +1,9 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@angular/common/http/testing';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+  type TestRequest,
+} from '@angular/common/http/testing';
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
@@ -7,21 +11,21 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { Store } from '@ngrx/store';
 import type { UserManager } from 'oidc-client-ts';
 
-import { provideWaypointConfig, WaypointConfig } from '../config/waypoint-config';
+import {
+  aUser,
+  aUserManagerDouble,
+  SMART_CONFIGURATION,
+  type UserManagerDouble,
+} from '../../testing/auth-doubles';
+import { provideWaypointConfig, type WaypointConfig } from '../config/waypoint-config';
 import { DraftStore } from '../drafts/draft-store';
 import { ErrorNotifier } from '../errors/error-notifier';
 import { provideRootState } from '../state/root-state';
 import { selectExpired, selectUser } from '../state/session/session.feature';
 import { authGuard } from './auth.guard';
 import { authInterceptor } from './auth.interceptor';
-import {
-  aUser,
-  aUserManagerDouble,
-  SMART_CONFIGURATION,
-  UserManagerDouble,
-} from '../../testing/auth-doubles';
 import { AuthSession, relativeReference, safeReturnUrl, sessionUserFromClaims } from './auth-session';
-import { createUserManager, USER_MANAGER_FACTORY, WaypointUserManagerSettings } from './user-manager';
+import { createUserManager, USER_MANAGER_FACTORY, type WaypointUserManagerSettings } from './user-manager';
 
 @Component({ template: '<p>protected page</p>', changeDetection: ChangeDetectionStrategy.OnPush })
 class ProtectedPage {}

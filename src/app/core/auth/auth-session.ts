@@ -1,8 +1,8 @@
 import { DOCUMENT } from '@angular/common';
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable, signal } from '@angular/core';
-import type { HumanName, Practitioner } from '@medplum/fhirtypes';
 import { Router } from '@angular/router';
+import type { HumanName, Practitioner } from '@medplum/fhirtypes';
 import { Store } from '@ngrx/store';
 import type { User } from 'oidc-client-ts';
 import { firstValueFrom } from 'rxjs';
@@ -12,9 +12,9 @@ import { DraftStore } from '../drafts/draft-store';
 import { ErrorNotifier } from '../errors/error-notifier';
 import { FhirClient } from '../fhir/fhir-client';
 import { AuthActions } from '../state/session/session.actions';
-import { isWaypointRole, SessionUser } from '../state/session/session.models';
-import { isSmartConfiguration, SmartConfiguration } from './smart-configuration';
-import { USER_MANAGER_FACTORY, UserManagerLike, userManagerSettings } from './user-manager';
+import { isWaypointRole, type SessionUser } from '../state/session/session.models';
+import { isSmartConfiguration, type SmartConfiguration } from './smart-configuration';
+import { USER_MANAGER_FACTORY, type UserManagerLike, userManagerSettings } from './user-manager';
 
 /** Carried through the authorization request so the callback can return the user to where they were. */
 interface SignInState {

@@ -1,8 +1,8 @@
 import { inject } from '@angular/core';
-import { CanActivateChildFn, CanActivateFn } from '@angular/router';
+import { type CanActivateChildFn, type CanActivateFn } from '@angular/router';
 
-import { ErrorNotifier } from '../errors/error-notifier';
 import { normalizeError } from '../errors/app-error';
+import { ErrorNotifier } from '../errors/error-notifier';
 import { AuthSession } from './auth-session';
 
 /**

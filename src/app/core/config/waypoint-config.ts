@@ -1,4 +1,4 @@
-import { InjectionToken, Provider } from '@angular/core';
+import { InjectionToken, type Provider } from '@angular/core';
 
 /**
  * Runtime configuration, read from `/config.json` before bootstrap so one build can be pointed at

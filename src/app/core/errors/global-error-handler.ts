@@ -1,4 +1,4 @@
-import { ErrorHandler, inject, Injectable, Injector } from '@angular/core';
+import { type ErrorHandler, inject, Injectable, Injector } from '@angular/core';
 
 import { normalizeError } from './app-error';
 import { ErrorNotifier } from './error-notifier';

@@ -1,11 +1,15 @@
 import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@angular/common/http/testing';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+  type TestRequest,
+} from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { Bundle, OperationOutcome, Patient } from '@medplum/fhirtypes';
-import { firstValueFrom, Observable } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 
-import { provideWaypointConfig } from '../config/waypoint-config';
 import { aPatient, aSearchBundle } from '../../testing/fhir-builders';
+import { provideWaypointConfig } from '../config/waypoint-config';
 import { batchBundle, entryOutcome, getEntry, transactionBundle } from './bundle';
 import { FhirClient } from './fhir-client';
 import { FhirError, UNREACHABLE_MESSAGE } from './operation-outcome';

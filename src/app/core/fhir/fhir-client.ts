@@ -14,14 +14,14 @@ import {
   EMPTY,
   expand,
   map,
-  Observable,
-  OperatorFunction,
+  type Observable,
+  type OperatorFunction,
   reduce,
   throwError,
 } from 'rxjs';
 
 import { APP_CONFIG } from '../config/waypoint-config';
-import { mergeSearchResults, SearchResult, unwrapSearchBundle, weakETag } from './bundle';
+import { mergeSearchResults, type SearchResult, unwrapSearchBundle, weakETag } from './bundle';
 import { FhirError, synthesizeOutcome, toFhirError } from './operation-outcome';
 
 export const FHIR_JSON = 'application/fhir+json';

@@ -1,7 +1,7 @@
 import { LiveAnnouncer } from '@angular/cdk/a11y';
 import { inject, Injectable } from '@angular/core';
 import { Title } from '@angular/platform-browser';
-import { RouterStateSnapshot, TitleStrategy } from '@angular/router';
+import { type RouterStateSnapshot, TitleStrategy } from '@angular/router';
 
 export const PRODUCT_NAME = 'Waypoint';
 

@@ -4,7 +4,7 @@ import { provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { createReducer, on, Store } from '@ngrx/store';
 
-import { provideRootState, clearOnSignOut } from './root-state';
+import { clearOnSignOut, provideRootState } from './root-state';
 import { selectQueryParam, selectRouteParam, selectUrl } from './router-state';
 import { AuthActions } from './session/session.actions';
 import { selectRoleLabel, selectSignedIn, selectUser, sessionFeature } from './session/session.feature';
@@ -54,7 +54,7 @@ describe('root state', () => {
     it('sign-out resets every slice, lazily registered ones included, but keeps the router', () => {
       const caseload = createReducer(
         { ids: [] as string[] },
-        on(AuthActions.signedIn, () => ({ ids: ['p1'] })),
+        on(AuthActions.signedIn, (): { ids: string[] } => ({ ids: ['p1'] })),
       );
       const root = (state: Record<string, unknown> | undefined, action: { type: string }) => ({
         router: state?.['router'] ?? { state: { url: '/caseload' } },

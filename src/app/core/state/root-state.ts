@@ -1,7 +1,7 @@
-import { EnvironmentProviders, makeEnvironmentProviders } from '@angular/core';
+import { type EnvironmentProviders, makeEnvironmentProviders } from '@angular/core';
 import { provideEffects } from '@ngrx/effects';
 import { provideRouterStore, routerReducer } from '@ngrx/router-store';
-import { ActionReducer, MetaReducer, provideStore } from '@ngrx/store';
+import { type ActionReducer, type MetaReducer, provideStore } from '@ngrx/store';
 import { provideStoreDevtools } from '@ngrx/store-devtools';
 
 import { ROUTER_FEATURE_KEY, WaypointRouterSerializer } from './router-state';

@@ -1,5 +1,5 @@
-import { Params, RouterStateSnapshot } from '@angular/router';
-import { RouterReducerState, RouterStateSerializer } from '@ngrx/router-store';
+import { type Params, type RouterStateSnapshot } from '@angular/router';
+import { type RouterReducerState, type RouterStateSerializer } from '@ngrx/router-store';
 import { createFeatureSelector, createSelector } from '@ngrx/store';
 
 /** What the store keeps of the router: plain strings only, so it stays serializable. */

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Chart } from 'chart.js';
 
-import { ChartView, WaypointChartData } from './chart';
+import { ChartView, type WaypointChartData } from './chart';
 
 @Component({
   imports: [ChartView],

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, signal } from '@angular/core';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
 
-import { DataGrid, GridColumn } from './data-grid';
+import { DataGrid, type GridColumn } from './data-grid';
 
 interface Row {
   readonly id: string;

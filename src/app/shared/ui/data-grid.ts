@@ -138,7 +138,7 @@ export class DataGrid<T extends object> {
 
   protected onCellKeyDown(event: CellKeyDownEvent<T> | FullWidthCellKeyDownEvent<T>): void {
     const key = event.event instanceof KeyboardEvent ? event.event.key : undefined;
-    // A cell that handles Enter itself (e.g. opens a popover) calls preventDefault() in options.onCellKeyDown.
+    // A cell that handles Enter itself (e.g. opens a popover) calls preventDefault() in its colDef.suppressKeyboardEvent (ag-grid runs it first).
     if (key === 'Enter' && event.data && !event.event?.defaultPrevented) {
       this.rowActivated.emit(event.data);
     }

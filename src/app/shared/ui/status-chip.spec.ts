@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
-import { StatusChip, StatusTone } from './status-chip';
+import { StatusChip, type StatusTone } from './status-chip';
 
 @Component({
   imports: [StatusChip],

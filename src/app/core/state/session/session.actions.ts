@@ -1,6 +1,6 @@
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
 
-import { SessionUser } from './session.models';
+import { type SessionUser } from './session.models';
 
 /** Events from the sign-in machinery (core/auth). */
 export const AuthActions = createActionGroup({

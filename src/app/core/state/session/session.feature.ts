@@ -1,7 +1,7 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 
 import { AuthActions } from './session.actions';
-import { ROLE_LABELS, SessionUser } from './session.models';
+import { ROLE_LABELS, type SessionUser } from './session.models';
 
 export interface SessionState {
   readonly user: SessionUser | null;
