@@ -23,13 +23,16 @@ import { SqliteRepository } from './store/sqlite-repository';
 
 const port = Number.parseInt(process.env['PORT'] ?? '8080', 10);
 const host = process.env['HOST'] ?? '127.0.0.1';
-const dbPath = resolve(process.env['WAYPOINT_DB'] ?? 'data/waypoint.db');
+const dbSetting = process.env['WAYPOINT_DB'] ?? 'data/waypoint.db';
+// `:memory:` is SQLite's in-memory database (nothing persists, not even the signing keys).
+const inMemory = dbSetting === ':memory:';
+const dbPath = inMemory ? ':memory:' : resolve(dbSetting);
 const seed = process.env['WAYPOINT_SEED'] ?? 'demo';
 // Size of the generated demo clinic on first start (the end-to-end tests use a smaller one).
 const demoPatients = Number.parseInt(process.env['WAYPOINT_DEMO_PATIENTS'] ?? String(DEFAULT_PATIENTS), 10);
 
 initFhirDefinitions();
-if (dbPath !== resolve(':memory:')) {
+if (!inMemory) {
   mkdirSync(dirname(dbPath), { recursive: true });
 }
 // The HTTP layer validates every write (ValidatingRepository); the store need not do it again.
@@ -42,7 +45,7 @@ await seedStore(repository, seed);
 const auth = await createSmartAuth({
   db: repository.database,
   publicUrl: process.env['WAYPOINT_PUBLIC_URL'] ?? `http://localhost:${port}`,
-  keysDir: dbPath === resolve(':memory:') ? undefined : dirname(dbPath),
+  keysDir: inMemory ? undefined : dirname(dbPath),
 });
 if (seed !== 'none') {
   // Staff ids depend on the seed and the clinic's size: use the same values as the generator.
