@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+
+import { expectAccessible, signIn } from './support/session';
+
+test.describe('app shell', () => {
+  test('signs in, moves between sections, and every section is accessible in light and dark', async ({
+    page,
+  }) => {
+    await signIn(page, 'counselor1');
+
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const label of ['My caseload', 'Supervision', 'Coordination', 'Audit']) {
+      await expect(nav.getByRole('link', { name: label })).toBeVisible();
+    }
+    await expect(page.getByTestId('signed-in-user')).toContainText('Counselor');
+
+    for (const [label, path] of [
+      ['Supervision', '/supervision'],
+      ['Coordination', '/coordination'],
+      ['Audit', '/audit'],
+    ] as const) {
+      await nav.getByRole('link', { name: label }).click();
+      await expect(page).toHaveURL(new RegExp(`${path}$`));
+      await expect(nav.getByRole('link', { name: label })).toHaveAttribute('aria-current', 'page');
+      await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toBeVisible();
+      await expectAccessible(page, label);
+    }
+    await page.screenshot({ path: 'test-results/screenshots/shell-light.png' });
+
+    await page.getByRole('button', { name: /dark theme/i }).click();
+    await expect(page.locator('html')).toHaveClass(/wp-dark/);
+    await expectAccessible(page, 'Audit (dark)');
+    await page.screenshot({ path: 'test-results/screenshots/shell-dark.png' });
+    await page.getByRole('button', { name: /light theme/i }).click();
+  });
+
+  test('an unknown address shows the not-found page inside the shell', async ({ page }) => {
+    await signIn(page, 'counselor1', '/no-such-page');
+    await expect(page.getByRole('main')).toContainText(/not found/i);
+    await expectAccessible(page, 'not found');
+  });
+
+  test('the keyboard reaches the main content through the skip link', async ({ page }) => {
+    await signIn(page, 'counselor1', '/audit');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to main content' });
+    await expect(skip).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#main-content')).toBeFocused();
+  });
+});
