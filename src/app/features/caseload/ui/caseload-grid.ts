@@ -15,13 +15,13 @@ const WIDTHS: Readonly<Record<CaseloadColumn, number>> = {
   lastSession: 120,
   nextAppointment: 120,
   attendance: 120,
-  mat: 170,
+  mat: 200,
   uds: 150,
   craving: 110,
   phq9: 100,
   risk: 150,
   notes: 120,
-  alerts: 260,
+  alerts: 240,
 };
 
 /**
