@@ -198,6 +198,7 @@ describe('sign-in (core/auth)', () => {
       setup(null);
       manager.signinCallback.and.resolveTo(aUser({ userState: { returnUrl: '/audit?from=2025-01-01' } }));
       const auth = TestBed.inject(AuthSession);
+      sessionStorage.setItem('waypoint.oidc.s1', '{}'); // the request state this window stored
       const done = auth.completeSignIn(`${location.origin}/signin/callback?code=abc&state=s1`);
       await answerDiscovery();
       await done;
@@ -222,7 +223,10 @@ describe('sign-in (core/auth)', () => {
           },
         }),
       );
-      const done = TestBed.inject(AuthSession).completeSignIn(`${location.origin}/signin/callback?code=c`);
+      sessionStorage.setItem('waypoint.oidc.s2', '{}');
+      const done = TestBed.inject(AuthSession).completeSignIn(
+        `${location.origin}/signin/callback?code=c&state=s2`,
+      );
       await answerDiscovery();
       const read = await nextRequest('/fhir/Practitioner/77');
       expect(read.request.headers.get('Authorization')).toBe('Bearer access-1');
@@ -230,6 +234,21 @@ describe('sign-in (core/auth)', () => {
       await done;
       expect(store.selectSignal(selectUser)()).toEqual({ name: 'Robin Okafor', fhirUser: 'Practitioner/77' });
     });
+  });
+
+  it('in the re-sign-in popup, hands the response to the opening window instead of signing in here', async () => {
+    setup(null);
+    manager.signinPopupCallback.and.resolveTo();
+    const done = TestBed.inject(AuthSession).completeSignIn(
+      `${location.origin}/signin/callback?code=c&state=other`,
+    );
+    await answerDiscovery();
+    expect(await done).toBe('handed-over');
+    expect(manager.signinPopupCallback).toHaveBeenCalledWith(
+      `${location.origin}/signin/callback?code=c&state=other`,
+    );
+    expect(manager.signinCallback).not.toHaveBeenCalled();
+    expect(store.selectSignal(selectUser)()).toBeNull();
   });
 
   describe('sign-out', () => {

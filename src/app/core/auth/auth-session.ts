@@ -14,14 +14,19 @@ import { FhirClient } from '../fhir/fhir-client';
 import { AuthActions } from '../state/session/session.actions';
 import { isWaypointRole, type SessionUser } from '../state/session/session.models';
 import { isSmartConfiguration, type SmartConfiguration } from './smart-configuration';
-import { USER_MANAGER_FACTORY, type UserManagerLike, userManagerSettings } from './user-manager';
+import {
+  isPendingSignIn,
+  USER_MANAGER_FACTORY,
+  type UserManagerLike,
+  userManagerSettings,
+} from './user-manager';
 
 /** Carried through the authorization request so the callback can return the user to where they were. */
 interface SignInState {
   readonly returnUrl: string;
 }
 
-/** Window name of the re-sign-in popup; the callback route uses it to know where it is running. */
+/** Window name of the re-sign-in popup (so a second prompt reuses the same window). */
 export const SIGNIN_POPUP_NAME = 'waypoint-signin';
 
 /** Seconds before expiry at which a token is treated as expired (clock skew, request time). */
@@ -117,15 +122,17 @@ export class AuthSession {
   }
 
   /**
-   * Handles `/signin/callback`. In the re-sign-in popup it hands the response to the opener; in the
-   * main window it completes the sign-in and returns to the URL the user was on.
+   * Handles `/signin/callback`. In the main window, completes the sign-in and returns to the URL the
+   * user was on. In the re-sign-in popup, hands the response to the window that opened it: that
+   * window holds the request state. The popup cannot rely on `window.opener` (a sign-in page with
+   * `Cross-Origin-Opener-Policy: same-origin` severs it); oidc-client-ts then uses a BroadcastChannel.
    */
-  async completeSignIn(url: string): Promise<void> {
+  async completeSignIn(url: string): Promise<'signed-in' | 'handed-over'> {
     const manager = await this.userManager();
     const view = this.document.defaultView;
-    if (view?.name === SIGNIN_POPUP_NAME && view.opener) {
-      await manager.signinPopupCallback(url);
-      return;
+    if (view && !isPendingSignIn(view.sessionStorage, new URL(url).searchParams.get('state'))) {
+      await manager.signinPopupCallback(url); // closes this window when it is the popup
+      return 'handed-over';
     }
     const user = await manager.signinCallback(url);
     if (!user) {
@@ -134,6 +141,7 @@ export class AuthSession {
     await this.establish(user);
     const state = user.state as Partial<SignInState> | undefined;
     await this.router.navigateByUrl(safeReturnUrl(state?.returnUrl ?? '/'), { replaceUrl: true });
+    return 'signed-in';
   }
 
   /**

@@ -13,7 +13,10 @@ import { AuthSession } from './auth-session';
   imports: [MatProgressSpinner, MatButtonModule, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    @if (error(); as message) {
+    @if (handedOver()) {
+      <h1 class="wp-page-title">Sign-in finished</h1>
+      <p>You are signed in again in the Waypoint window. If this window stays open, you can close it.</p>
+    } @else if (error(); as message) {
       <h1 class="wp-page-title">Sign-in did not complete</h1>
       <p role="alert">{{ message }}</p>
       <a mat-flat-button routerLink="/caseload">Try again</a>
@@ -27,11 +30,15 @@ export default class SigninCallbackPage implements OnInit {
   private readonly auth = inject(AuthSession);
   private readonly document = inject(DOCUMENT);
   protected readonly error = signal<string | undefined>(undefined);
+  protected readonly handedOver = signal(false);
 
   ngOnInit(): void {
-    this.auth.completeSignIn(this.document.location.href).catch((error: unknown) => {
-      console.error(error);
-      this.error.set(normalizeError(error).message.replace(/^Something went wrong: /, ''));
-    });
+    this.auth.completeSignIn(this.document.location.href).then(
+      (result) => this.handedOver.set(result === 'handed-over'),
+      (error: unknown) => {
+        console.error(error);
+        this.error.set(normalizeError(error).message.replace(/^Something went wrong: /, ''));
+      },
+    );
   }
 }

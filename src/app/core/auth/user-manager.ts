@@ -30,6 +30,11 @@ export type UserManagerFactory = (
 
 const STORE_PREFIX = 'waypoint.oidc.';
 
+/** Whether this window started the sign-in whose response carries `state` (its request state is here). */
+export function isPendingSignIn(storage: Storage, state: string | null): boolean {
+  return state !== null && storage.getItem(`${STORE_PREFIX}${state}`) !== null;
+}
+
 /**
  * Loads oidc-client-ts on first use (it is ~78 kB: kept out of the initial bundle and fetched while
  * SMART discovery is in flight) and builds the UserManager with both stores in `storage`.
