@@ -9,7 +9,6 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { systemTokenHeaders } from '../auth/system-token';
-
 import { formatSummary, importFhir } from './fhir-import';
 
 const { values, positionals } = parseArgs({
