@@ -1,10 +1,11 @@
 // End-to-end journeys in Debian's Chromium (never a downloaded browser) against the production build,
 // served by scripts/serve-dist.mjs in front of the embedded FHIR server on a fresh database that the
 // server seeds with a small demo clinic.
-import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { defineConfig } from '@playwright/test';
 
 const FHIR_PORT = Number(process.env.E2E_FHIR_PORT ?? 8181);
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4300);

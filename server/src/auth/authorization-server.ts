@@ -12,7 +12,7 @@ import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'o
 import type { AccountStore } from './accounts';
 import { CLI_KEY_ALG, publicJwk, type ServerKeys } from './keys';
 import { sqliteAdapterFactory } from './oidc-sqlite-adapter';
-import { escapeHtml, renderSignOutPage, pageCsp } from './sign-in-page';
+import { escapeHtml, pageCsp, renderSignOutPage } from './sign-in-page';
 import { allResourceScopes } from './smart-scopes';
 import { CLI_CLIENT_ID } from './system-token';
 

@@ -23,7 +23,7 @@ import { type Principal, resolvePatientScope, resolveRoles } from '../policy/pri
 import { AccountStore, DEFAULT_LOCKOUT, type LockoutPolicy } from './accounts';
 import { createAuthorizationServer, IDENTITY_SCOPES, ROUTES, SPA_CLIENT_ID } from './authorization-server';
 import { cliKeyPath, loadOrCreateCliKey, loadOrCreateServerKeys, publicJwk } from './keys';
-import { renderSignInPage, pageCsp } from './sign-in-page';
+import { pageCsp, renderSignInPage } from './sign-in-page';
 import { PermissionSet } from './smart-scopes';
 
 export const AUTH_PREFIX = '/auth';
