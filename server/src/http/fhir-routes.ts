@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { absolutizeBundle, FHIR_PREFIX, fhirBaseUrl } from './base-url';
 import { FHIR_JSON, methodNotAllowed, outcome, serverFailure, unknownResourceType } from './outcomes';
+import { PAGE_TOKEN_PARAM, SearchPageTokens } from './page-tokens';
 import { parsePrefer } from './prefer';
 import type { IgnoredParameter, Query, SearchSupport } from './search-params';
 import { partitionSearchQuery } from './search-params';
@@ -39,6 +40,7 @@ const NEEDS_BODY = new Set(['create', 'update', 'patch', 'batch']);
 
 export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): void {
   const { fhirRouter, support, trustForwardedHeaders } = options;
+  const pageTokens = new SearchPageTokens();
 
   app.get(`${FHIR_PREFIX}/metadata`, async (request, reply) => {
     request.fhirInteraction = { interaction: 'capabilities' };
@@ -81,6 +83,18 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
     let body: unknown = request.body;
     let ignored: IgnoredParameter[] = [];
 
+    if (interaction === 'search-type' && first && method === 'GET' && query[PAGE_TOKEN_PARAM] !== undefined) {
+      const token = query[PAGE_TOKEN_PARAM];
+      const stored = typeof token === 'string' ? pageTokens.resolve(token, first) : undefined;
+      if (!stored) {
+        return sendOutcome(
+          reply,
+          410,
+          outcome('not-found', 'This page of search results has expired; run the search again'),
+        );
+      }
+      query = stored;
+    }
     if (interaction === 'search-type' || interaction === 'search-system') {
       if (method === 'POST') {
         query = { ...query, ...(isPlainObject(body) ? (body as Query) : {}) };
@@ -126,6 +140,10 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
       const bundle = resource as Bundle;
       if (interaction === 'search-type' && first) {
         addFallbackLinks(bundle, parseSearchRequest(first, query));
+        if (method === 'POST') {
+          // The client kept its parameters out of the URL: keep them out of the paging links too.
+          pageTokens.tokenizeLinks(bundle, first);
+        }
       }
       absolutizeBundle(bundle, base);
       // The store may report parameters it ignored itself (search.mode "outcome"): strict turns that into 400.

@@ -115,6 +115,33 @@ conformance('POST [type]/_search with a form body equals the GET search', async 
   assert.deepEqual(matchIds(body).sort(), matchIds(get.body).sort());
 });
 
+conformance(
+  'POST _search paging links are opaque: no search values in any link, every match once',
+  async (server) => {
+    const ids = await seedPage(server);
+    const post = await fetch(`${server.baseUrl}/Patient/_search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/fhir+json' },
+      body: new URLSearchParams({ name: 'page', _count: '5' }),
+    });
+    assert.equal(post.status, 200);
+    const first = (await post.json()) as Bundle;
+    for (const link of first.link ?? []) {
+      assert.match(link.url, /\/Patient\?_page=[A-Za-z0-9_-]+$/, `opaque ${link.relation} link`);
+      assert.doesNotMatch(link.url, /page(?!=)|name=|_count/i);
+    }
+    const next = nextLink(first);
+    assert.ok(next, 'a next link');
+    const rest = await readAllPages(server, next.slice(server.baseUrl.length + 1));
+    const seen = [...matchIds(first), ...rest.ids];
+    assert.equal(new Set(seen).size, seen.length, 'no duplicates');
+    assert.deepEqual([...seen].sort(), [...ids].sort());
+
+    const unknown = await server.client.get<Bundle>('Patient?_page=not-a-token');
+    assert.equal(unknown.status, 410, 'an unknown or expired page token is Gone');
+  },
+);
+
 conformance('links and fullUrls are absolute and honour X-Forwarded-Proto/Host/Prefix', async (server) => {
   await seedPage(server);
   const response = await server.client.get<Bundle>('Patient?_count=2', {
