@@ -86,6 +86,7 @@ CREATE INDEX IF NOT EXISTS idx_uri_rid ON idx_uri(rid, pid);
 
 /** Opens pragmas and creates the schema if needed. */
 export function initSchema(db: Database.Database): void {
+  db.pragma('page_size = 8192'); // before WAL: only effective on a new database
   if (db.name !== ':memory:') {
     db.pragma('journal_mode = WAL');
   }

@@ -44,6 +44,8 @@ interface Cond {
   readonly params: unknown[];
   /** Driver form: a subquery returning rids. Absent for column predicates (they use resources' own indexes). */
   readonly driver?: { readonly sql: string; readonly params: unknown[] };
+  /** A predicate on `id` that should drive through the (type, id) index. */
+  readonly byId?: boolean;
 }
 
 class Unsupported extends Error {}
@@ -115,6 +117,9 @@ export class SearchCompiler {
       // Unary + keeps SQLite from using the type index instead of the driver subquery.
       parts.push(`+${ra}.type = ?`, `+${ra}.deleted = 0`, `${ra}.rid IN (${best.driver.sql})`);
       params.push(resourceType, ...best.driver.params);
+    } else if (best?.byId) {
+      parts.push(`${ra}.type = ?`, `+${ra}.deleted = 0`);
+      params.push(resourceType);
     } else {
       parts.push(`${ra}.type = ?`, `${ra}.deleted = 0`);
       params.push(resourceType);
@@ -157,7 +162,9 @@ export class SearchCompiler {
     if (filter.operator === Operator.MISSING || filter.operator === Operator.PRESENT) {
       const wantPresent = (filter.operator === Operator.MISSING) === (filter.value === 'false');
       const tables = param.kind === 'token' ? ['idx_token', 'idx_text'] : [TABLE[param.kind]];
-      const exists = tables.map((t) => `EXISTS (SELECT 1 FROM ${t} x WHERE x.rid = ${ra}.rid AND x.pid = ?)`);
+      const exists = tables.map(
+        (t) => `EXISTS (SELECT 1 FROM ${byRid(t)} WHERE x.rid = ${ra}.rid AND x.pid = ?)`,
+      );
       const pred = wantPresent ? `(${exists.join(' OR ')})` : `NOT (${exists.join(' OR ')})`;
       return { pred, params: tables.map(() => pid) };
     }
@@ -228,7 +235,7 @@ export class SearchCompiler {
     const pid = this.requirePid(resourceType, param.code);
     const inner = `x.pid = ? AND ${pred.sql}`;
     const params = [pid, ...pred.params];
-    const exists = `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = ${ra}.rid AND ${inner})`;
+    const exists = `EXISTS (SELECT 1 FROM ${byRid(table)} WHERE x.rid = ${ra}.rid AND ${inner})`;
     if (negate) {
       return { pred: `NOT ${exists}`, params };
     }
@@ -485,7 +492,7 @@ export class SearchCompiler {
     if (filter.operator !== Operator.EQUALS) {
       throw new Unsupported(`Modifier "${filter.operator}" is not supported on _id`);
     }
-    return { rank: 0, pred: inList, params: ids };
+    return { rank: 0, pred: inList, params: ids, byId: true };
   }
 
   private compileLastUpdated(filter: Filter, ra: string): Cond {
@@ -532,7 +539,7 @@ export class SearchCompiler {
     const allParams = [pid, ...params];
     return {
       rank: 2,
-      pred: `EXISTS (SELECT 1 FROM idx_ref x WHERE x.rid = ${ra}.rid AND ${inner})`,
+      pred: `EXISTS (SELECT 1 FROM ${byRid('idx_ref')} WHERE x.rid = ${ra}.rid AND ${inner})`,
       params: allParams,
       driver: { sql: `SELECT x.rid FROM idx_ref x WHERE ${inner}`, params: allParams },
     };
@@ -555,6 +562,7 @@ export class SearchCompiler {
     const pid = this.requirePid(sourceType, refCode);
     return {
       rank: 1,
+      byId: true,
       pred: `${ra}.id IN (SELECT x.tid FROM idx_ref x WHERE x.pid = ? AND x.ttype = ? AND x.rid IN (SELECT ${s}.rid FROM resources ${s} WHERE ${where.sql}))`,
       params: [pid, resourceType, ...where.params],
     };
@@ -599,7 +607,7 @@ export class SearchCompiler {
         uri: 'x.val',
       };
       terms.push(
-        `(SELECT ${agg}(${col[param.kind]}) FROM ${TABLE[param.kind]} x WHERE x.rid = ${ra}.rid AND x.pid = ?) ${dir} NULLS LAST`,
+        `(SELECT ${agg}(${col[param.kind]}) FROM ${byRid(TABLE[param.kind])} WHERE x.rid = ${ra}.rid AND x.pid = ?) ${dir} NULLS LAST`,
       );
       orderParams.push(pid);
     }
@@ -610,6 +618,14 @@ export class SearchCompiler {
   private nextAlias(): string {
     return `r${++this.aliasCounter}`;
   }
+}
+
+/**
+ * `<table> x` forced onto its (rid, pid) index, for checks of one candidate row. Without it, SQLite may pick the
+ * lookup index (e.g. (pid, hi) for MAX(hi), or (pid, code) for a token) and scan a whole parameter per candidate.
+ */
+function byRid(table: string): string {
+  return `${table} x INDEXED BY ${table}_rid`;
 }
 
 /** The smallest string greater than every string starting with `prefix` (for index range scans). */

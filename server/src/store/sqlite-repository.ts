@@ -208,6 +208,7 @@ export class SqliteRepository extends FhirRepository {
     try {
       this.shared.closed = true;
       if (this.shared.db.name !== ':memory:') {
+        this.shared.db.pragma('optimize'); // refreshes planner statistics where they are stale
         this.shared.db.pragma('wal_checkpoint(TRUNCATE)');
       }
       this.shared.db.close();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parseSearchRequest, type SearchRequest } from '@medplum/core';
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { rewriteReferenceTypeModifiers } from '../../src/store/query-normalize';
 import type { SqliteRepository } from '../../src/store/sqlite-repository';
@@ -355,16 +356,36 @@ describe('SqliteRepository search', () => {
     );
   });
 
-  test('searches are index lookups: no full scan of resources for an indexed filter', () => {
-    const plan = repo.database
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT r.json FROM resources r WHERE +r.type = 'Observation' AND +r.deleted = 0
-         AND r.rid IN (SELECT x.rid FROM idx_ref x WHERE x.pid = 1 AND x.tid = 'p1')`,
-      )
-      .all() as { detail: string }[];
-    const details = plan.map((p) => p.detail).join('\n');
-    assert.doesNotMatch(details, /SCAN r\b/);
-    assert.match(details, /SEARCH r USING INTEGER PRIMARY KEY/);
+  test('searches are index lookups: no scan for filtered searches, candidates checked by rid', () => {
+    const compile = (
+      url: string,
+    ): { from: string; params: unknown[]; orderBy: string; orderParams: unknown[] } =>
+      (repo as unknown as { compile(r: SearchRequest): ReturnType<typeof compile> }).compile(
+        parseSearchRequest(url),
+      );
+    const plan = (url: string): string => {
+      const q = compile(url);
+      const rows = repo.database
+        .prepare(`EXPLAIN QUERY PLAN SELECT r.json ${q.from} ${q.orderBy} LIMIT 50`)
+        .all(...q.params, ...q.orderParams) as { detail: string }[];
+      return rows.map((r) => r.detail).join('\n');
+    };
+    for (const url of [
+      'Observation?subject=Patient/p1&code=44261-6&_sort=-date',
+      'Observation?code=44261-6&date=ge2024-03-01&value-quantity=gt5',
+      'Patient?name=mul&gender=female&_sort=birthdate',
+      'Observation?subject:Patient.name=muller',
+      'Patient?_has:Observation:subject:code=70274-6',
+    ]) {
+      const details = plan(url);
+      assert.doesNotMatch(details, /\bSCAN\b(?! CONSTANT)/, `${url}\n${details}`);
+    }
+    // _id and _has drive through the (type, id) index rather than walking every resource of the type.
+    assert.match(plan('Patient?_has:Observation:subject:code=70274-6'), /USING INDEX resources_type_id/);
+    assert.match(plan('Patient?_id=p1,p2'), /USING INDEX resources_type_id/);
+    // Sort keys and per-candidate checks go through the (rid, pid) index, never a scan of one parameter.
+    assert.match(plan('Observation?_sort=-date&code:not=1'), /idx_date_rid/);
+    assert.match(plan('Observation?_sort=-date&code:not=1'), /idx_token_rid/);
   });
 });
 
