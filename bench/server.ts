@@ -153,7 +153,6 @@ async function benchSize(size: number, args: Args, dir: string): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const loadCpuSeconds = (cpu.user + cpu.system) / 1e6;
   repo.database.pragma('wal_checkpoint(TRUNCATE)');
-  repo.database.exec('ANALYZE');
   if (global.gc) {
     global.gc();
   }
