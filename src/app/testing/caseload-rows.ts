@@ -1,4 +1,8 @@
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+
 import type { CaseloadRow } from '../../../clinical/caseload/caseload-row';
+import { SLICES_PER_BATCH } from '../features/caseload/data/caseload-request';
+import { aSearchBundle } from './fhir-builders';
 
 type RowOverrides = Partial<Omit<CaseloadRow, 'risk'>> & { risk?: Partial<CaseloadRow['risk']> };
 
@@ -45,4 +49,28 @@ export function aCaseloadRow(overrides: RowOverrides = {}): CaseloadRow {
       ...risk,
     },
   };
+}
+
+/** A searchset whose Patients are matches and everything else is included. */
+function slice(resources: readonly Resource[]): BundleEntry {
+  return {
+    response: { status: '200 OK' },
+    resource: {
+      ...aSearchBundle([]),
+      entry: resources.map((resource) => ({
+        resource,
+        search: { mode: resource.resourceType === 'Patient' ? ('match' as const) : ('include' as const) },
+      })),
+    },
+  };
+}
+
+/** A batch response: the notes entry, then one entry per slice (the rest empty). */
+export function aCaseloadBatchResponse(
+  slices: readonly (readonly Resource[])[],
+  notes: Resource[] = [],
+): Bundle {
+  const entries: BundleEntry[] = [{ response: { status: '200 OK' }, resource: aSearchBundle(notes) }];
+  for (let i = 0; i < SLICES_PER_BATCH; i++) entries.push(slice(slices[i] ?? []));
+  return { resourceType: 'Bundle', type: 'batch-response', entry: entries };
 }

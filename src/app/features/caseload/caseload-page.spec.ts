@@ -6,6 +6,7 @@ import { MatButtonToggleGroupHarness } from '@angular/material/button-toggle/tes
 import { MatChipListboxHarness } from '@angular/material/chips/testing';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
+import { MatMenuHarness } from '@angular/material/menu/testing';
 import { provideRouter, Router } from '@angular/router';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
@@ -256,6 +257,27 @@ describe('CaseloadPage', () => {
     expect(fixture.nativeElement.textContent).toContain('always listed, whatever the quick filters');
     expect(fixture.nativeElement.textContent).toContain('1 shown for that reason');
     expect(fixture.nativeElement.querySelector('.count').textContent).toContain('1 of 2 patients');
+  });
+
+  it('hides a column from the Columns menu and keeps only column ids in localStorage', async () => {
+    await create({ rows: ROWS });
+    await gridRows(2);
+    const menu = await loader.getHarness(MatMenuHarness.with({ triggerText: /Columns/ }));
+    await menu.open();
+    await menu.clickItem({ text: /Craving/ });
+    await fixture.whenStable();
+    const headers = () =>
+      Array.from(
+        fixture.nativeElement.querySelectorAll('.ag-header-cell-text') as NodeListOf<HTMLElement>,
+      ).map((h) => h.textContent);
+    for (let attempt = 0; attempt < 100 && headers().includes('Craving'); attempt++) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    expect(headers()).not.toContain('Craving');
+    const stored = localStorage.getItem(`waypoint.caseload.columns.v1:${COUNSELOR}`) ?? '';
+    expect(JSON.parse(stored)).toContain(jasmine.objectContaining({ id: 'craving', hidden: true }));
+    expect(stored).not.toContain('Rivera');
+    expect(stored).not.toContain('p1');
   });
 
   it('warns about 42 CFR Part 2 before exporting, and exports nothing on cancel', async () => {

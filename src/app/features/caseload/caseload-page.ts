@@ -7,6 +7,7 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
+import { MatMenuModule } from '@angular/material/menu';
 import { Router } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { filter } from 'rxjs';
@@ -16,6 +17,7 @@ import { type Track, TRACKS } from '../../../../clinical/terminology';
 import { outcomeMessage } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { EmptyState } from '../../shared/ui/empty-state';
+import { COLUMN_HEADERS } from './data/caseload-cells';
 import { caseloadCsv } from './data/caseload-csv';
 import {
   type CaseloadSort,
@@ -46,6 +48,7 @@ import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
+    MatMenuModule,
     EmptyState,
     CaseloadGrid,
     CaseloadSkeleton,
@@ -64,6 +67,7 @@ export class CaseloadPage {
   protected readonly quickFilters = QUICK_FILTERS;
   protected readonly quickFilterLabels = QUICK_FILTER_LABELS;
   protected readonly tracks = TRACKS;
+  protected readonly columnHeaders = COLUMN_HEADERS;
 
   protected readonly rows = this.store.selectSignal(caseloadFeature.selectRows);
   protected readonly visible = this.store.selectSignal(caseloadFeature.selectVisible);
@@ -123,6 +127,11 @@ export class CaseloadPage {
   protected saveColumns(columns: StoredColumn[]): void {
     this.columnOverride.set(columns);
     writeColumnState(this.storage, this.columnKey(), columns);
+  }
+
+  protected toggleColumn(column: StoredColumn): void {
+    if (column.id === 'patient') return;
+    this.saveColumns(this.columns().map((c) => (c.id === column.id ? { ...c, hidden: !c.hidden } : c)));
   }
 
   protected openPatient(row: CaseloadRow): void {

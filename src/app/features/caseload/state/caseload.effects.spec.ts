@@ -10,7 +10,9 @@ import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { filter, firstValueFrom, type Observable, ReplaySubject } from 'rxjs';
 
 import { selectUser } from '../../../core/state/session/session.feature';
-import { aCaseloadPatient, aSearchBundle, COUNSELOR, FIXED_NOW } from '../../../testing/fhir-builders';
+import { aCaseloadPatient, COUNSELOR, FIXED_NOW } from '../../../testing/fhir-builders';
+import { aCaseloadBatchResponse } from '../../../testing/caseload-rows';
+import { SLICE_SIZE, SLICES_PER_BATCH } from '../data/caseload-request';
 import { DEFAULT_VIEW } from '../data/caseload-view';
 import { CaseloadApiActions, CaseloadPageActions } from './caseload.actions';
 import { loadCaseload, syncViewToUrl } from './caseload.effects';
@@ -55,30 +57,7 @@ describe('caseload effects', () => {
   }
 
   function batchResponse(): Bundle {
-    const resources = aCaseloadPatient('p1');
-    return {
-      resourceType: 'Bundle',
-      type: 'batch-response',
-      entry: [
-        { response: { status: '200 OK' }, resource: aSearchBundle(resources.slice(0, 1)) },
-        { response: { status: '200 OK' }, resource: aSearchBundle([]) },
-      ].map((e, i) =>
-        i === 0
-          ? {
-              ...e,
-              resource: {
-                ...e.resource,
-                entry: [
-                  ...(e.resource.entry ?? []),
-                  ...resources
-                    .slice(1)
-                    .map((resource) => ({ resource, search: { mode: 'include' as const } })),
-                ],
-              },
-            }
-          : e,
-      ),
-    };
+    return aCaseloadBatchResponse([aCaseloadPatient('p1')]);
   }
 
   it('loads the whole caseload in exactly one request: a batch POSTed to the FHIR base', () => {
@@ -92,7 +71,7 @@ describe('caseload effects', () => {
     expect(request?.request.url).toBe('/fhir');
     const sent = JSON.parse(request?.request.body as string) as Bundle;
     expect(sent.type).toBe('batch');
-    expect(decodeURIComponent(sent.entry?.[0]?.request?.url ?? '')).toContain(
+    expect(decodeURIComponent(sent.entry?.[1]?.request?.url ?? '')).toContain(
       `_has:CareTeam:patient:participant=${COUNSELOR}`,
     );
 
@@ -127,6 +106,25 @@ describe('caseload effects', () => {
     actions$.next(CaseloadPageActions.retried());
     http.expectOne('/fhir').flush(batchResponse());
     expect(emitted[1]?.type).toBe(CaseloadApiActions.loadSucceeded.type);
+  });
+
+  it('continues with a second batch only when the caseload fills the first one', () => {
+    const emitted = runLoad();
+    actions$.next(CaseloadPageActions.opened());
+    const full = Array.from({ length: SLICES_PER_BATCH }, (_, s) =>
+      Array.from({ length: SLICE_SIZE }, (_, i) => aCaseloadPatient(`p${s}-${i}`).slice(0, 1)).flat(),
+    );
+    http.expectOne('/fhir').flush(aCaseloadBatchResponse(full));
+    expect(emitted).toEqual([]);
+    const second = http.expectOne('/fhir');
+    expect((JSON.parse(second.request.body as string) as Bundle).entry?.length).toBe(SLICES_PER_BATCH);
+    second.flush({
+      ...aCaseloadBatchResponse([aCaseloadPatient('last').slice(0, 1)]),
+      entry: aCaseloadBatchResponse([aCaseloadPatient('last').slice(0, 1)]).entry?.slice(1),
+    });
+    const action = emitted[0] as ReturnType<typeof CaseloadApiActions.loadSucceeded>;
+    expect(action.patientIds.length).toBe(SLICES_PER_BATCH * SLICE_SIZE + 1);
+    expect(action.patientIds.at(-1)).toBe('last');
   });
 
   it('cancels the request in flight when the page is opened again (switchMap)', () => {

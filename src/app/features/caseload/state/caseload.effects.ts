@@ -2,7 +2,20 @@ import { inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { Store } from '@ngrx/store';
-import { catchError, filter, first, map, of, switchMap, tap, withLatestFrom } from 'rxjs';
+import type { Resource } from '@medplum/fhirtypes';
+import {
+  catchError,
+  EMPTY,
+  expand,
+  filter,
+  first,
+  map,
+  of,
+  reduce,
+  switchMap,
+  tap,
+  withLatestFrom,
+} from 'rxjs';
 
 import { FhirClient } from '../../../core/fhir/fhir-client';
 import { synthesizeOutcome, toFhirError } from '../../../core/fhir/operation-outcome';
@@ -42,11 +55,22 @@ export const loadCaseload = createEffect(
               );
             }
             const asOf = clock().toISOString();
-            return fhir.batch(caseloadBatch(user.fhirUser)).pipe(
-              map((response) => {
-                const { patientIds, resources } = readCaseloadResponse(response);
-                return CaseloadApiActions.loadSucceeded({ patientIds, resources, asOf });
-              }),
+            const me = user.fhirUser;
+            const load = (firstSlice: number) =>
+              fhir.batch(caseloadBatch(me, firstSlice)).pipe(map((r) => readCaseloadResponse(r, firstSlice)));
+            // One round trip for caseloads up to 250 patients; a larger list continues batch by batch.
+            return load(0).pipe(
+              expand((page) => (page.more ? load(page.nextSlice) : EMPTY)),
+              reduce(
+                (all, page) => ({
+                  patientIds: [...all.patientIds, ...page.patientIds],
+                  resources: [...all.resources, ...page.resources],
+                }),
+                { patientIds: [] as string[], resources: [] as Resource[] },
+              ),
+              map(({ patientIds, resources }) =>
+                CaseloadApiActions.loadSucceeded({ patientIds, resources, asOf }),
+              ),
               catchError((error: unknown) =>
                 of(CaseloadApiActions.loadFailed({ outcome: toFhirError(error).outcome })),
               ),
