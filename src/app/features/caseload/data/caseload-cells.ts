@@ -1,0 +1,97 @@
+import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
+import { formatDate } from '../../../../../clinical/fhir/fhir-date';
+import { riskPhrase } from '../../../shared/ui/risk-chip';
+import type { CaseloadColumn } from './caseload-view';
+
+/**
+ * Each caseload cell as plain text: what the CSV export writes, what tooltips say and what a screen
+ * reader hears. The grid's rich cells show the same facts.
+ */
+
+export const COLUMN_HEADERS: Readonly<Record<CaseloadColumn, string>> = {
+  patient: 'Patient',
+  track: 'Track',
+  lastSession: 'Last session',
+  nextAppointment: 'Next appointment',
+  attendance: 'Attendance 4 wk',
+  mat: 'MAT',
+  uds: 'Last UDS',
+  craving: 'Craving',
+  phq9: 'PHQ-9',
+  risk: 'Risk',
+  notes: 'Notes due',
+  alerts: 'Alerts',
+};
+
+export function patientDetail(row: CaseloadRow): string {
+  return [row.age !== null ? `${row.age} y` : null, row.pronouns].filter(Boolean).join(' · ');
+}
+
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `−${Math.abs(n)}` : '±0';
+}
+
+export function matText(row: CaseloadRow): string {
+  const { drug, dose, label, status } = row.mat;
+  if (status === 'none') return label;
+  return [drug, dose].filter(Boolean).join(' ') + ` — ${label}`;
+}
+
+export function udsText(row: CaseloadRow): string {
+  if (!row.lastUds) return 'No UDS';
+  const flags = row.lastUds.flags.length > 0 ? row.lastUds.flags.join(', ') : 'as expected';
+  return `${formatDate(row.lastUds.date)}: ${flags}`;
+}
+
+export function cravingText(row: CaseloadRow): string {
+  return row.craving.length === 0 ? 'No ratings' : row.craving.map((c) => c.value).join(', ');
+}
+
+export function phq9Text(row: CaseloadRow): string {
+  if (!row.phq9) return 'No PHQ-9';
+  const change = row.phq9.change === null ? '' : ` (${signed(row.phq9.change)})`;
+  return `${row.phq9.score}${change} ${row.phq9.severity}`;
+}
+
+export function notesText(row: CaseloadRow): string {
+  const { unsigned, overdue } = row.notesDue;
+  if (unsigned === 0) return 'None';
+  return `${unsigned} unsigned${overdue > 0 ? `, ${overdue} overdue` : ''}`;
+}
+
+export function alertsText(row: CaseloadRow): string {
+  return row.alerts.length === 0 ? 'None' : row.alerts.map((a) => a.label).join('; ');
+}
+
+export function cellText(row: CaseloadRow, column: CaseloadColumn): string {
+  switch (column) {
+    case 'patient': {
+      const detail = patientDetail(row);
+      return detail ? `${row.name} (${detail})` : row.name;
+    }
+    case 'track':
+      return row.track ? `${row.track}${row.week ? ` ${row.week.label}` : ''}` : 'No active track';
+    case 'lastSession':
+      return row.lastSession
+        ? `${formatDate(row.lastSession.date)} ${row.lastSession.attended ? 'attended' : 'no-show'}`
+        : 'None';
+    case 'nextAppointment':
+      return row.nextAppointment ? formatDate(row.nextAppointment.date) : 'None booked';
+    case 'attendance':
+      return row.attendance.percent === null ? 'No sessions' : `${row.attendance.percent} %`;
+    case 'mat':
+      return matText(row);
+    case 'uds':
+      return udsText(row);
+    case 'craving':
+      return cravingText(row);
+    case 'phq9':
+      return phq9Text(row);
+    case 'risk':
+      return riskPhrase(row.risk.score, row.risk.band, row.risk.trend);
+    case 'notes':
+      return notesText(row);
+    case 'alerts':
+      return alertsText(row);
+  }
+}

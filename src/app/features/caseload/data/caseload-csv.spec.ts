@@ -1,0 +1,29 @@
+import { aCaseloadRow } from '../../../testing/caseload-rows';
+import { caseloadCsv } from './caseload-csv';
+
+describe('caseloadCsv', () => {
+  it('writes a header and one line per row, in the given column order, CRLF-terminated', () => {
+    const csv = caseloadCsv([aCaseloadRow({ name: 'Sam Rivera', risk: { score: 7, band: 'high', trend: 'up' } })], [
+      'patient',
+      'risk',
+    ]);
+    expect(csv).toBe('Patient,Risk\r\nSam Rivera (35 y · they/them),"High 7, rising"\r\n');
+  });
+
+  it('quotes commas, quotes and line breaks, and neutralises spreadsheet formulas', () => {
+    const csv = caseloadCsv([aCaseloadRow({ name: '=HYPERLINK("x"), "Sam"', age: null, pronouns: null })], ['patient']);
+    expect(csv.split('\r\n')[1]).toBe(`"'=HYPERLINK(""x""), ""Sam"""`);
+  });
+
+  it('names unexpected UDS positives and alerts in words', () => {
+    const row = aCaseloadRow({
+      lastUds: { date: '2026-03-15', flags: ['fentanyl +'], label: 'positive' },
+      alerts: [
+        { id: 'phq9-item9', severity: 'safety', label: 'Safety: PHQ-9 item 9 positive', detail: '', evidence: [] },
+      ],
+    });
+    expect(caseloadCsv([row], ['uds', 'alerts']).split('\r\n')[1]).toBe(
+      '15 Mar 2026: fentanyl +,Safety: PHQ-9 item 9 positive',
+    );
+  });
+});
