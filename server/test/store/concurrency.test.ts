@@ -32,6 +32,17 @@ describe('SqliteRepository concurrency', () => {
     assert.equal((await repo.readResource('Patient', p.id)).meta?.versionId, '2');
   });
 
+  test('concurrent conditional creates with the same criteria create one resource', async () => {
+    const body = { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: 'RACE-1' }] };
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        send(repo, 'POST', 'Patient', body, { 'if-none-exist': 'identifier=urn:mrn|RACE-1' }),
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 200, 200, 201]);
+    assert.equal(new Set(results.map((r) => r.resource?.id)).size, 1);
+  });
+
   test('two concurrent transactions with the same If-Match: one commits, the other fails whole', async () => {
     const p = await repo.createResource<Patient>({ resourceType: 'Patient' });
     const tx = (family: string): Bundle => ({
