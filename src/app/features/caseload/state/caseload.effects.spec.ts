@@ -10,8 +10,8 @@ import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { filter, firstValueFrom, type Observable, ReplaySubject } from 'rxjs';
 
 import { selectUser } from '../../../core/state/session/session.feature';
-import { aCaseloadPatient, COUNSELOR, FIXED_NOW } from '../../../testing/fhir-builders';
 import { aCaseloadBatchResponse } from '../../../testing/caseload-rows';
+import { aCaseloadPatient, COUNSELOR, FIXED_NOW } from '../../../testing/fhir-builders';
 import { SLICE_SIZE, SLICES_PER_BATCH } from '../data/caseload-request';
 import { DEFAULT_VIEW } from '../data/caseload-view';
 import { CaseloadApiActions, CaseloadPageActions } from './caseload.actions';

@@ -1,8 +1,8 @@
 import { inject } from '@angular/core';
 import { Router } from '@angular/router';
+import type { Resource } from '@medplum/fhirtypes';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { Store } from '@ngrx/store';
-import type { Resource } from '@medplum/fhirtypes';
 import {
   catchError,
   EMPTY,
