@@ -5,6 +5,12 @@ import type Database from 'better-sqlite3';
 
 export const SCHEMA_VERSION = 1;
 
+/**
+ * Version of what the index rows contain (extraction and normalization rules). Bump it when they change: a database
+ * written with an older version is re-indexed when it is opened (see SqliteRepository.reindex).
+ */
+export const INDEX_VERSION = 1;
+
 export const INDEX_TABLES = [
   'idx_token',
   'idx_text',
@@ -84,8 +90,11 @@ CREATE TABLE IF NOT EXISTS idx_uri (pid INTEGER NOT NULL, val TEXT NOT NULL, rid
 CREATE INDEX IF NOT EXISTS idx_uri_rid ON idx_uri(rid, pid);
 `;
 
-/** Opens pragmas and creates the schema if needed. */
-export function initSchema(db: Database.Database): void {
+/**
+ * Sets pragmas and creates the schema if needed.
+ * @returns true when existing index rows were written by another INDEX_VERSION and must be rebuilt.
+ */
+export function initSchema(db: Database.Database): boolean {
   db.pragma('page_size = 8192'); // before WAL: only effective on a new database
   if (db.name !== ':memory:') {
     db.pragma('journal_mode = WAL');
@@ -95,6 +104,24 @@ export function initSchema(db: Database.Database): void {
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536'); // 64 MB page cache
   db.pragma('temp_store = MEMORY');
+  const stored = db.pragma('user_version', { simple: true }) as number;
   db.exec(DDL);
+  db.exec('CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  const indexVersion = db
+    .prepare("SELECT value FROM store_meta WHERE key = 'index_version'")
+    .pluck()
+    .get() as string | undefined;
+  const hasResources = db.prepare('SELECT 1 FROM resources LIMIT 1').get() !== undefined;
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  if (stored !== 0 && stored !== SCHEMA_VERSION) {
+    throw new Error(`FHIR store schema version ${stored} is not supported (expected ${SCHEMA_VERSION})`);
+  }
+  return hasResources && indexVersion !== String(INDEX_VERSION);
+}
+
+/** Records that the index rows match INDEX_VERSION. */
+export function markIndexed(db: Database.Database): void {
+  db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('index_version', ?)").run(
+    String(INDEX_VERSION),
+  );
 }

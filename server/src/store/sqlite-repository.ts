@@ -44,7 +44,7 @@ import type {
 import Database from 'better-sqlite3';
 import { AsyncMutex } from './async-mutex';
 import { computeIndexRows, type IndexRows } from './index-rows';
-import { initSchema, INDEX_TABLES } from './schema';
+import { INDEX_TABLES, initSchema, markIndexed } from './schema';
 import { type CompiledQuery, SearchCompiler, type UnsupportedFilter } from './search-sql';
 import {
   COLUMN_PARAMS,
@@ -167,7 +167,7 @@ export class SqliteRepository extends FhirRepository {
     super();
     if (typeof pathOrShared === 'string') {
       const db = new Database(pathOrShared);
-      initSchema(db);
+      const needsReindex = initSchema(db);
       this.shared = {
         db,
         mutex: new AsyncMutex(),
@@ -179,6 +179,11 @@ export class SqliteRepository extends FhirRepository {
         openTransaction: undefined,
       };
       this.inTransaction = false;
+      if (needsReindex) {
+        this.reindexSync();
+      } else {
+        markIndexed(db);
+      }
     } else {
       this.shared = pathOrShared;
       this.inTransaction = true;
@@ -343,6 +348,44 @@ export class SqliteRepository extends FhirRepository {
       written += chunk.length;
     }
     return written;
+  }
+
+  /**
+   * Rebuilds every index row from the stored resources (after a change of INDEX_VERSION this happens when the
+   * database is opened). One SQLite transaction; other requests wait.
+   * @returns The number of resources re-indexed.
+   */
+  async reindex(): Promise<number> {
+    const release = await this.shared.mutex.acquire();
+    try {
+      this.assertOpen();
+      return this.reindexSync();
+    } finally {
+      release();
+    }
+  }
+
+  private reindexSync(): number {
+    const { db } = this.shared;
+    const page = db.prepare<[number], { rid: number; json: string }>(
+      'SELECT rid, json FROM resources WHERE deleted = 0 AND rid > ? ORDER BY rid LIMIT 1000',
+    );
+    return db.transaction(() => {
+      for (const table of INDEX_TABLES) {
+        db.exec(`DELETE FROM ${table}`);
+      }
+      let count = 0;
+      let after = 0;
+      for (let rows = page.all(after); rows.length > 0; rows = page.all(after)) {
+        for (const row of rows) {
+          this.insertIndexRows(JSON.parse(row.json) as Resource, row.rid);
+          after = row.rid;
+        }
+        count += rows.length;
+      }
+      markIndexed(db);
+      return count;
+    })();
   }
 
   /** Runs a synchronous write atomically: waits for the mutex unless already inside a transaction. */

@@ -77,3 +77,35 @@ test('kill -9 in the middle of a transaction: nothing half-written, nothing comm
     await repo.close();
   }
 });
+
+test('reindex() rebuilds the search index from the stored resources', async () => {
+  const path = join(dir, 'reindex.db');
+  const repo = openStore(path);
+  await repo.bulkLoad([
+    { resourceType: 'Patient', id: 'r1', name: [{ family: 'Reindex' }] },
+    {
+      resourceType: 'Observation',
+      id: 'o1',
+      status: 'final',
+      code: { text: 'x' },
+      subject: { reference: 'Patient/r1' },
+    },
+  ]);
+  const before = snapshot(repo);
+  repo.database.exec('DELETE FROM idx_string; DELETE FROM idx_ref');
+  assert.deepEqual(await matchIds(repo, 'Patient?name=reindex'), []);
+  assert.equal(await repo.reindex(), 2);
+  assert.deepEqual(snapshot(repo), before);
+  assert.deepEqual(await matchIds(repo, 'Observation?subject.name=reindex'), ['o1']);
+  // A database whose index rows come from another index version is rebuilt when opened.
+  repo.database.exec(
+    "UPDATE store_meta SET value = 'old' WHERE key = 'index_version'; DELETE FROM idx_token",
+  );
+  await repo.close();
+  const reopened = openStore(path);
+  try {
+    assert.deepEqual(snapshot(reopened), before);
+  } finally {
+    await reopened.close();
+  }
+});

@@ -54,7 +54,7 @@ export async function send(
 /** Row counts of every table: any half-written transaction would change one. */
 export function snapshot(repo: SqliteRepository): Record<string, number> {
   const tables = repo.database
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .all() as { name: string }[];
   return Object.fromEntries(
     tables.map(({ name }) => [
