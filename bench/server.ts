@@ -7,13 +7,15 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { parseSearchRequest } from '@medplum/core';
 import type { FhirRepository } from '@medplum/fhir-router';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import type { Bundle } from '@medplum/fhirtypes';
+
 import { initFhirDefinitions } from '../server/src/store/definitions';
 import { SqliteRepository } from '../server/src/store/sqlite-repository';
-import { clinicShape, type ClinicShape, counselorId, generateClinic, patientId } from './server-clinic';
+import { type ClinicShape, clinicShape, counselorId, generateClinic, patientId } from './server-clinic';
 
 interface Args {
   sizes: number[];

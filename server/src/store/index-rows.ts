@@ -11,6 +11,7 @@ import type {
   Resource,
   Timing,
 } from '@medplum/fhirtypes';
+
 import { type InstantRange, parseDateRange, periodRange } from './date-range';
 import { getIndexedParams, type IndexedParam, presentRoots, type SimplePath } from './search-params';
 import { normalizeText } from './text-normalize';

@@ -7,11 +7,12 @@
 import type { Filter, SearchRequest, SortRule } from '@medplum/core';
 import {
   badRequest,
-  Operator,
   OperationOutcomeError,
+  Operator,
   parseSearchRequest,
   splitSearchOnComma,
 } from '@medplum/core';
+
 import { parseDateRange } from './date-range';
 import { splitReference } from './index-rows';
 import { COLUMN_PARAMS, getIndexedParams, type IndexedParam, type IndexKind } from './search-params';

@@ -16,8 +16,8 @@ import {
   gone,
   normalizeOperationOutcome,
   notFound,
-  Operator,
   OperationOutcomeError,
+  Operator,
   parseFhirPathPatchParameters,
   preconditionFailed,
   toTypedValue,
@@ -42,16 +42,17 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import Database from 'better-sqlite3';
+
 import { AsyncMutex } from './async-mutex';
 import { computeIndexRows, type IndexRows } from './index-rows';
 import { INDEX_TABLES, initSchema, markIndexed } from './schema';
-import { type CompiledQuery, SearchCompiler, type UnsupportedFilter } from './search-sql';
 import {
   COLUMN_PARAMS,
   getIndexableCodes,
   getIndexedParams,
   getSupportedResourceTypes,
 } from './search-params';
+import { type CompiledQuery, SearchCompiler, type UnsupportedFilter } from './search-sql';
 import { subsetResource } from './subsetting';
 
 export const DEFAULT_PAGE_SIZE = 50;

@@ -1,5 +1,6 @@
 // _elements and _summary: return a subset of each matched resource (FHIR R4 §3.1.1.5.9 / §3.1.1.5.8).
 import type { Resource } from '@medplum/fhirtypes';
+
 import { getMandatoryElements, getSummaryElements } from './search-params';
 
 const SUBSETTED = {

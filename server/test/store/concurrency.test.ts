@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+
 import { OperationOutcomeError } from '@medplum/core';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
+
 import type { SqliteRepository } from '../../src/store/sqlite-repository';
 import { openStore, send } from './store-fixtures';
 

@@ -1,6 +1,7 @@
 // Child process for crash.test.ts: commits `committed` resources, then opens a transaction, writes into it, reports
 // "in-transaction" on stdout and waits to be killed with SIGKILL.
 import type { Patient } from '@medplum/fhirtypes';
+
 import { initFhirDefinitions } from '../../src/store/definitions';
 import { SqliteRepository } from '../../src/store/sqlite-repository';
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
 import { matchIds, openStore, snapshot } from './store-fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'waypoint-crash-'));

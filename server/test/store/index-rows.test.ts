@@ -3,7 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
 import type { Resource } from '@medplum/fhirtypes';
+
 import { clinicShape, generateClinic } from '../../../bench/server-clinic';
 import { parseDateRange } from '../../src/store/date-range';
 import { initFhirDefinitions } from '../../src/store/definitions';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
+
 import type { SqliteRepository } from '../../src/store/sqlite-repository';
 import { matchIds, openStore, send, snapshot } from './store-fixtures';
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+
 import { parseSearchRequest, type SearchRequest } from '@medplum/core';
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes';
+
 import { rewriteReferenceTypeModifiers } from '../../src/store/query-normalize';
 import type { SqliteRepository } from '../../src/store/sqlite-repository';
 import { matchIds, openStore, search } from './store-fixtures';

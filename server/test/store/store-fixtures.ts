@@ -3,6 +3,7 @@ import { getStatus, parseSearchRequest } from '@medplum/core';
 import type { FhirRequest, HttpMethod } from '@medplum/fhir-router';
 import { FhirRouter } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
+
 import { initFhirDefinitions } from '../../src/store/definitions';
 import { SqliteRepository, type SqliteRepositoryOptions } from '../../src/store/sqlite-repository';
 
