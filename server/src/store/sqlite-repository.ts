@@ -287,7 +287,7 @@ export class SqliteRepository extends FhirRepository {
         }
         return tx.updateResource(resource, options);
       },
-      { resourceTypes: [resourceType] as never },
+      { resourceTypes: resourceType },
     );
   }
 
