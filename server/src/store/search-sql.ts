@@ -35,6 +35,16 @@ export interface CompiledQuery {
   readonly orderBy: string;
   readonly orderParams: unknown[];
   readonly unsupported: UnsupportedFilter[];
+  /**
+   * For a search without any selective filter sorted on one indexed parameter: the matches in sort order, read by
+   * walking that parameter's index instead of computing the sort key of every row. `ordered` yields one row per
+   * index value (a resource may repeat: keep its first occurrence, which carries its sort key); `missing` then yields
+   * the matches without a value (NULLS LAST), ordered by id.
+   */
+  readonly indexOrder?: {
+    readonly ordered: { readonly sql: string; readonly params: unknown[] };
+    readonly missing: { readonly sql: string; readonly params: unknown[] };
+  };
 }
 
 interface Cond {
@@ -80,7 +90,56 @@ export class SearchCompiler {
     const unsupported: UnsupportedFilter[] = [];
     const where = this.compileWhere(request.resourceType, request.filters ?? [], 'r', unsupported, true);
     const order = this.compileOrder(request.resourceType, request.sortRules ?? [], 'r', unsupported);
-    return { from: `FROM resources r WHERE ${where.sql}`, params: where.params, ...order, unsupported };
+    const indexOrder = where.selective ? undefined : this.compileIndexOrder(request, where);
+    return {
+      from: `FROM resources r WHERE ${where.sql}`,
+      params: where.params,
+      ...order,
+      unsupported,
+      ...(indexOrder ? { indexOrder } : undefined),
+    };
+  }
+
+  private compileIndexOrder(
+    request: SearchRequest,
+    where: { sql: string; params: unknown[] },
+  ): CompiledQuery['indexOrder'] {
+    const rule = request.sortRules?.length === 1 ? request.sortRules[0] : undefined;
+    const param = rule && getIndexedParams(request.resourceType).get(rule.code);
+    const pid = param && this.pid(request.resourceType, param.code);
+    if (!rule || !param || pid === undefined) {
+      return undefined;
+    }
+    const dir = rule.descending ? 'DESC' : 'ASC';
+    // Index order must equal the general path's key: lowest value ascending, highest descending.
+    const plans: Partial<Record<IndexKind, { table: string; col: string; index?: string }>> = {
+      date: rule.descending
+        ? { table: 'idx_date', col: 'hi', index: 'idx_date_hi' }
+        : { table: 'idx_date', col: 'lo' },
+      string: { table: 'idx_string', col: 'norm' },
+      token: { table: 'idx_token', col: 'code' },
+      uri: { table: 'idx_uri', col: 'val' },
+      quantity: { table: 'idx_quantity', col: 'val' },
+      ...(rule.descending ? {} : { number: { table: 'idx_number', col: 'lo' } }),
+    };
+    const plan = plans[param.kind];
+    if (!plan) {
+      return undefined;
+    }
+    const source = plan.index ? `${plan.table} x INDEXED BY ${plan.index}` : `${plan.table} x`;
+    return {
+      ordered: {
+        // CROSS JOIN fixes the join order: walk the index in key order, look each resource up by rid.
+        sql: `SELECT r.rid AS rid, r.json AS json FROM ${source} CROSS JOIN resources r ON r.rid = x.rid
+              WHERE x.pid = ? AND ${where.sql} ORDER BY x.${plan.col} ${dir}, r.id ASC`,
+        params: [pid, ...where.params],
+      },
+      missing: {
+        sql: `SELECT r.rid AS rid, r.json AS json FROM resources r WHERE ${where.sql}
+              AND NOT EXISTS (SELECT 1 FROM ${byRid(plan.table)} WHERE x.rid = r.rid AND x.pid = ?) ORDER BY r.id ASC`,
+        params: [...where.params, pid],
+      },
+    };
   }
 
   /** WHERE clause selecting live resources of `resourceType` (alias `ra`) that satisfy every filter. */
@@ -90,7 +149,7 @@ export class SearchCompiler {
     ra: string,
     unsupported: UnsupportedFilter[],
     topLevel: boolean,
-  ): { sql: string; params: unknown[] } {
+  ): { sql: string; params: unknown[]; selective: boolean } {
     const conds: Cond[] = [];
     for (const filter of filters) {
       try {
@@ -132,7 +191,7 @@ export class SearchCompiler {
       parts.push(c.pred);
       params.push(...c.params);
     }
-    return { sql: parts.join(' AND '), params };
+    return { sql: parts.join(' AND '), params, selective: best !== undefined };
   }
 
   private compileFilter(resourceType: string, filter: Filter, ra: string): Cond {

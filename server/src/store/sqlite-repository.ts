@@ -686,7 +686,9 @@ export class SqliteRepository extends FhirRepository {
     const offset = Math.max(0, searchRequest.offset ?? 0);
 
     let rows: { json: string }[] = [];
-    if (count > 0) {
+    if (count > 0 && compiled.indexOrder) {
+      rows = indexOrderedPage(db, compiled.indexOrder, offset, count + 1);
+    } else if (count > 0) {
       rows = db
         .prepare(`SELECT r.json ${compiled.from} ${compiled.orderBy} LIMIT ? OFFSET ?`)
         .all(...compiled.params, ...compiled.orderParams, count + 1, offset) as { json: string }[];
@@ -824,6 +826,38 @@ function loadParamIds(db: Database.Database): Map<string, number> {
     pids.set(row.type + '\u0000' + row.code, row.pid);
   }
   return pids;
+}
+
+/** Reads one page of an index-ordered search (see CompiledQuery.indexOrder), skipping repeated resources. */
+function indexOrderedPage(
+  db: Database.Database,
+  plan: NonNullable<CompiledQuery['indexOrder']>,
+  offset: number,
+  limit: number,
+): { json: string }[] {
+  const page: { json: string }[] = [];
+  const seen = new Set<number>();
+  let skipped = 0;
+  for (const part of [plan.ordered, plan.missing]) {
+    for (const row of db.prepare(part.sql).iterate(...part.params) as IterableIterator<{
+      rid: number;
+      json: string;
+    }>) {
+      if (seen.has(row.rid)) {
+        continue;
+      }
+      seen.add(row.rid);
+      if (skipped < offset) {
+        skipped++;
+        continue;
+      }
+      page.push(row);
+      if (page.length >= limit) {
+        return page;
+      }
+    }
+  }
+  return page;
 }
 
 function withMeta<T extends Resource>(resource: WithId<T>, version: number, lastUpdated: string): WithId<T> {

@@ -302,6 +302,52 @@ describe('SqliteRepository search', () => {
     assert.deepEqual(seen, ['o1', 'o2', 'o3', 'o4', 'o5', 'o6']);
   });
 
+  test('unfiltered single-key sorts walk the index and give the same pages as the general plan', async () => {
+    const multi = await repo.createResource<Patient>({
+      resourceType: 'Patient',
+      name: [{ family: 'Zed' }, { family: 'Aaron' }],
+      birthDate: '1990-05-20',
+    });
+    const nameless = await repo.createResource<Patient>({ resourceType: 'Patient', gender: 'other' });
+    const compile = (url: string): { indexOrder?: unknown } =>
+      (repo as unknown as { compile(r: SearchRequest): { indexOrder?: unknown } }).compile(
+        parseSearchRequest(url),
+      );
+    const allPages = async (url: string): Promise<string[]> => {
+      const ids: string[] = [];
+      for (let offset = 0; ; offset += 2) {
+        const page = await matchIds(repo, `${url}&_count=2&_offset=${offset}`);
+        ids.push(...page);
+        if (page.length < 2) {
+          return ids;
+        }
+      }
+    };
+    for (const url of [
+      'Observation?_sort=-date',
+      'Observation?_sort=date',
+      'Observation?_sort=-value-quantity',
+      'Observation?_sort=code',
+      'Observation?_sort=-code',
+      'Patient?_sort=family',
+      'Patient?_sort=-family',
+      'Patient?_sort=birthdate&gender:not=male',
+      'Patient?_sort=-birthdate',
+    ]) {
+      assert.ok(compile(url).indexOrder, url);
+      // A _lastUpdated filter (true for all) makes the search selective, hence the general plan.
+      const general = `${url}&_lastUpdated=gt2000-01-01`;
+      assert.equal(compile(general).indexOrder, undefined);
+      assert.deepEqual(await allPages(url), await allPages(general), url);
+    }
+    const families = await matchIds(repo, 'Patient?_sort=family&_count=100');
+    assert.equal(families[0], multi.id); // lowest name, Aaron
+    assert.equal(families.at(-1), nameless.id); // no value: last
+    assert.equal((await matchIds(repo, 'Patient?_sort=-family&_count=100'))[0], multi.id); // highest name, Zed
+    await repo.deleteResource('Patient', multi.id);
+    await repo.deleteResource('Patient', nameless.id);
+  });
+
   test('paging links are relative and carry _count/_offset; total when asked or free', async () => {
     const first = await search(repo, 'Observation?code=44261-6&_count=3');
     assert.equal(first.entry?.length, 3);
