@@ -30,12 +30,15 @@ const steps = [
 ];
 
 function karmaCounts(output) {
-  // "TOTAL: 3 FAILED, 40 SUCCESS" or "TOTAL: 43 SUCCESS"
-  const line = [...output.matchAll(/TOTAL: (.*)/g)].at(-1)?.[1];
-  if (!line) return null;
-  const failed = Number(/(\d+) FAILED/.exec(line)?.[1] ?? 0);
-  const passed = Number(/(\d+) SUCCESS/.exec(line)?.[1] ?? 0);
-  return { passed, failed };
+  // Karma's progress reporter: "Executed 138 of 138 SUCCESS" or "Executed 138 of 138 (2 FAILED)".
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const last = [
+    ...plain.matchAll(/Executed (\d+) of (\d+)(?: \((\d+) FAILED\))?(?: \(skipped (\d+)\))?/g),
+  ].at(-1);
+  if (!last) return null;
+  const executed = Number(last[1]);
+  const failed = Number(last[3] ?? 0);
+  return { passed: executed - failed, failed };
 }
 
 function nodeTestCounts(output) {

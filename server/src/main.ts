@@ -44,6 +44,7 @@ await seedStore(repository, seed);
 // oidc-provider storage and the audit chain live in the same database; keys next to it.
 const auth = await createSmartAuth({
   db: repository.database,
+  serializeWrites: (write) => repository.exclusive(write),
   publicUrl: process.env['WAYPOINT_PUBLIC_URL'] ?? `http://localhost:${port}`,
   keysDir: inMemory ? undefined : dirname(dbPath),
 });

@@ -14,6 +14,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AuditEvent } from '@medplum/fhirtypes';
 import type Database from 'better-sqlite3';
 
+import { immediateWrites, type SerializeWrites } from '../auth/serialized-writes';
+
 export const GENESIS_HASH = '0'.repeat(64);
 
 const SCHEMA = `
@@ -64,7 +66,10 @@ export class AuditLog {
   private readonly last: Database.Statement;
   private readonly append: (event: AuditEvent) => AuditEvent;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly serialize: SerializeWrites = immediateWrites,
+  ) {
     db.exec(SCHEMA);
     this.insert = db.prepare(
       'INSERT INTO audit_event (id, recorded, content, prev_hash, hash) VALUES (?, ?, ?, ?, ?)',
@@ -80,9 +85,12 @@ export class AuditLog {
     });
   }
 
-  /** Appends one event to the chain and returns it with its id. */
-  record(event: AuditEvent): AuditEvent {
-    return this.append(event);
+  /**
+   * Appends one event to the chain and resolves to it with its id. The write waits for any open FHIR
+   * transaction to end (see {@link SerializeWrites}), so an event is never rolled back with one.
+   */
+  record(event: AuditEvent): Promise<AuditEvent> {
+    return this.serialize(() => this.append(event));
   }
 
   /** Newest first. Filters run in SQL on the stored JSON. */

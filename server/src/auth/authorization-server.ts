@@ -12,6 +12,7 @@ import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'o
 import type { AccountStore } from './accounts';
 import { CLI_KEY_ALG, publicJwk, type ServerKeys } from './keys';
 import { sqliteAdapterFactory } from './oidc-sqlite-adapter';
+import type { SerializeWrites } from './serialized-writes';
 import { escapeHtml, pageCsp, renderSignOutPage } from './sign-in-page';
 import { allResourceScopes } from './smart-scopes';
 import { CLI_CLIENT_ID } from './system-token';
@@ -38,6 +39,8 @@ export interface AuthorizationServerOptions {
   /** The FHIR base URL: the resource indicator and `aud` of every access token. */
   readonly fhirBaseUrl: string;
   readonly db: Database.Database;
+  /** Serializes writes with the FHIR store's transactions (see serialized-writes.ts). */
+  readonly serializeWrites?: SerializeWrites;
   readonly keys: ServerKeys;
   readonly accounts: AccountStore;
   /** The `waypoint-cli` client's public key (SMART Backend Services). */
@@ -75,7 +78,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const { accounts } = options;
 
   const configuration: Configuration = {
-    adapter: sqliteAdapterFactory(options.db),
+    adapter: sqliteAdapterFactory(options.db, options.serializeWrites),
     clients: [
       {
         client_id: SPA_CLIENT_ID,

@@ -6,6 +6,8 @@
 import type Database from 'better-sqlite3';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
+import { immediateWrites, type SerializeWrites } from './serialized-writes';
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS oidc_model (
   model TEXT NOT NULL,
@@ -28,7 +30,10 @@ interface Row {
 }
 
 /** Returns the adapter factory oidc-provider's `adapter` option expects. */
-export function sqliteAdapterFactory(db: Database.Database): new (model: string) => Adapter {
+export function sqliteAdapterFactory(
+  db: Database.Database,
+  serialize: SerializeWrites = immediateWrites,
+): new (model: string) => Adapter {
   db.exec(SCHEMA);
   const upsert = db.prepare(
     `INSERT INTO oidc_model (model, id, payload, grant_id, user_code, uid, expires_at)
@@ -58,18 +63,20 @@ export function sqliteAdapterFactory(db: Database.Database): new (model: string)
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const now = Date.now();
-      if (now - lastPurge > 60_000) {
-        lastPurge = now;
-        purge.run(now);
-      }
-      upsert.run({
-        model: this.model,
-        id,
-        payload: JSON.stringify(payload),
-        grantId: payload.grantId ?? null,
-        userCode: payload.userCode ?? null,
-        uid: payload.uid ?? null,
-        expiresAt: expiresIn ? now + expiresIn * 1000 : null,
+      await serialize(() => {
+        if (now - lastPurge > 60_000) {
+          lastPurge = now;
+          purge.run(now);
+        }
+        upsert.run({
+          model: this.model,
+          id,
+          payload: JSON.stringify(payload),
+          grantId: payload.grantId ?? null,
+          userCode: payload.userCode ?? null,
+          uid: payload.uid ?? null,
+          expiresAt: expiresIn ? now + expiresIn * 1000 : null,
+        });
       });
     }
 
@@ -89,24 +96,26 @@ export function sqliteAdapterFactory(db: Database.Database): new (model: string)
       const payload = await this.find(id);
       if (payload) {
         const row = byId.get(this.model, id) as Row;
-        upsert.run({
-          model: this.model,
-          id,
-          payload: JSON.stringify({ ...payload, consumed: Math.floor(Date.now() / 1000) }),
-          grantId: payload.grantId ?? null,
-          userCode: payload.userCode ?? null,
-          uid: payload.uid ?? null,
-          expiresAt: row.expires_at,
-        });
+        await serialize(() =>
+          upsert.run({
+            model: this.model,
+            id,
+            payload: JSON.stringify({ ...payload, consumed: Math.floor(Date.now() / 1000) }),
+            grantId: payload.grantId ?? null,
+            userCode: payload.userCode ?? null,
+            uid: payload.uid ?? null,
+            expiresAt: row.expires_at,
+          }),
+        );
       }
     }
 
     async destroy(id: string): Promise<void> {
-      destroy.run(this.model, id);
+      await serialize(() => destroy.run(this.model, id));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      revokeGrant.run(grantId);
+      await serialize(() => revokeGrant.run(grantId));
     }
   };
 }

@@ -23,6 +23,7 @@ import { type Principal, resolvePatientScope, resolveRoles } from '../policy/pri
 import { AccountStore, DEFAULT_LOCKOUT, type LockoutPolicy } from './accounts';
 import { createAuthorizationServer, IDENTITY_SCOPES, ROUTES, SPA_CLIENT_ID } from './authorization-server';
 import { cliKeyPath, loadOrCreateCliKey, loadOrCreateServerKeys, publicJwk } from './keys';
+import type { SerializeWrites } from './serialized-writes';
 import { pageCsp, renderSignInPage } from './sign-in-page';
 import { PermissionSet } from './smart-scopes';
 
@@ -41,6 +42,11 @@ declare module 'fastify' {
 export interface SmartAuthOptions {
   /** The server's SQLite database (accounts, oidc-provider storage, audit trail). */
   readonly db: Database.Database;
+  /**
+   * Runs a write once no FHIR transaction is open on `db` (the store's `exclusive()`); without it,
+   * writes run at once, which is only safe when nothing else writes to `db` (tests).
+   */
+  readonly serializeWrites?: SerializeWrites;
   /** The origin clients use, e.g. `http://localhost:8080` (WAYPOINT_PUBLIC_URL). Issuer = `<origin>/auth`. */
   readonly publicUrl: string;
   /** Where jwks.json and waypoint-cli.jwk.json live (next to the database); undefined = ephemeral keys. */
@@ -174,7 +180,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
   const keys = await loadOrCreateServerKeys(options.keysDir);
   const cliKey = await loadOrCreateCliKey(options.keysDir ? cliKeyPath(options.keysDir) : undefined);
   const accounts = new AccountStore(options.db, options.lockout ?? DEFAULT_LOCKOUT);
-  const audit = new AuditLog(options.db);
+  const audit = new AuditLog(options.db, options.serializeWrites);
   const redirectUris = options.redirectUris ?? [
     ...new Set(['http://localhost:4200/signin/callback', `${origin}/signin/callback`]),
   ];
@@ -195,6 +201,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
     issuer,
     fhirBaseUrl,
     db: options.db,
+    ...(options.serializeWrites ? { serializeWrites: options.serializeWrites } : {}),
     keys,
     accounts,
     cliKey: publicJwk(cliKey),
@@ -214,7 +221,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
     const ip = ctx.ip;
     if (oidc.route === 'token' && oidc.params?.['grant_type'] === 'client_credentials') {
       const clientId = oidc.client?.clientId ?? 'unknown';
-      audit.record(
+      void audit.record(
         authAuditEvent({
           kind: ctx.status === 200 ? 'token' : 'login-failed',
           actor: { kind: 'system', clientId },
@@ -229,7 +236,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
       if (!token) return;
       const accountId = 'accountId' in token ? (token.accountId as string | undefined) : undefined;
       const account = accountId ? accounts.find(accountId) : undefined;
-      audit.record(
+      void audit.record(
         authAuditEvent({
           kind: 'logout',
           actor: account
@@ -252,7 +259,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
       const accountId = oidc.session?.accountId;
       const account = accountId ? accounts.find(accountId) : undefined;
       if (account) {
-        audit.record(
+        void audit.record(
           authAuditEvent({
             kind: 'logout',
             actor: {
@@ -354,7 +361,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
       target = parsed?.[1] ?? target;
     }
     const access = request.waypointAccess;
-    audit.record(
+    void audit.record(
       restAuditEvent({
         actor: actorOf(access?.principal),
         clientId: access?.principal.clientId,
@@ -453,7 +460,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
     const result = await accounts.signIn(username, password);
     if (result.ok) {
       const { account } = result;
-      audit.record(
+      void audit.record(
         authAuditEvent({
           kind: 'login',
           actor: {
@@ -476,7 +483,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
       );
       return;
     }
-    audit.record(
+    void audit.record(
       authAuditEvent({
         kind: 'login-failed',
         actor: { kind: 'anonymous', username },
