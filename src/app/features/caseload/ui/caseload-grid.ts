@@ -19,9 +19,9 @@ const WIDTHS: Readonly<Record<CaseloadColumn, number>> = {
   uds: 150,
   craving: 110,
   phq9: 100,
-  risk: 150,
+  risk: 175,
   notes: 120,
-  alerts: 240,
+  alerts: 340,
 };
 
 /**
