@@ -159,6 +159,7 @@ test('a counselor sees exactly their caseload, filters to high risk by URL, and 
   await page.screenshot({ path: `${SCREENSHOTS}/patient.png` });
 
   await page.getByRole('link', { name: 'Back to caseload' }).click();
-  await expect(page).toHaveURL(/\/caseload/);
+  // Back to the same view: the high-risk filter is still on.
+  await expect(page).toHaveURL(/\/caseload\?filter=high-risk$/);
   await expect(page.locator('.ag-row[row-id]').first()).toBeVisible();
 });

@@ -210,12 +210,12 @@ describe('CaseloadPage', () => {
       fixture.nativeElement.querySelector(`.ag-row[row-id="${row}"] [col-id="${column}"]`) as HTMLElement;
     cell('p1', 'track').click();
     await calls(navigate, 1);
-    expect(navigate).toHaveBeenCalledWith(['/patients', 'p1']);
+    expect(navigate).toHaveBeenCalledWith(['/patients', 'p1'], { state: { caseloadUrl: '/' } });
 
     cell('p2', 'phq9').focus();
     cell('p2', 'phq9').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     await calls(navigate, 2);
-    expect(navigate).toHaveBeenCalledWith(['/patients', 'p2']);
+    expect(navigate).toHaveBeenCalledWith(['/patients', 'p2'], { state: { caseloadUrl: '/' } });
     expect(navigate).toHaveBeenCalledTimes(2);
 
     // Enter on the risk cell opens the points, not the patient.

@@ -135,7 +135,8 @@ export class CaseloadPage {
   }
 
   protected openPatient(row: CaseloadRow): void {
-    void this.router.navigate(['/patients', row.patientId]);
+    // The patient page's "Back to caseload" returns to this exact view (filters, search, sort).
+    void this.router.navigate(['/patients', row.patientId], { state: { caseloadUrl: this.router.url } });
   }
 
   protected exportCsv(): void {

@@ -10,7 +10,7 @@ import {
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink, type UrlTree } from '@angular/router';
 import { Store } from '@ngrx/store';
 
 import { TRACK_DISPLAY } from '../../../../clinical/terminology';
@@ -25,7 +25,7 @@ import { patientFeature } from './state/patient.feature';
   imports: [MatButtonModule, MatIconModule, MatProgressBarModule, RiskChip, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <a mat-button routerLink="/caseload" class="back">
+    <a mat-button [routerLink]="backLink" class="back">
       <mat-icon aria-hidden="true">arrow_back</mat-icon>
       Back to caseload
     </a>
@@ -113,6 +113,8 @@ export class PatientPage {
   readonly id = input.required<string>();
 
   protected readonly trackDisplay = TRACK_DISPLAY;
+  /** The caseload view the patient was opened from (filters kept), else the caseload. */
+  protected readonly backLink: UrlTree = this.caseloadLink();
   protected readonly header = this.store.selectSignal(patientFeature.selectHeader);
   protected readonly error = this.store.selectSignal(patientFeature.selectError);
   protected readonly errorMessage = computed(() => {
@@ -125,6 +127,14 @@ export class PatientPage {
       const patientId = this.id();
       untracked(() => this.store.dispatch(PatientPageActions.opened({ patientId })));
     });
+  }
+
+  private caseloadLink(): UrlTree {
+    const router = inject(Router);
+    const from: unknown = router.currentNavigation()?.extras.state?.['caseloadUrl'];
+    const tree = typeof from === 'string' ? router.parseUrl(from) : null;
+    const path = tree?.root.children['primary']?.segments.map((s) => s.path).join('/');
+    return tree && path === 'caseload' ? tree : router.parseUrl('/caseload');
   }
 
   protected retry(): void {
