@@ -29,9 +29,12 @@ const steps = [
   },
 ];
 
+/** Terminal colour codes (ESC [ … m), which Karma writes even into a pipe. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 function karmaCounts(output) {
   // Karma's progress reporter: "Executed 138 of 138 SUCCESS" or "Executed 138 of 138 (2 FAILED)".
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const plain = output.replace(ANSI_COLOUR, '');
   const last = [
     ...plain.matchAll(/Executed (\d+) of (\d+)(?: \((\d+) FAILED\))?(?: \(skipped (\d+)\))?/g),
   ].at(-1);
