@@ -1,5 +1,6 @@
 // The embedded FHIR R4 server's HTTP application: Fastify 5 + FhirRouter over an injected repository.
 // buildApp() does no I/O of its own (no listen, no database): main.ts and the tests decide that.
+import compress from '@fastify/compress';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -119,6 +120,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
     },
     crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  // Search Bundles are large and repetitive JSON: gzip cuts them ~15×. Brotli is left out, as its
+  // default quality costs more CPU per response than the transfer it saves on a LAN.
+  await app.register(compress, {
+    global: true,
+    threshold: 2048,
+    encodings: ['gzip', 'deflate'],
+    customTypes: /^application\/(fhir\+)?json/,
   });
   if (options.rateLimit !== false) {
     const limits = options.rateLimit ?? {};

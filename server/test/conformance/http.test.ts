@@ -242,3 +242,24 @@ conformance(
   },
   { memoryDiffers: ':identifier on references is not evaluated' },
 );
+
+conformance('large responses are gzip-compressed when the client accepts it', async (server) => {
+  for (let i = 0; i < 30; i++) {
+    await server.client.create({
+      resourceType: 'Patient',
+      name: [{ family: `Compressed${i}`, given: ['Ann'] }],
+    });
+  }
+  const gzip = await fetch(`${server.baseUrl}/Patient?_count=30`, {
+    headers: { accept: 'application/fhir+json', 'accept-encoding': 'gzip' },
+  });
+  assert.equal(gzip.status, 200);
+  assert.equal(gzip.headers.get('content-encoding'), 'gzip');
+  const bundle = (await gzip.json()) as { entry?: unknown[] };
+  assert.equal(bundle.entry?.length, 30, 'the body decodes to the full Bundle');
+
+  const identity = await fetch(`${server.baseUrl}/Patient?_count=30`, {
+    headers: { accept: 'application/fhir+json', 'accept-encoding': 'identity' },
+  });
+  assert.equal(identity.headers.get('content-encoding'), null);
+});
