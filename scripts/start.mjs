@@ -1,6 +1,7 @@
 // `npm start`: the embedded FHIR server (seeding the demo clinic on first start) and the Angular
 // dev server with proxy.conf.json, together. One Ctrl-C stops both.
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const FHIR_PORT = process.env.PORT ?? '8080';
 const APP_PORT = process.env.APP_PORT ?? '4200';
@@ -57,8 +58,10 @@ start(
   },
 );
 if (await waitForServer()) {
-  start('Angular dev server', 'npx', [
-    'ng',
+  // The CLI's own entry point, not `npx ng`: a signal then reaches the dev server itself.
+  const ng = fileURLToPath(import.meta.resolve('@angular/cli/bin/ng.js'));
+  start('Angular dev server', process.execPath, [
+    ng,
     'serve',
     '--port',
     APP_PORT,
