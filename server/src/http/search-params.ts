@@ -112,7 +112,10 @@ function checkHas(name: string, support: SearchSupport): string | undefined {
   return undefined;
 }
 
-/** `subject:Patient.name` or `subject.name` (one level; the target type must be unambiguous). */
+/**
+ * `subject:Patient.name` or `subject.name` (one level; the target type must be unambiguous); the chained parameter
+ * may be a one-level `_has` (`patient._has:CareTeam:patient:participant`).
+ */
 function checkChain(types: readonly string[], name: string, support: SearchSupport): string | undefined {
   const [head, ...rest] = name.split('.');
   if (rest.length !== 1) {
@@ -133,6 +136,18 @@ function checkChain(types: readonly string[], name: string, support: SearchSuppo
   }
   if (!support.isSupportedType(target)) {
     return `unknown resource type '${target}' in chain`;
+  }
+  if (rest[0].startsWith('_has:')) {
+    // `patient._has:CareTeam:patient:participant`: a reverse chain on the chain's target.
+    const hasReason = checkHas(rest[0], support);
+    if (hasReason) {
+      return hasReason;
+    }
+    const [, hasType, hasReference] = rest[0].split(':');
+    const hasTargets = support.searchParameter(hasType, hasReference)?.target ?? [];
+    return hasTargets.some((t) => t === target)
+      ? undefined
+      : `${hasType}.${hasReference} cannot refer to ${target} (the target of '${code}')`;
   }
   const [chained, modifier] = rest[0].split(':');
   const chainedParam = support.searchParameter(target, chained);

@@ -564,7 +564,10 @@ export class SearchCompiler {
     return { rank: 8, pred: pred.sql, params: pred.params };
   }
 
-  /** Forward chain, one level: `subject:Patient.name=smith`, or `subject.name=smith` over the param's targets. */
+  /**
+   * Forward chain, one level: `subject:Patient.name=smith`, or `subject.name=smith` over the param's targets; the
+   * chained parameter may be a one-level `_has` (`subject:Patient._has:CareTeam:patient:status=active`).
+   */
   private compileChain(resourceType: string, filter: Filter, ra: string): Cond {
     const dot = filter.code.indexOf('.');
     const left = filter.code.slice(0, dot);
@@ -579,8 +582,12 @@ export class SearchCompiler {
     }
     const chainedCode = right.split(':')[0] as string;
     const candidates = explicitType ? [explicitType] : refParam.targets;
-    const targets = candidates.filter(
-      (t) => COLUMN_PARAMS.has(chainedCode) || getIndexedParams(t).has(chainedCode),
+    // `patient._has:CareTeam:patient:participant=…`: the chain's target must be what the `_has` reference points at.
+    const hasTargets = chainedCode === '_has' ? this.hasReferenceTargets(right) : undefined;
+    const targets = candidates.filter((t) =>
+      hasTargets
+        ? hasTargets.includes(t)
+        : COLUMN_PARAMS.has(chainedCode) || getIndexedParams(t).has(chainedCode),
     );
     if (targets.length === 0) {
       throw new Unsupported(`Cannot chain ${refCode} to parameter ${chainedCode}`);
@@ -605,7 +612,17 @@ export class SearchCompiler {
     };
   }
 
-  /** Reverse chain, one level: `_has:Observation:patient:code=1234-5`. */
+  /** The types the reference parameter of a `_has:Type:reference:param` key may point at (empty if unknown). */
+  private hasReferenceTargets(key: string): readonly string[] {
+    const [, sourceType = '', refCode = ''] = key.split(':');
+    const refParam = getIndexedParams(sourceType).get(refCode);
+    return refParam?.kind === 'reference' ? refParam.targets : [];
+  }
+
+  /**
+   * Reverse chain, one level: `_has:Observation:patient:code=1234-5`. Also the target of a one-level forward chain
+   * (`Observation?patient._has:CareTeam:patient:participant=Practitioner/1`), compiled by {@link compileChain}.
+   */
   private compileHas(resourceType: string, filter: Filter, ra: string): Cond {
     const [, sourceType = '', refCode = '', ...rest] = filter.code.split(':');
     const sourceParamKey = rest.join(':');

@@ -1,7 +1,14 @@
 // Chained parameters, _has, _include/_revinclude (with :iterate) over HTTP.
 import assert from 'node:assert/strict';
 
-import type { Bundle, MedicationRequest, Observation, Patient, Practitioner } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  CareTeam,
+  MedicationRequest,
+  Observation,
+  Patient,
+  Practitioner,
+} from '@medplum/fhirtypes';
 
 import { conformance, expectMatches, matchIds } from '../support/conformance';
 import type { TestServer } from '../support/test-server';
@@ -89,6 +96,28 @@ conformance(
     await expectMatches(server, `Patient?_has:Observation:patient:code=${LOINC}|8867-4`, [s.smith]);
     await expectMatches(server, `Patient?_has:Observation:patient:code=${LOINC}|2339-0`, [s.jones]);
     await expectMatches(server, `Patient?_has:Observation:patient:code=${LOINC}|0000-0`, []);
+  },
+  { memoryDiffers: '_has is not supported' },
+);
+
+conformance(
+  'a chained parameter may be a one-level _has (one indexed filter, with a date window)',
+  async (server) => {
+    const s = await seed(server);
+    await server.client.create<CareTeam>({
+      resourceType: 'CareTeam',
+      status: 'active',
+      subject: { reference: `Patient/${s.smith}` },
+      participant: [{ member: { reference: `Practitioner/${s.doctor}` } }],
+    });
+    const careOf = `_has:CareTeam:patient:participant=Practitioner/${s.doctor}`;
+    await expectMatches(server, `Observation?patient.${careOf}`, s.heartRates);
+    await expectMatches(server, `Observation?subject:Patient.${careOf}`, s.heartRates);
+    await expectMatches(server, `MedicationRequest?patient.${careOf}&_elements=status`, [s.order]);
+    await expectMatches(server, `Observation?patient.${careOf}&date=ge2999-01-01`, []);
+    // Not ignored with a warning: handling=strict accepts it.
+    const strict = await server.client.get(`Observation?patient.${careOf}`, { prefer: 'handling=strict' });
+    assert.equal(strict.status, 200);
   },
   { memoryDiffers: '_has is not supported' },
 );
