@@ -1,8 +1,8 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 
 import type { CaseloadRow } from '../../../clinical/caseload/caseload-row';
-import { SLICES_PER_BATCH } from '../features/caseload/data/caseload-request';
-import { aSearchBundle } from './fhir-builders';
+import { caseloadSearches } from '../features/caseload/data/caseload-request';
+import { aSearchBundle, COUNSELOR, FIXED_NOW } from './fhir-builders';
 
 type RowOverrides = Partial<Omit<CaseloadRow, 'risk'>> & { risk?: Partial<CaseloadRow['risk']> };
 
@@ -51,26 +51,28 @@ export function aCaseloadRow(overrides: RowOverrides = {}): CaseloadRow {
   };
 }
 
-/** A searchset whose Patients are matches and everything else is included. */
-function slice(resources: readonly Resource[]): BundleEntry {
-  return {
-    response: { status: '200 OK' },
-    resource: {
-      ...aSearchBundle([]),
-      entry: resources.map((resource) => ({
-        resource,
-        search: { mode: resource.resourceType === 'Patient' ? ('match' as const) : ('include' as const) },
-      })),
-    },
+/**
+ * The response to {@link caseloadSearches}' batch: each resource in the first entry that searches its type
+ * (Patients with the care teams, as included), `notes` in the notes entry, the other entries empty.
+ */
+export function aCaseloadBatchResponse(resources: readonly Resource[], notes: Resource[] = []): Bundle {
+  const searches = caseloadSearches(COUNSELOR, FIXED_NOW);
+  const byEntry: BundleEntry[][] = searches.map(() => []);
+  const entryOf = (type: string): number => {
+    const i = searches.findIndex((s) => s.type === (type === 'Patient' ? 'CareTeam' : type));
+    return i < 0 ? searches.findIndex((s) => s.type === 'CareTeam') : i;
   };
-}
-
-/** A batch response: the notes entry, then one entry per slice (the rest empty). */
-export function aCaseloadBatchResponse(
-  slices: readonly (readonly Resource[])[],
-  notes: Resource[] = [],
-): Bundle {
-  const entries: BundleEntry[] = [{ response: { status: '200 OK' }, resource: aSearchBundle(notes) }];
-  for (let i = 0; i < SLICES_PER_BATCH; i++) entries.push(slice(slices[i] ?? []));
-  return { resourceType: 'Bundle', type: 'batch-response', entry: entries };
+  for (const resource of [...notes, ...resources]) {
+    const i = entryOf(resource.resourceType);
+    const mode = resource.resourceType === searches[i]?.type ? ('match' as const) : ('include' as const);
+    byEntry[i]?.push({ resource, search: { mode } });
+  }
+  return {
+    resourceType: 'Bundle',
+    type: 'batch-response',
+    entry: byEntry.map((entry) => ({
+      response: { status: '200 OK' },
+      resource: { ...aSearchBundle([]), entry },
+    })),
+  };
 }

@@ -1,87 +1,125 @@
-import type { Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 
 import { FhirError } from '../../../core/fhir/operation-outcome';
 import { aCaseloadBatchResponse } from '../../../testing/caseload-rows';
-import { aCaseloadPatient, aMeasureObservation, CRAVING } from '../../../testing/fhir-builders';
 import {
-  caseloadBatch,
-  readCaseloadResponse,
-  REVINCLUDE_CAP,
-  SLICE_SIZE,
-  SLICES_PER_BATCH,
-} from './caseload-request';
+  aCaseloadPatient,
+  aMeasureObservation,
+  COUNSELOR,
+  CRAVING,
+  FIXED_NOW,
+} from '../../../testing/fhir-builders';
+import { caseloadBatch, caseloadSearches, readCaseloadResponse, SEARCH_CAP } from './caseload-request';
+
+const SEARCHES = caseloadSearches(COUNSELOR, FIXED_NOW);
+
+function params(url: string): URLSearchParams {
+  return new URLSearchParams(url.split('?')[1]);
+}
+
+/** The searches of one type, as [type, parameters]. */
+function searchesOf(type: string): URLSearchParams[] {
+  return SEARCHES.filter((s) => s.type === type).map((s) => params(s.url));
+}
 
 describe('caseload request', () => {
-  it('is one batch: my unsigned notes without bodies, then slices of patients with what they reference', () => {
-    const batch = caseloadBatch('Practitioner/c1');
+  it('is one batch of GET searches, one or more per type, each at the server cap', () => {
+    const batch = caseloadBatch(SEARCHES);
     expect(batch.type).toBe('batch');
-    const urls = (batch.entry ?? []).map((e) => `${e.request?.method} ${decodeURIComponent(e.request?.url ?? '')}`);
-    expect(urls.length).toBe(SLICES_PER_BATCH + 1);
-
-    const notes = new URLSearchParams(urls[0]?.split('?')[1]);
-    expect(urls[0]).toMatch(/^GET QuestionnaireResponse\?/);
-    expect(notes.get('author')).toBe('Practitioner/c1');
-    expect(notes.get('status')).toBe('in-progress');
-    expect(notes.get('_elements')?.split(',')).not.toContain('item');
-
-    const first = new URLSearchParams(urls[1]?.split('?')[1]);
-    expect(urls[1]).toMatch(/^GET Patient\?/);
-    expect(first.get('_has:CareTeam:patient:participant')).toBe('Practitioner/c1');
-    expect(first.get('_has:EpisodeOfCare:patient:status')).toBe('active');
-    expect(first.get('_sort')).toBe('_id');
-    expect(first.get('_count')).toBe(String(SLICE_SIZE));
-    expect(first.get('_offset')).toBe('0');
-    expect(first.getAll('_revinclude')).toEqual(
-      jasmine.arrayContaining([
-        'CareTeam:patient',
-        'EpisodeOfCare:patient',
-        'Appointment:patient',
-        'MedicationAdministration:patient',
-        'Observation:patient',
-        'DiagnosticReport:patient',
-        'Task:patient',
-        'Consent:patient',
-      ]),
-    );
-    expect(new URLSearchParams(urls[2]?.split('?')[1]).get('_offset')).toBe(String(SLICE_SIZE));
-
-    const next = caseloadBatch('Practitioner/c1', SLICES_PER_BATCH);
-    expect(next.entry?.length).toBe(SLICES_PER_BATCH);
-    expect(decodeURIComponent(next.entry?.[0]?.request?.url ?? '')).toContain(
-      `_offset=${SLICES_PER_BATCH * SLICE_SIZE}`,
-    );
+    expect(batch.entry?.length).toBe(SEARCHES.length);
+    for (const [i, entry] of (batch.entry ?? []).entries()) {
+      expect(entry.request?.method).toBe('GET');
+      expect(entry.request?.url).toBe(SEARCHES[i]?.url ?? '');
+      expect(params(entry.request?.url ?? '').get('_count')).toBe(String(SEARCH_CAP));
+    }
   });
 
-  it('reads the matched patients of every slice and every resource once, dropping unknown types', () => {
+  it('scopes every resource search to my care teams by a chained _has, and my notes by author, bodies left out', () => {
+    for (const s of SEARCHES) {
+      const p = params(s.url);
+      if (s.type === 'QuestionnaireResponse') {
+        expect(p.get('author')).toBe(COUNSELOR);
+        expect(p.get('status')).toBe('in-progress');
+        expect(p.get('_elements')?.split(',')).not.toContain('item');
+      } else {
+        expect(p.get('patient._has:CareTeam:patient:participant')).withContext(s.type).toBe(COUNSELOR);
+      }
+    }
+    expect(searchesOf('CareTeam')[0]?.get('_include')).toBe('CareTeam:subject');
+    expect(searchesOf('MedicationRequest')[0]?.get('_include')).toBe('MedicationRequest:medication');
+  });
+
+  it('windows only MAT events (60 days) and UDS (35 days); everything a rule reads at any date is unwindowed', () => {
+    // FIXED_NOW is 2026-03-16.
+    expect(searchesOf('MedicationAdministration')[0]?.get('effective-time')).toBe('ge2026-01-15');
+    expect(searchesOf('MedicationDispense')[0]?.get('whenhandedover')).toBe('ge2026-01-15');
+    expect(searchesOf('DiagnosticReport')[0]?.get('date')).toBe('ge2026-02-09');
+    for (const type of ['CareTeam', 'EpisodeOfCare', 'Consent', 'MedicationRequest', 'Appointment', 'Encounter', 'Task']) {
+      const [p] = searchesOf(type);
+      expect(p).withContext(type).toBeDefined();
+      for (const name of ['date', 'effective-time', 'whenhandedover', 'authored', '_lastUpdated']) {
+        expect(p?.has(name)).withContext(`${type} ${name}`).toBeFalse();
+      }
+    }
+    expect(searchesOf('Task')[0]?.get('code')).toBe('cosign');
+  });
+
+  it('asks for the measures by code at all dates, and the UDS analytes windowed, split by substance', () => {
+    const observations = searchesOf('Observation');
+    const measures = observations.filter((p) => !p.has('date'));
+    expect(measures.length).toBe(1);
+    const codes = measures[0]?.get('code')?.split(',') ?? [];
+    expect(codes).toEqual(
+      jasmine.arrayWithExactContents([
+        'craving-0-10',
+        '44261-6',
+        '44260-8',
+        '70274-6',
+        'bam-use',
+        'bam-risk',
+        'bam-protective',
+      ]),
+    );
+    // PHQ-9 items 1–8 are not sent.
+    expect(codes).not.toContain('44250-9');
+    const uds = observations.filter((p) => p.has('date'));
+    expect(uds.length).toBeGreaterThan(5);
+    for (const p of uds) expect(p.get('date')).toBe('ge2026-02-09');
+    const udsCodes = uds.flatMap((p) => p.get('code')?.split(',') ?? []);
+    expect(udsCodes).toContain('59673-4');
+    expect(new Set(udsCodes).size).toBe(udsCodes.length);
+  });
+
+  it('reads the patients of my care teams and every resource once, dropping unknown types', () => {
     const p1 = aCaseloadPatient('p1');
     const response = aCaseloadBatchResponse([
-      [...p1, { resourceType: 'Practitioner', id: 'c1' }],
-      [...aCaseloadPatient('p2'), p1[1] as Resource],
+      ...aCaseloadPatient('p2'),
+      ...p1,
+      { resourceType: 'Practitioner', id: 'c1' },
     ]);
-    const read = readCaseloadResponse(response);
+    // The same Observation in a second entry (two searches may overlap).
+    const again = p1.find((r) => r.resourceType === 'Observation') as Resource;
+    (response.entry?.at(-1)?.resource as Bundle).entry?.push({ resource: again, search: { mode: 'match' } });
+    const read = readCaseloadResponse(response, SEARCHES);
     expect(read.patientIds).toEqual(['p1', 'p2']);
-    expect(read.more).toBeFalse();
     const keys = read.resources.map((r) => `${r.resourceType}/${r.id}`);
     expect(keys).toContain('EpisodeOfCare/eoc-p1');
     expect(keys).not.toContain('Practitioner/c1');
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('asks for more when the last slice is full', () => {
-    const full = Array.from({ length: SLICES_PER_BATCH }, (_, s) =>
-      Array.from({ length: SLICE_SIZE }, (_, i) => aCaseloadPatient(`p${s}-${i}`).slice(0, 1)).flat(),
+  it('fails rather than show a caseload cut short by the server cap', () => {
+    const many = Array.from({ length: SEARCH_CAP }, (_, i) => aMeasureObservation('p1', CRAVING, 5, -i));
+    expect(() => readCaseloadResponse(aCaseloadBatchResponse([...aCaseloadPatient('p1'), ...many]), SEARCHES)).toThrowError(
+      /returned 1003 Observation resources for one caseload search, its limit/,
     );
-    const read = readCaseloadResponse(aCaseloadBatchResponse(full));
-    expect(read.patientIds.length).toBe(SLICE_SIZE * SLICES_PER_BATCH);
-    expect(read.more).toBeTrue();
-    expect(read.nextSlice).toBe(SLICES_PER_BATCH);
   });
 
-  it('fails rather than show a caseload cut short by the server include cap', () => {
-    const many = Array.from({ length: REVINCLUDE_CAP }, (_, i) => aMeasureObservation('p1', CRAVING, 5, -i));
-    expect(() => readCaseloadResponse(aCaseloadBatchResponse([[...aCaseloadPatient('p1'), ...many]]))).toThrowError(
-      /returned 1003 Observation resources for 5 patients/,
-    );
+  it('fails rather than show a caseload whose search has a next page', () => {
+    const response = aCaseloadBatchResponse(aCaseloadPatient('p1'));
+    const encounters = SEARCHES.findIndex((s) => s.type === 'Encounter');
+    (response.entry?.[encounters]?.resource as Bundle).link = [{ relation: 'next', url: 'Encounter?_offset=1000' }];
+    expect(() => readCaseloadResponse(response, SEARCHES)).toThrowError(/more than one page of Encounter/);
   });
 
   it('fails the whole load with the failed entry outcome', () => {
@@ -93,7 +131,7 @@ describe('caseload request', () => {
     response.entry![0] = { response: { status: '403 Forbidden', outcome } };
     let error: unknown;
     try {
-      readCaseloadResponse(response);
+      readCaseloadResponse(response, SEARCHES);
     } catch (e) {
       error = e;
     }
@@ -104,7 +142,10 @@ describe('caseload request', () => {
 
   it('refuses a response with fewer entries than were asked', () => {
     expect(() =>
-      readCaseloadResponse({ resourceType: 'Bundle', type: 'batch-response', entry: [{ response: { status: '200 OK' } }] }),
+      readCaseloadResponse(
+        { resourceType: 'Bundle', type: 'batch-response', entry: [{ response: { status: '200 OK' } }] },
+        SEARCHES,
+      ),
     ).toThrowError(/missing entries/);
   });
 });

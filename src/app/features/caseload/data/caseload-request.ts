@@ -1,15 +1,19 @@
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 
 import { bundleResources } from '../../../../../clinical/fhir/patient-record';
+import {
+  COSIGN_TASK_CODE,
+  GAD7,
+  MEASURE,
+  PHQ9,
+  type Substance,
+  UDS_TESTS,
+} from '../../../../../clinical/terminology';
 import { batchBundle, entryOutcome, getEntry } from '../../../core/fhir/bundle';
 import { toQueryString } from '../../../core/fhir/fhir-client';
 import { FhirError } from '../../../core/fhir/operation-outcome';
 
-/**
- * The FHIR types the caseload reads, one entity table each. `_revinclude` brings every one of them that
- * points at a caseload patient (`:patient` search parameter), so the whole caseload is one round trip
- * whatever its size: `_count` limits matches (patients), never the included resources.
- */
+/** The FHIR types the caseload reads, one entity table each. */
 export const CASELOAD_RESOURCE_TYPES = [
   'Patient',
   'EpisodeOfCare',
@@ -31,94 +35,120 @@ export const CASELOAD_RESOURCE_TYPES = [
 
 export type CaseloadResourceType = (typeof CASELOAD_RESOURCE_TYPES)[number];
 
-/** Types brought along with the patients by `_revinclude=<Type>:patient`. */
-const REVINCLUDED: readonly CaseloadResourceType[] = [
-  'CareTeam',
-  'EpisodeOfCare',
-  'Consent',
-  'Appointment',
-  'Encounter',
-  'MedicationRequest',
-  'MedicationAdministration',
-  'MedicationDispense',
-  'MedicationStatement',
-  'Observation',
-  'DiagnosticReport',
-  'Task',
-];
+/**
+ * What a server returns at most per search and per included type (the embedded server's `_count` maximum;
+ * Medplum's router also cuts each `_include` at one page, silently). Every entry asks for this many; an entry
+ * that reaches it (or says it has a next page) fails the load rather than show a caseload cut short.
+ */
+export const SEARCH_CAP = 1000;
+
+/** Days of MAT administrations and dispenses: covers the 7-day dose look-back, a long-acting injection's
+ * 31 days + grace (35) and any take-home / SL supply still running (days' supply ≤ 28 in practice). */
+export const MAT_WINDOW_DAYS = 60;
+/** Days of urine drug screens: covers the risk model's 3 weekly screens and the 4-week UDS alert rules. */
+export const UDS_WINDOW_DAYS = 35;
 
 /** What a note row needs (status, dates, links), never the note body (`item`). */
 const NOTE_ELEMENTS = ['status', 'questionnaire', 'authored', 'author', 'encounter', 'subject'];
 
-/**
- * Patients per batch entry. A server caps each `_revinclude` at one page of resources (Medplum's router,
- * used by the embedded server: 1,000 per included type, silently), so an entry covers a few patients only:
- * 5 patients × ~140 Observations over a 16-week program stays well under the cap. Truncation is detected
- * (see {@link readCaseloadResponse}) and fails loudly rather than showing a wrong risk score.
- */
-export const SLICE_SIZE = 5;
-/** Slices in one batch: one round trip covers caseloads up to 250 patients; larger ones take more. */
-export const SLICES_PER_BATCH = 50;
-/** What a server may return at most per included type (FHIR `_count` maximum of the embedded server). */
-export const REVINCLUDE_CAP = 1000;
+/** The measures the rows read (craving, PHQ-9 total and item 9, GAD-7 total, BAM subscales): all dates. */
+const MEASURE_CODES = [
+  MEASURE.craving,
+  PHQ9.total,
+  PHQ9.item9,
+  GAD7.total,
+  MEASURE.bamUse,
+  MEASURE.bamRisk,
+  MEASURE.bamProtective,
+];
 
-function patientCriteria(practitioner: string): (readonly [string, string | number])[] {
+/** UDS analyte codes by substance: one entry each, so no single search nears the cap for a large caseload. */
+function udsCodesBySubstance(): [Substance, string[]][] {
+  const groups = new Map<Substance, string[]>();
+  for (const t of UDS_TESTS) groups.set(t.substance, [...(groups.get(t.substance) ?? []), t.code]);
+  return [...groups];
+}
+
+/** One search of the caseload batch and the clinical reason for its filters. */
+export interface CaseloadSearch {
+  readonly type: CaseloadResourceType;
+  readonly url: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The UTC day `days` before as-of, as a FHIR date (the window starts at the start of that day). */
+function daysBefore(asOf: string, days: number): string {
+  return new Date(Date.parse(asOf) - days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The searches of the caseload of a practitioner as of a date. Every resource search but the notes is scoped
+ * to the caseload by a chained `_has` (`patient._has:CareTeam:patient:participant=<me>`: the patient is on a
+ * care team I am a participant of), so there is one entry per type whatever the caseload size:
+ *
+ * - no date window (the rules read them at any date): CareTeam (with their Patients), EpisodeOfCare, Consent,
+ *   MedicationRequest (+ referenced Medications; expected positives linger 14 days after an order ends),
+ *   MedicationStatement, Appointment and Encounter (last session, consecutive no-shows and a note's session
+ *   date look back without limit), the measures by code (craving baseline = first rating of the episode,
+ *   PHQ-9 change = previous total, item 9 = self-harm alert; PHQ items 1–8 and GAD items are not sent),
+ *   co-sign Tasks, and my unsigned notes without their bodies;
+ * - windowed: MedicationAdministration and MedicationDispense from as-of − {@link MAT_WINDOW_DAYS} days (MAT
+ *   status); UDS DiagnosticReports and analyte Observations from as-of − {@link UDS_WINDOW_DAYS} days (last UDS,
+ *   the risk model's weekly screens, UDS alerts), the analytes split by substance.
+ *
+ * The precise caseload rule (active CareTeam membership, active episode as of the date) is applied by the
+ * selectors with the clinical readers.
+ */
+export function caseloadSearches(practitioner: string, asOf: string): CaseloadSearch[] {
+  const mine = ['patient._has:CareTeam:patient:participant', practitioner] as const;
+  const search = (
+    type: CaseloadResourceType,
+    params: readonly (readonly [string, string | number])[],
+  ): CaseloadSearch => ({
+    type,
+    url: `${type}?${toQueryString([...params, ['_count', SEARCH_CAP]])}`,
+  });
+  const matFrom = `ge${daysBefore(asOf, MAT_WINDOW_DAYS)}`;
+  const udsFrom = `ge${daysBefore(asOf, UDS_WINDOW_DAYS)}`;
   return [
-    ['_has:CareTeam:patient:participant', practitioner],
-    ['_has:EpisodeOfCare:patient:status', 'active'],
+    search('QuestionnaireResponse', [
+      ['author', practitioner],
+      ['status', 'in-progress'],
+      ['_elements', NOTE_ELEMENTS.join(',')],
+    ]),
+    search('CareTeam', [mine, ['_include', 'CareTeam:subject']]),
+    search('EpisodeOfCare', [mine]),
+    search('Consent', [mine]),
+    // MAT orders that name their drug by reference rather than by code bring it along.
+    search('MedicationRequest', [mine, ['_include', 'MedicationRequest:medication']]),
+    search('MedicationStatement', [mine]),
+    search('Appointment', [mine]),
+    search('Encounter', [mine]),
+    search('Observation', [mine, ['code', MEASURE_CODES.join(',')]]),
+    search('Task', [mine, ['code', COSIGN_TASK_CODE]]),
+    // MAT status: 7-day dose look-back, injection cover + grace (35 days), supplies still running.
+    search('MedicationAdministration', [mine, ['effective-time', matFrom]]),
+    search('MedicationDispense', [mine, ['whenhandedover', matFrom]]),
+    // Last UDS, weekly screens of the risk model, UDS alerts: the last 5 weeks.
+    // Any report code: a report counts as a UDS when it has the panel code or a UDS result.
+    search('DiagnosticReport', [mine, ['date', udsFrom]]),
+    ...udsCodesBySubstance().map(([, codes]) =>
+      search('Observation', [mine, ['code', codes.join(',')], ['date', udsFrom]]),
+    ),
   ];
 }
 
-/**
- * The caseload of a practitioner as ONE `batch` Bundle (one HTTP request) for caseloads up to
- * {@link SLICE_SIZE} × {@link SLICES_PER_BATCH} patients:
- *
- * - entry 0, `QuestionnaireResponse?author=<me>&status=in-progress` trimmed by `_elements`: my unsigned
- *   notes (a completed note is signed), without their bodies — counseling notes are the most protected
- *   records and the caseload needs only their dates;
- * - entries 1…, `Patient?_has:CareTeam:patient:participant=<me>&_has:EpisodeOfCare:patient:status=active`
- *   sorted by id, one slice of {@link SLICE_SIZE} patients each (`_offset`), with `_revinclude` of their
- *   care teams, episodes, consents, sessions, MAT, observations, reports and tasks.
- *
- * Slices past the end of the caseload come back empty (cheap). `firstSlice` > 0 builds the continuation
- * batch of a larger caseload (without the notes entry). The precise rule (active CareTeam membership,
- * active episode as of the date) is applied again by the selectors with the clinical readers: the two
- * `_has` conditions may match different care teams.
- */
-export function caseloadBatch(practitioner: string, firstSlice = 0): Bundle {
-  const entries = [];
-  if (firstSlice === 0) {
-    const notes = toQueryString([
-      ['author', practitioner],
-      ['status', 'in-progress'],
-      ['_count', REVINCLUDE_CAP],
-      ['_elements', NOTE_ELEMENTS.join(',')],
-    ]);
-    entries.push(getEntry(`QuestionnaireResponse?${notes}`));
-  }
-  for (let slice = firstSlice; slice < firstSlice + SLICES_PER_BATCH; slice++) {
-    const patients = toQueryString([
-      ...patientCriteria(practitioner),
-      ['_sort', '_id'],
-      ['_count', SLICE_SIZE],
-      ['_offset', slice * SLICE_SIZE],
-      ...REVINCLUDED.map((type) => ['_revinclude', `${type}:patient`] as const),
-      // MAT orders that name their drug by reference rather than by code.
-      ['_include:iterate', 'MedicationRequest:medication'],
-    ]);
-    entries.push(getEntry(`Patient?${patients}`));
-  }
-  return batchBundle(entries);
+/** The caseload as ONE `batch` Bundle (one HTTP request), whatever its size: see {@link caseloadSearches}. */
+export function caseloadBatch(searches: readonly CaseloadSearch[]): Bundle {
+  return batchBundle(searches.map((s) => getEntry(s.url)));
 }
 
 export interface CaseloadResponse {
-  /** Ids of the patients the searches matched, in server order. */
+  /** Ids of the patients of my care teams, sorted. */
   readonly patientIds: string[];
   /** Every resource of the caseload types, de-duplicated by type and id (first occurrence kept). */
   readonly resources: Resource[];
-  /** The last slice was full: the caseload may go on (ask for the next batch, from `nextSlice`). */
-  readonly more: boolean;
-  readonly nextSlice: number;
 }
 
 function failure(status: number, code: 'structure' | 'too-costly', text: string): FhirError {
@@ -128,53 +158,47 @@ function failure(status: number, code: 'structure' | 'too-costly', text: string)
   });
 }
 
+/** Fails if a search entry may have been cut short: a next page, or a type at the server's cap. */
+function checkComplete(entry: BundleEntry, search: CaseloadSearch): void {
+  const bundle = entry.resource?.resourceType === 'Bundle' ? entry.resource : undefined;
+  const perType = new Map<string, number>();
+  for (const e of bundle?.entry ?? []) {
+    const type = e.resource?.resourceType;
+    if (type) perType.set(type, (perType.get(type) ?? 0) + 1);
+  }
+  const tooMany = (text: string): FhirError =>
+    failure(422, 'too-costly', `${text}, its limit: the caseload would be incomplete`);
+  if (bundle?.link?.some((l) => l.relation === 'next')) {
+    throw tooMany(`The FHIR server has more than one page of ${search.type} resources for the caseload`);
+  }
+  for (const [type, count] of perType) {
+    if (count >= SEARCH_CAP) {
+      throw tooMany(`The FHIR server returned ${count} ${type} resources for one caseload search`);
+    }
+  }
+}
+
 /**
- * Reads a caseload batch response (built with the same `firstSlice`). A failed entry fails the whole load
+ * Reads a caseload batch response (built for the same practitioner). A failed entry fails the whole load
  * with its OperationOutcome: a caseload missing its notes or its MAT would look complete and be wrong.
- * So does an included type that reached the server's cap: its list may have been cut short.
+ * So does an entry that reached the server's cap: its list may have been cut short.
  */
-export function readCaseloadResponse(response: Bundle, firstSlice = 0): CaseloadResponse {
+export function readCaseloadResponse(response: Bundle, searches: readonly CaseloadSearch[]): CaseloadResponse {
   const entries = response.entry ?? [];
-  const expected = SLICES_PER_BATCH + (firstSlice === 0 ? 1 : 0);
-  if (entries.length !== expected) {
+  if (entries.length !== searches.length) {
     throw failure(502, 'structure', 'The FHIR server answered the caseload batch with missing entries');
   }
-  for (const entry of entries) {
+  entries.forEach((entry, i) => {
     const outcome = entryOutcome(entry);
     if (outcome) {
       throw new FhirError(Number.parseInt(entry.response?.status ?? '', 10) || 502, outcome);
     }
-  }
-  const slices = entries.slice(firstSlice === 0 ? 1 : 0);
-  const patientIds: string[] = [];
-  let lastMatches = 0;
-  for (const entry of slices) {
-    const bundle = entry.resource?.resourceType === 'Bundle' ? entry.resource : undefined;
-    const perType = new Map<string, number>();
-    lastMatches = 0;
-    for (const e of bundle?.entry ?? []) {
-      const r = e.resource;
-      if (!r?.id) continue;
-      if (e.search?.mode !== 'include' && r.resourceType === 'Patient') {
-        patientIds.push(r.id);
-        lastMatches++;
-      } else if (e.search?.mode === 'include') {
-        perType.set(r.resourceType, (perType.get(r.resourceType) ?? 0) + 1);
-      }
-    }
-    for (const [type, count] of perType) {
-      if (count >= REVINCLUDE_CAP) {
-        throw failure(
-          422,
-          'too-costly',
-          `The FHIR server returned ${count} ${type} resources for ${SLICE_SIZE} patients, its limit: the caseload would be incomplete`,
-        );
-      }
-    }
-  }
+    checkComplete(entry, searches[i] as CaseloadSearch);
+  });
   const known = new Set<string>(CASELOAD_RESOURCE_TYPES);
   const seen = new Set<string>();
   const resources: Resource[] = [];
+  const patientIds: string[] = [];
   for (const resource of bundleResources(response)) {
     const key = `${resource.resourceType}/${resource.id ?? ''}`;
     if (!resource.id || !known.has(resource.resourceType) || seen.has(key)) {
@@ -182,11 +206,7 @@ export function readCaseloadResponse(response: Bundle, firstSlice = 0): Caseload
     }
     seen.add(key);
     resources.push(resource);
+    if (resource.resourceType === 'Patient') patientIds.push(resource.id);
   }
-  return {
-    patientIds,
-    resources,
-    more: lastMatches === SLICE_SIZE,
-    nextSlice: firstSlice + SLICES_PER_BATCH,
-  };
+  return { patientIds: patientIds.sort(), resources };
 }

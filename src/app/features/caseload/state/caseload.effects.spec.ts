@@ -12,7 +12,7 @@ import { filter, firstValueFrom, type Observable, ReplaySubject } from 'rxjs';
 import { selectUser } from '../../../core/state/session/session.feature';
 import { aCaseloadBatchResponse } from '../../../testing/caseload-rows';
 import { aCaseloadPatient, COUNSELOR, FIXED_NOW } from '../../../testing/fhir-builders';
-import { SLICE_SIZE, SLICES_PER_BATCH } from '../data/caseload-request';
+import { caseloadSearches } from '../data/caseload-request';
 import { DEFAULT_VIEW } from '../data/caseload-view';
 import { CaseloadApiActions, CaseloadPageActions } from './caseload.actions';
 import { loadCaseload, syncViewToUrl } from './caseload.effects';
@@ -57,7 +57,7 @@ describe('caseload effects', () => {
   }
 
   function batchResponse(): Bundle {
-    return aCaseloadBatchResponse([aCaseloadPatient('p1')]);
+    return aCaseloadBatchResponse(aCaseloadPatient('p1'));
   }
 
   it('loads the whole caseload in exactly one request: a batch POSTed to the FHIR base', () => {
@@ -71,8 +71,12 @@ describe('caseload effects', () => {
     expect(request?.request.url).toBe('/fhir');
     const sent = JSON.parse(request?.request.body as string) as Bundle;
     expect(sent.type).toBe('batch');
+    // The searches of the caseload as of the clock's date.
+    expect(sent.entry?.map((e) => e.request?.url)).toEqual(
+      caseloadSearches(COUNSELOR, FIXED_NOW).map((s) => s.url),
+    );
     expect(decodeURIComponent(sent.entry?.[1]?.request?.url ?? '')).toContain(
-      `_has:CareTeam:patient:participant=${COUNSELOR}`,
+      `patient._has:CareTeam:patient:participant=${COUNSELOR}`,
     );
 
     request?.flush(batchResponse());
@@ -108,23 +112,32 @@ describe('caseload effects', () => {
     expect(emitted[1]?.type).toBe(CaseloadApiActions.loadSucceeded.type);
   });
 
-  it('continues with a second batch only when the caseload fills the first one', () => {
+  it('sends no second request, even for a large caseload', () => {
     const emitted = runLoad();
     actions$.next(CaseloadPageActions.opened());
-    const full = Array.from({ length: SLICES_PER_BATCH }, (_, s) =>
-      Array.from({ length: SLICE_SIZE }, (_, i) => aCaseloadPatient(`p${s}-${i}`).slice(0, 1)).flat(),
-    );
-    http.expectOne('/fhir').flush(aCaseloadBatchResponse(full));
-    expect(emitted).toEqual([]);
-    const second = http.expectOne('/fhir');
-    expect((JSON.parse(second.request.body as string) as Bundle).entry?.length).toBe(SLICES_PER_BATCH);
-    second.flush({
-      ...aCaseloadBatchResponse([aCaseloadPatient('last').slice(0, 1)]),
-      entry: aCaseloadBatchResponse([aCaseloadPatient('last').slice(0, 1)]).entry?.slice(1),
-    });
+    const many = Array.from({ length: 300 }, (_, i) => aCaseloadPatient(`p${i}`).slice(0, 3)).flat();
+    http.expectOne('/fhir').flush(aCaseloadBatchResponse(many));
+    http.expectNone('/fhir');
     const action = emitted[0] as ReturnType<typeof CaseloadApiActions.loadSucceeded>;
-    expect(action.patientIds.length).toBe(SLICES_PER_BATCH * SLICE_SIZE + 1);
-    expect(action.patientIds.at(-1)).toBe('last');
+    expect(action.type).toBe(CaseloadApiActions.loadSucceeded.type);
+    expect(action.patientIds.length).toBe(300);
+  });
+
+  it('fails the load, without a second request, when a search reaches the server cap', () => {
+    const emitted = runLoad();
+    actions$.next(CaseloadPageActions.opened());
+    const response = aCaseloadBatchResponse(aCaseloadPatient('p1'));
+    const encounters = caseloadSearches(COUNSELOR, FIXED_NOW).findIndex((s) => s.type === 'Encounter');
+    (response.entry?.[encounters]?.resource as Bundle).link = [
+      { relation: 'next', url: 'Encounter?_offset=1000' },
+    ];
+    http.expectOne('/fhir').flush(response);
+    http.expectNone('/fhir');
+    expect(emitted.length).toBe(1);
+    const action = emitted[0] as ReturnType<typeof CaseloadApiActions.loadFailed>;
+    expect(action.type).toBe(CaseloadApiActions.loadFailed.type);
+    expect(action.outcome.issue?.[0]?.code).toBe('too-costly');
+    expect(action.outcome.issue?.[0]?.details?.text).toMatch(/more than one page of Encounter/);
   });
 
   it('cancels the request in flight when the page is opened again (switchMap)', () => {

@@ -1,26 +1,13 @@
 import { inject } from '@angular/core';
 import { Router } from '@angular/router';
-import type { Resource } from '@medplum/fhirtypes';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { Store } from '@ngrx/store';
-import {
-  catchError,
-  EMPTY,
-  expand,
-  filter,
-  first,
-  map,
-  of,
-  reduce,
-  switchMap,
-  tap,
-  withLatestFrom,
-} from 'rxjs';
+import { catchError, filter, first, map, of, switchMap, tap, withLatestFrom } from 'rxjs';
 
 import { FhirClient } from '../../../core/fhir/fhir-client';
 import { synthesizeOutcome, toFhirError } from '../../../core/fhir/operation-outcome';
 import { selectUser } from '../../../core/state/session/session.feature';
-import { caseloadBatch, readCaseloadResponse } from '../data/caseload-request';
+import { caseloadBatch, caseloadSearches, readCaseloadResponse } from '../data/caseload-request';
 import { applyViewChange, caseloadQueryParams } from '../data/caseload-view';
 import { CaseloadApiActions, CaseloadPageActions } from './caseload.actions';
 import { selectView } from './caseload.feature';
@@ -55,19 +42,10 @@ export const loadCaseload = createEffect(
               );
             }
             const asOf = clock().toISOString();
-            const me = user.fhirUser;
-            const load = (firstSlice: number) =>
-              fhir.batch(caseloadBatch(me, firstSlice)).pipe(map((r) => readCaseloadResponse(r, firstSlice)));
-            // One round trip for caseloads up to 250 patients; a larger list continues batch by batch.
-            return load(0).pipe(
-              expand((page) => (page.more ? load(page.nextSlice) : EMPTY)),
-              reduce(
-                (all, page) => ({
-                  patientIds: [...all.patientIds, ...page.patientIds],
-                  resources: [...all.resources, ...page.resources],
-                }),
-                { patientIds: [] as string[], resources: [] as Resource[] },
-              ),
+            const searches = caseloadSearches(user.fhirUser, asOf);
+            // The whole caseload in one round trip, whatever its size (one search per type, see caseloadSearches).
+            return fhir.batch(caseloadBatch(searches)).pipe(
+              map((response) => readCaseloadResponse(response, searches)),
               map(({ patientIds, resources }) =>
                 CaseloadApiActions.loadSucceeded({ patientIds, resources, asOf }),
               ),
