@@ -51,7 +51,13 @@ describe('caseload request', () => {
 
   it('windows only MAT events (60 days) and UDS (35 days); everything a rule reads at any date is unwindowed', () => {
     // FIXED_NOW is 2026-03-16.
-    expect(searchesOf('MedicationAdministration')[0]?.get('effective-time')).toBe('ge2026-01-15');
+    // Observed doses: 4 consecutive periods from as-of − 60 days, the last open-ended.
+    expect(searchesOf('MedicationAdministration').map((p) => p.getAll('effective-time'))).toEqual([
+      ['ge2026-01-15', 'lt2026-01-30'],
+      ['ge2026-01-30', 'lt2026-02-14'],
+      ['ge2026-02-14', 'lt2026-03-01'],
+      ['ge2026-03-01'],
+    ]);
     expect(searchesOf('MedicationDispense')[0]?.get('whenhandedover')).toBe('ge2026-01-15');
     expect(searchesOf('DiagnosticReport')[0]?.get('date')).toBe('ge2026-02-09');
     for (const type of ['CareTeam', 'EpisodeOfCare', 'Consent', 'MedicationRequest', 'Appointment', 'Encounter', 'Task']) {
@@ -67,8 +73,7 @@ describe('caseload request', () => {
   it('asks for the measures by code at all dates, and the UDS analytes windowed, split by substance', () => {
     const observations = searchesOf('Observation');
     const measures = observations.filter((p) => !p.has('date'));
-    expect(measures.length).toBe(1);
-    const codes = measures[0]?.get('code')?.split(',') ?? [];
+    const codes = measures.flatMap((p) => p.get('code')?.split(',') ?? []);
     expect(codes).toEqual(
       jasmine.arrayWithExactContents([
         'craving-0-10',

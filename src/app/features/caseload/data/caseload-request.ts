@@ -83,6 +83,19 @@ function daysBefore(asOf: string, days: number): string {
 }
 
 /**
+ * The window from as-of − `days` days on, cut into `parts` consecutive date ranges (`ge`/`lt` prefixed
+ * values; the last one open-ended), so a busy type is spread over several searches under the cap.
+ */
+function periods(asOf: string, days: number, parts: number): string[][] {
+  const step = Math.ceil(days / parts);
+  return Array.from({ length: parts }, (_, i) => {
+    const from = days - i * step;
+    const to = from - step;
+    return i === parts - 1 ? [`ge${daysBefore(asOf, from)}`] : [`ge${daysBefore(asOf, from)}`, `lt${daysBefore(asOf, to)}`];
+  });
+}
+
+/**
  * The searches of the caseload of a practitioner as of a date. Every resource search but the notes is scoped
  * to the caseload by a chained `_has` (`patient._has:CareTeam:patient:participant=<me>`: the patient is on a
  * care team I am a participant of), so there is one entry per type whatever the caseload size:
@@ -125,10 +138,14 @@ export function caseloadSearches(practitioner: string, asOf: string): CaseloadSe
     search('MedicationStatement', [mine]),
     search('Appointment', [mine]),
     search('Encounter', [mine]),
-    search('Observation', [mine, ['code', MEASURE_CODES.join(',')]]),
+    // One entry per measure code (~3 per patient each), so no search nears the cap before ~300 patients.
+    ...MEASURE_CODES.map((code) => search('Observation', [mine, ['code', code]])),
     search('Task', [mine, ['code', COSIGN_TASK_CODE]]),
     // MAT status: 7-day dose look-back, injection cover + grace (35 days), supplies still running.
-    search('MedicationAdministration', [mine, ['effective-time', matFrom]]),
+    // Observed doses (daily for methadone, ~16 per patient in 60 days): split in 4 consecutive periods.
+    ...periods(asOf, MAT_WINDOW_DAYS, 4).map((range) =>
+      search('MedicationAdministration', [mine, ...range.map((v) => ['effective-time', v] as const)]),
+    ),
     search('MedicationDispense', [mine, ['whenhandedover', matFrom]]),
     // Last UDS, weekly screens of the risk model, UDS alerts: the last 5 weeks.
     // Any report code: a report counts as a UDS when it has the panel code or a UDS result.
