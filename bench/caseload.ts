@@ -6,7 +6,7 @@
 // the production build behind scripts/serve-dist.mjs, signs in through the real SMART flow in Chromium and
 // measures: FHIR requests to render the caseload, the caseload response size (raw and gzipped), and the
 // time from an in-app navigation (nav link click; app freshly loaded on another page, session restored,
-// empty store) to the first complete row. Larger lists (400, 2,000 rows) replay the
+// empty store) to the first complete row. Larger lists (200, 400, 2,000 rows) replay the
 // real response with cloned patients (page.route), so the grid and the clinical selectors do real work.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -272,9 +272,9 @@ interface BatchEntry {
 }
 
 /**
- * A fake server for the caseload batch built from a real response: its patient slices cloned `copies`
- * times (every id but the signed-in practitioner's rewritten per copy, so each clone is a distinct
- * patient with the same history), answered slice by slice as the app asks for them (`_offset`).
+ * A fake server for the caseload batch built from a real response: every entry's resources cloned `copies`
+ * times (every id but the signed-in practitioner's rewritten per copy, so each clone is a distinct patient
+ * with the same history). The app sends one batch of per-type searches; the reply keeps its entry order.
  */
 function replayServer(
   body: string,
@@ -284,47 +284,25 @@ function replayServer(
 ): (request: string) => string {
   const response = JSON.parse(body) as { entry: BatchEntry[] };
   const meId = me.split('/')[1] ?? '';
-  const [notes, ...realSlices] = response.entry;
-  // Full slices only (5 patients each), so a cloned list is paged exactly as a real one would be.
-  const filled = realSlices.filter(
-    (slice) =>
-      (slice.resource?.entry ?? []).filter((e) => e.resource?.resourceType === 'Patient').length === 5,
-  );
+  const kept = (type: string | undefined): boolean =>
+    !rosterOnly || ['Patient', 'EpisodeOfCare', 'CareTeam'].includes(type ?? '');
   const template = JSON.stringify(
-    rosterOnly
-      ? filled.map((slice) => ({
-          ...slice,
-          resource: {
-            ...slice.resource,
-            entry: slice.resource?.entry?.filter((e) =>
-              ['Patient', 'EpisodeOfCare', 'CareTeam'].includes(e.resource?.resourceType ?? ''),
-            ),
-          },
-        }))
-      : filled,
+    response.entry.map((e) => (e.resource?.entry ?? []).filter((x) => kept(x.resource?.resourceType))),
   );
-  const slices: BatchEntry[] = [];
+  const perEntry: unknown[][] = response.entry.map(() => []);
   for (let k = 0; k < copies; k++) {
     const suffix = k.toString(16).padStart(4, '0');
-    slices.push(
-      ...(JSON.parse(
-        template.replace(UUID, (id) => (id === meId ? id : `${id.slice(0, 32)}${suffix}`)),
-      ) as BatchEntry[]),
-    );
+    const clone = JSON.parse(
+      template.replace(UUID, (id) => (id === meId ? id : `${id.slice(0, 32)}${suffix}`)),
+    ) as unknown[][];
+    clone.forEach((list, i) => perEntry[i]?.push(...list));
   }
-  const empty = { response: { status: '200 OK' }, resource: { resourceType: 'Bundle', type: 'searchset' } };
-  return (request) => {
-    const batch = JSON.parse(request) as { entry: { request: { url: string } }[] };
-    return JSON.stringify({
-      resourceType: 'Bundle',
-      type: 'batch-response',
-      entry: batch.entry.map((e) => {
-        if (e.request.url.startsWith('QuestionnaireResponse')) return rosterOnly ? empty : notes;
-        const offset = Number(/_offset=(\d+)/.exec(e.request.url)?.[1] ?? 0);
-        return slices[offset / 5] ?? empty;
-      }),
-    });
-  };
+  const reply = JSON.stringify({
+    resourceType: 'Bundle',
+    type: 'batch-response',
+    entry: response.entry.map((e, i) => ({ ...e, resource: { ...e.resource, entry: perEntry[i] } })),
+  });
+  return () => reply;
 }
 
 /** A larger list from a replayed response: timing, and DOM rows while scrolling through it. */
@@ -402,7 +380,6 @@ try {
       .slice(1)
       .flatMap((slice) => slice.resource?.entry ?? [])
       .filter((e) => e.resource?.resourceType === 'Patient').length;
-    const perCopyFull = Math.floor(perCopy / 5) * 5;
     for (const [scenario, target, rosterOnly] of [
       ['replayed ~200 patients (full histories)', 200, false],
       ['replayed ~400 patients (full histories)', 400, false],
@@ -413,7 +390,7 @@ try {
         stack,
         scenario,
         'counselor1',
-        replayServer(body, me, Math.round(target / perCopyFull), rosterOnly),
+        replayServer(body, me, Math.round(target / perCopy), rosterOnly),
       ).catch((error: unknown) => failures.push(`${scenario}: ${String(error)}`));
     }
   } finally {
