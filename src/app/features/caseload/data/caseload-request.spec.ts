@@ -60,7 +60,7 @@ describe('caseload request', () => {
     ]);
     expect(searchesOf('MedicationDispense')[0]?.get('whenhandedover')).toBe('ge2026-01-15');
     expect(searchesOf('DiagnosticReport')[0]?.get('date')).toBe('ge2026-02-09');
-    for (const type of ['CareTeam', 'EpisodeOfCare', 'Consent', 'MedicationRequest', 'Appointment', 'Encounter', 'Task']) {
+    for (const type of ['CareTeam', 'EpisodeOfCare', 'Consent', 'MedicationRequest', 'Task']) {
       const [p] = searchesOf(type);
       expect(p).withContext(type).toBeDefined();
       for (const name of ['date', 'effective-time', 'whenhandedover', 'authored', '_lastUpdated']) {
@@ -68,6 +68,24 @@ describe('caseload request', () => {
       }
     }
     expect(searchesOf('Task')[0]?.get('code')).toBe('cosign');
+  });
+
+  it('asks for sessions at every date, cut into consecutive ranges plus the undated ones', () => {
+    // FIXED_NOW is 2026-03-16; cuts at 84, 56, 28 and 0 days before it.
+    for (const type of ['Appointment', 'Encounter']) {
+      const searches = searchesOf(type);
+      expect(searches.map((p) => p.getAll('date')))
+        .withContext(type)
+        .toEqual([
+          ['lt2025-12-22'],
+          ['ge2025-12-22', 'lt2026-01-19'],
+          ['ge2026-01-19', 'lt2026-02-16'],
+          ['ge2026-02-16', 'lt2026-03-16'],
+          ['ge2026-03-16'],
+          [],
+        ]);
+      expect(searches.at(-1)?.get('date:missing')).withContext(type).toBe('true');
+    }
   });
 
   it('asks for the measures by code at all dates, and the UDS analytes windowed, split by substance', () => {

@@ -96,6 +96,24 @@ function periods(asOf: string, days: number, parts: number): string[][] {
 }
 
 /**
+ * All of time, cut at as-of − each of `daysBack` (descending; 0 = as-of itself): date ranges with the
+ * first and last open-ended, plus the resources that have no date at all. Nothing is left out, so a
+ * reader that looks back without limit sees the same data, yet each search stays under the cap for a
+ * larger caseload. A period that spans a cut matches two ranges; records are keyed by id, so that is harmless.
+ */
+function wholeTimeline(asOf: string, daysBack: readonly number[]): string[][] {
+  const cuts = daysBack.map((days) => daysBefore(asOf, days));
+  return [
+    [`lt${cuts[0]}`],
+    ...cuts.slice(1).map((cut, i) => [`ge${cuts[i]}`, `lt${cut}`]),
+    [`ge${cuts[cuts.length - 1]}`],
+  ];
+}
+
+/** Session history cuts (days before as-of): ~9 appointments per patient over a 12–16 week track. */
+const SESSION_CUTS = [84, 56, 28, 0] as const;
+
+/**
  * The searches of the caseload of a practitioner as of a date. Every resource search but the notes is scoped
  * to the caseload by a chained `_has` (`patient._has:CareTeam:patient:participant=<me>`: the patient is on a
  * care team I am a participant of), so there is one entry per type whatever the caseload size:
@@ -136,8 +154,13 @@ export function caseloadSearches(practitioner: string, asOf: string): CaseloadSe
     // MAT orders that name their drug by reference rather than by code bring it along.
     search('MedicationRequest', [mine, ['_include', 'MedicationRequest:medication']]),
     search('MedicationStatement', [mine]),
-    search('Appointment', [mine]),
-    search('Encounter', [mine]),
+    // Sessions at any date, spread over consecutive ranges (and undated ones) to stay under the cap.
+    ...(['Appointment', 'Encounter'] as const).flatMap((type) => [
+      ...wholeTimeline(asOf, SESSION_CUTS).map((range) =>
+        search(type, [mine, ...range.map((v) => ['date', v] as const)]),
+      ),
+      search(type, [mine, ['date:missing', 'true']]),
+    ]),
     // One entry per measure code (~3 per patient each), so no search nears the cap before ~300 patients.
     ...MEASURE_CODES.map((code) => search('Observation', [mine, ['code', code]])),
     search('Task', [mine, ['code', COSIGN_TASK_CODE]]),
