@@ -90,8 +90,21 @@ describe('caseload request', () => {
 
   it('asks for the measures by code at all dates, and the UDS analytes windowed, split by substance', () => {
     const observations = searchesOf('Observation');
-    const measures = observations.filter((p) => !p.has('date'));
-    const codes = measures.flatMap((p) => p.get('code')?.split(',') ?? []);
+    const uds = observations.filter((p) => p.get('date')?.startsWith('ge2026-02-09'));
+    const measures = observations.filter((p) => !uds.includes(p));
+    const codes = [...new Set(measures.flatMap((p) => p.get('code')?.split(',') ?? []))];
+    // Every measure code is asked for over the same whole-timeline ranges as the sessions.
+    for (const code of codes) {
+      const ranges = measures.filter((p) => p.get('code') === code).map((p) => p.getAll('date'));
+      expect(ranges).withContext(code).toEqual([
+        ['lt2025-12-22'],
+        ['ge2025-12-22', 'lt2026-01-19'],
+        ['ge2026-01-19', 'lt2026-02-16'],
+        ['ge2026-02-16', 'lt2026-03-16'],
+        ['ge2026-03-16'],
+        [],
+      ]);
+    }
     expect(codes).toEqual(
       jasmine.arrayWithExactContents([
         'craving-0-10',
@@ -105,7 +118,6 @@ describe('caseload request', () => {
     );
     // PHQ-9 items 1–8 are not sent.
     expect(codes).not.toContain('44250-9');
-    const uds = observations.filter((p) => p.has('date'));
     expect(uds.length).toBeGreaterThan(5);
     for (const p of uds) expect(p.get('date')).toBe('ge2026-02-09');
     const udsCodes = uds.flatMap((p) => p.get('code')?.split(',') ?? []);

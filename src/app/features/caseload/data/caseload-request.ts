@@ -161,8 +161,13 @@ export function caseloadSearches(practitioner: string, asOf: string): CaseloadSe
       ),
       search(type, [mine, ['date:missing', 'true']]),
     ]),
-    // One entry per measure code (~3 per patient each), so no search nears the cap before ~300 patients.
-    ...MEASURE_CODES.map((code) => search('Observation', [mine, ['code', code]])),
+    // Measures at any date, each code spread over the session ranges (craving is rated at every session).
+    ...MEASURE_CODES.flatMap((code) => [
+      ...wholeTimeline(asOf, SESSION_CUTS).map((range) =>
+        search('Observation', [mine, ['code', code], ...range.map((v) => ['date', v] as const)]),
+      ),
+      search('Observation', [mine, ['code', code], ['date:missing', 'true']]),
+    ]),
     search('Task', [mine, ['code', COSIGN_TASK_CODE]]),
     // MAT status: 7-day dose look-back, injection cover + grace (35 days), supplies still running.
     // Observed doses (daily for methadone, ~16 per patient in 60 days): split in 4 consecutive periods.
