@@ -45,7 +45,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: 'node --experimental-websocket --import tsx server/src/main.ts',
+      command: 'node scripts/run-ts.mjs server/src/main.ts',
       url: `http://127.0.0.1:${FHIR_PORT}/fhir/metadata`,
       timeout: 180_000,
       reuseExistingServer: false,

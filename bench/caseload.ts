@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Caseload page benchmark (issue #6): prints figures, asserts nothing.
 //   npm run build first (production build in dist/waypoint/browser), then:
-//   node --experimental-websocket --import tsx bench/caseload.ts [--quick]
+//   npm run bench:caseload -- [--quick]
 // For each scenario it starts the embedded FHIR server on a fresh demo clinic (temp dir, ephemeral ports),
 // the production build behind scripts/serve-dist.mjs, signs in through the real SMART flow in Chromium and
 // measures: FHIR requests to render the caseload, the caseload response size (raw and gzipped), and the
@@ -64,7 +64,7 @@ async function startStack(patients: number): Promise<Stack> {
   const appUrl = `http://127.0.0.1:${appPort}`;
   const children: ChildProcess[] = [];
   children.push(
-    spawn(process.execPath, ['--experimental-websocket', '--import', 'tsx', 'server/src/main.ts'], {
+    spawn(process.execPath, ['scripts/run-ts.mjs', 'server/src/main.ts'], {
       env: {
         ...process.env,
         PORT: String(fhirPort),

@@ -51,7 +51,7 @@ async function waitForServer() {
 start(
   'FHIR server',
   process.execPath,
-  ['--experimental-websocket', '--import', 'tsx', 'server/src/main.ts'],
+  [fileURLToPath(new URL('./run-ts.mjs', import.meta.url)), 'server/src/main.ts'],
   {
     PORT: FHIR_PORT,
     WAYPOINT_PUBLIC_URL: process.env.WAYPOINT_PUBLIC_URL ?? `http://localhost:${APP_PORT}`,

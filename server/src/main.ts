@@ -2,7 +2,7 @@
 //   PORT (default 8080), HOST (default 127.0.0.1), WAYPOINT_DB (default data/waypoint.db),
 //   WAYPOINT_SEED (default: the demo clinic; `none` = definitions only), WAYPOINT_DEMO_PATIENTS
 //   (default 240), WAYPOINT_PUBLIC_URL (the origin users see, for the SMART issuer), LOG_LEVEL (default info).
-// Node 20 needs --experimental-websocket for @medplum/core 5 (the npm script passes it).
+// Started through scripts/run-ts.mjs, which installs the WebSocket global @medplum/core 5 needs on Node 20.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 

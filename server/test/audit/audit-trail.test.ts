@@ -168,7 +168,7 @@ describe('hash chain and audit:verify', () => {
   function verifyCli(): { status: number | null; output: string } {
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'server/src/audit/verify-cli.ts', '--db', path],
+      ['scripts/run-ts.mjs', 'server/src/audit/verify-cli.ts', '--db', path],
       {
         encoding: 'utf8',
       },

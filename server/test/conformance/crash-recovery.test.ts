@@ -13,6 +13,7 @@ import type { Bundle, BundleEntry, Patient } from '@medplum/fhirtypes';
 
 import { initFhirDefinitions } from '../../src/store/definitions';
 import { SqliteRepository } from '../../src/store/sqlite-repository';
+import { RUN_TS } from '../support/run-ts';
 import { FhirTestClient, startTestServer } from '../support/test-server';
 
 const TAG = 'http://example.org/tags';
@@ -54,9 +55,7 @@ test('SIGKILL mid-transaction: after restart the transaction is absent, committe
   const child = spawn(
     process.execPath,
     [
-      '--experimental-websocket',
-      '--import',
-      'tsx',
+      RUN_TS,
       resolve(import.meta.dirname, 'fixtures/crash-server.ts'),
       dbPath,
     ],

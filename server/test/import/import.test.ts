@@ -11,6 +11,7 @@ import type { ImportSummary } from '../../src/cli/fhir-import';
 import { importFhir } from '../../src/cli/fhir-import';
 import { initFhirDefinitions } from '../../src/store/definitions';
 import { SqliteRepository } from '../../src/store/sqlite-repository';
+import { RUN_TS } from '../support/run-ts';
 import type { TestServer } from '../support/test-server';
 import { startTestServer } from '../support/test-server';
 
@@ -176,9 +177,7 @@ test('the fhir:import CLI prints a summary and exits 0', async () => {
   const child = spawn(
     process.execPath,
     [
-      '--experimental-websocket',
-      '--import',
-      'tsx',
+      RUN_TS,
       resolve(repoRoot, 'server/src/cli/import.ts'),
       '--server',
       server.baseUrl,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { RUN_TS } from '../support/run-ts';
 import { matchIds, openStore, snapshot } from './store-fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'waypoint-crash-'));
@@ -16,9 +17,7 @@ test('kill -9 in the middle of a transaction: nothing half-written, nothing comm
   const child = spawn(
     process.execPath,
     [
-      '--experimental-websocket',
-      '--import',
-      'tsx',
+      RUN_TS,
       fileURLToPath(new URL('./crash-child.ts', import.meta.url)),
       path,
       '500',
