@@ -20,14 +20,13 @@ import type {
   Task,
 } from '@medplum/fhirtypes';
 
+import { canonicalUrl, isNoteTemplateResponse } from '../access/response-access';
 import {
   COSIGN_TASK_CODE,
   GAD7,
   LOCAL_SYSTEM,
   MEASURE,
-  NOTE_TEMPLATES,
   PHQ9,
-  questionnaireUrl,
   SYSTEM,
   UDS_PANEL,
   udsTestByCode,
@@ -114,22 +113,16 @@ export function bundleResources(bundle: Bundle): Resource[] {
   return out;
 }
 
-const NOTE_QUESTIONNAIRES = new Set(NOTE_TEMPLATES.map((t) => questionnaireUrl(t)));
-
-function canonicalUrl(canonical: string | undefined): string | undefined {
-  return canonical?.split('|')[0];
-}
-
 /**
- * Whether a QuestionnaireResponse is a session note (rather than a measure such as PHQ-9):
+ * Whether a QuestionnaireResponse counts as a session note in the caseload rules (notes due):
  * a Waypoint note template; or, for data from elsewhere, any response linked to an Encounter whose
- * questionnaire is neither LOINC (PHQ-9, GAD-7 …) nor a Waypoint measure.
+ * questionnaire is neither LOINC (PHQ-9, GAD-7 …) nor another Waypoint form. Who may read a
+ * response's answers is a separate, stricter rule (access/response-access.ts: an allow-list of measures).
  */
 export function isSessionNote(qr: QuestionnaireResponse): boolean {
+  if (isNoteTemplateResponse(qr)) return true;
   const url = canonicalUrl(qr.questionnaire);
-  if (url && NOTE_QUESTIONNAIRES.has(url)) return true;
   if (url && (url.startsWith('http://loinc.org/') || url.startsWith(`${WAYPOINT_BASE}/`))) return false;
-  if (url === PHQ9.questionnaire || url === GAD7.questionnaire) return false;
   return qr.encounter !== undefined;
 }
 

@@ -9,7 +9,8 @@
  *   patient may be indirect) are filtered after the query instead: their `total` counts the unfiltered
  *   matches, and a page may hold fewer entries than `_count`. `_include`/`_revinclude` entries are
  *   always filtered, as are history bundles.
- * - Care coordinators get session notes without their answers (meta.security REDACTED).
+ * - Roles that do not read note bodies (care coordinators, peer specialists) get QuestionnaireResponses
+ *   without their answers (meta.security REDACTED), except the measures allow-listed in clinical/.
  * - Writes: only of the role's types, only inside the caller's patients; Provenance and AuditEvent
  *   are never updated or deleted. Batch and transaction entries run through this same wrapper
  *   (FhirRouter hands each entry to it; transactions get a wrapped transaction repository).
@@ -63,8 +64,7 @@ import {
 import type { PatientScope, Principal } from './principal';
 import {
   IMMUTABLE_TYPES,
-  isSessionNote,
-  readsNoteBodies,
+  mustRedact,
   redactNote,
   roleMayWrite,
   SHARED_TYPES,
@@ -199,11 +199,7 @@ export class PolicyRepository extends FhirRepository {
     for (const id of patientIdsOf(resource)) {
       this.ctx.disclosed.add(`Patient/${id}`);
     }
-    if (
-      this.ctx.principal.kind === 'user' &&
-      isSessionNote(resource) &&
-      !readsNoteBodies(this.ctx.principal.roles)
-    ) {
+    if (this.ctx.principal.kind === 'user' && mustRedact(this.ctx.principal.roles, resource)) {
       return redactNote(resource);
     }
     return resource;

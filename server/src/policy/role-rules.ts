@@ -5,7 +5,8 @@
  */
 import type { Observation, QuestionnaireResponse, Resource } from '@medplum/fhirtypes';
 
-import { NOTE_TEMPLATES, questionnaireUrl, type StaffRole, SYSTEM } from '../../../clinical/terminology';
+import { mayReadResponseAnswers } from '../../../clinical/access/response-access';
+import { type StaffRole, SYSTEM } from '../../../clinical/terminology';
 
 export type WriteKind = 'create' | 'update' | 'delete';
 
@@ -112,19 +113,15 @@ function isLaboratory(observation: Observation): boolean {
   );
 }
 
-const NOTE_URLS = new Set(NOTE_TEMPLATES.map((t) => questionnaireUrl(t)));
-
-/** A session note (QuestionnaireResponse of a note template), as opposed to a measure such as PHQ-9. */
-export function isSessionNote(resource: Resource): resource is QuestionnaireResponse {
-  if (resource.resourceType !== 'QuestionnaireResponse' || !resource.questionnaire) {
-    return false;
-  }
-  return NOTE_URLS.has(resource.questionnaire.split('|')[0] as string);
-}
-
-/** Roles that may read note bodies; a care coordinator alone sees notes' metadata only. */
-export function readsNoteBodies(roles: ReadonlySet<StaffRole>): boolean {
-  return roles.has('counselor') || roles.has('supervisor') || roles.has('prescriber');
+/**
+ * Whether a caller with these roles receives this resource's answers. Only QuestionnaireResponses are
+ * ever redacted, by the one rule in clinical/ (an allow-list of measures for roles that do not read notes).
+ */
+export function mustRedact(
+  roles: ReadonlySet<StaffRole>,
+  resource: Resource,
+): resource is QuestionnaireResponse {
+  return resource.resourceType === 'QuestionnaireResponse' && !mayReadResponseAnswers(roles, resource);
 }
 
 export const REDACTED_TAG = {
@@ -133,7 +130,7 @@ export const REDACTED_TAG = {
   display: 'redacted',
 } as const;
 
-/** The note without its answers (`item`), tagged redacted: a coordinator sees that it exists, its date and status. */
+/** The response without its answers (`item`, narrative, contained), tagged redacted: the caller sees that it exists, its date and status. */
 export function redactNote<T extends Resource>(resource: T): T {
   const { item: _item, text: _text, contained: _contained, ...rest } = resource as QuestionnaireResponse;
   const meta = { ...rest.meta, security: [...(rest.meta?.security ?? []), { ...REDACTED_TAG }] };

@@ -344,6 +344,59 @@ describe('care coordinator', () => {
     assert.ok(measure.body.item, 'PHQ-9 answers are not a note body');
   });
 
+  test('a note from another system (any questionnaire, or none) reaches a coordinator without its answers', async () => {
+    // Deny by default: only the allow-listed measures keep their answers for a coordinator.
+    const encounter = await server.repository.createResource({
+      resourceType: 'Encounter',
+      status: 'finished',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      subject: { reference: `Patient/${c.patientA}` },
+    });
+    const foreign = await server.repository.createResource({
+      resourceType: 'QuestionnaireResponse',
+      status: 'completed',
+      questionnaire: 'http://other-ehr.example.org/Questionnaire/progress-note|3',
+      encounter: { reference: `Encounter/${encounter.id}` },
+      subject: { reference: `Patient/${c.patientA}` },
+      text: {
+        status: 'generated',
+        div: '<div xmlns="http://www.w3.org/1999/xhtml">Relapsed on Friday</div>',
+      },
+      item: [{ linkId: 'body', answer: [{ valueString: 'Relapsed on Friday after an argument' }] }],
+    });
+    const bare = await server.repository.createResource({
+      resourceType: 'QuestionnaireResponse',
+      status: 'completed',
+      subject: { reference: `Patient/${c.patientA}` },
+      item: [{ linkId: 'q1', answer: [{ valueString: 'Talked about the custody hearing' }] }],
+    });
+    for (const id of [foreign.id, bare.id]) {
+      const read = await fhir(server, as('coordinator1'), 'GET', `QuestionnaireResponse/${id}`);
+      assert.equal(read.status, 200);
+      assert.equal(read.body.item, undefined, `QuestionnaireResponse/${id} answers hidden`);
+      assert.equal(read.body.text, undefined, `QuestionnaireResponse/${id} narrative hidden`);
+      assert.ok(read.body.meta.security.some((s: { code: string }) => s.code === 'REDACTED'));
+    }
+    const searched = await fhir(
+      server,
+      as('coordinator1'),
+      'GET',
+      `QuestionnaireResponse?subject=Patient/${c.patientA}`,
+    );
+    const byId = new Map(
+      searched.body.entry.map((e: { resource: { id: string; item?: unknown } }) => [
+        e.resource.id,
+        e.resource,
+      ]),
+    );
+    assert.equal((byId.get(foreign.id) as { item?: unknown }).item, undefined);
+    assert.equal((byId.get(bare.id) as { item?: unknown }).item, undefined);
+    assert.ok((byId.get(c.measureA) as { item?: unknown }).item, 'the PHQ-9 measure keeps its answers');
+    // The counselor who treats the patient reads both in full.
+    const counselorRead = await fhir(server, as('counselor1'), 'GET', `QuestionnaireResponse/${foreign.id}`);
+    assert.equal(counselorRead.body.item[0].answer[0].valueString, 'Relapsed on Friday after an argument');
+  });
+
   test('writes laboratory observations (UDS) but not survey observations or notes', async () => {
     const lab = await fhir(server, as('coordinator1'), 'POST', 'Observation', {
       resourceType: 'Observation',
