@@ -1,8 +1,10 @@
 /**
  * Code systems and codes Waypoint reads and writes: the one place a code is spelled out.
  *
- * Sources: ../shared/DESIGN.md §3 and the HL7 CDC opioid guideline value sets in
- * ../shared/fhir-samples/hl7-cdc-opioid-cpg/valuesets. Codes marked LOCAL have no verified
+ * Sources: the value sets of the HL7 CDC Opioid IG ("Data Exchange Profiles for 2022 CDC Clinical
+ * Practice Guideline for Prescribing Opioids", hl7.fhir.us.cdc-opioid-cpg 1.0.0, CC0-1.0), copied
+ * to server/test/fixtures/fhir-samples/hl7-cdc-opioid-cpg/valuesets, where the demo generator's
+ * test checks its MAT and UDS codes against them. Codes marked LOCAL have no verified
  * standard code (BAM, craving, COWS, CM rewards, note templates) and live in Waypoint's own
  * CodeSystems under {@link WAYPOINT_BASE}.
  */

@@ -45,7 +45,7 @@ export function activeEpisodes(resources: readonly Resource[]): number {
 function valueSetCodes(name: string): Set<string> {
   const vs = JSON.parse(
     readFileSync(
-      new URL(`../../../../shared/fhir-samples/hl7-cdc-opioid-cpg/valuesets/${name}.json`, import.meta.url),
+      new URL(`../fixtures/fhir-samples/hl7-cdc-opioid-cpg/valuesets/${name}.json`, import.meta.url),
       'utf8',
     ),
   ) as { expansion?: { contains?: { code: string }[] } };

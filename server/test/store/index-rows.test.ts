@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import type { Resource } from '@medplum/fhirtypes';
 
@@ -12,8 +11,9 @@ import { initFhirDefinitions } from '../../src/store/definitions';
 import { computeIndexRows } from '../../src/store/index-rows';
 import { getIndexedParams, type IndexedParam } from '../../src/store/search-params';
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const samplesDir = process.env['FHIR_SAMPLES'] ?? join(repoRoot, '../shared/fhir-samples');
+// Third-party samples kept in the repository (server/test/fixtures/fhir-samples/README.md): Synthea bundles of
+// both export formats, the HL7 CDC opioid guideline examples and value sets, PHQ-9 and GAD-7 Questionnaires.
+const samplesDir = join(import.meta.dirname, '../fixtures/fhir-samples');
 
 function readSamples(dir: string): Resource[] {
   const out: Resource[] = [];
@@ -35,8 +35,11 @@ function readSamples(dir: string): Resource[] {
 
 test('the JSON-walking fast path indexes exactly what the FHIRPath expressions give', () => {
   initFhirDefinitions();
-  const resources = [...readSamples(samplesDir), ...[...generateClinic(clinicShape(2000))].flat()];
-  assert.ok(resources.length > 5000, `expected the shared samples under ${samplesDir}`);
+  const samples = readSamples(samplesDir);
+  // 952 Synthea (SMART) + 521 Synthea (conditional references) + 55 CDC examples + 21 value sets + 4 questionnaires.
+  assert.equal(samples.length, 1553, `the sample resources under ${samplesDir}`);
+  assert.equal(new Set(samples.map((r) => r.resourceType)).size, 21, 'resource types among the samples');
+  const resources = [...samples, ...[...generateClinic(clinicShape(2000))].flat()];
   const fast = resources.map((r) => computeIndexRows(r));
   const types = new Set(resources.map((r) => r.resourceType));
   const saved = new Map<IndexedParam, IndexedParam['simplePaths']>();
