@@ -364,3 +364,72 @@ export const PART2_CONSENT = { scope: 'patient-privacy', category: '59284-0' } a
 
 /** LOCAL answer codes of the Brief Addiction Monitor (day bins, degree, health rating, yes/no). */
 export const BAM_ANSWER_SYSTEM = `${WAYPOINT_BASE}/CodeSystem/bam-answer`;
+
+// ---- Added for uncoded MOUD orders (issue #9): append-only. ----
+
+/**
+ * A word that names a medication for opioid use disorder in free text: the `text` of an order's or a
+ * Medication's code, or a coding's display, read only when no RxNorm code of {@link MAT_PRODUCTS} matches.
+ * Matched case-insensitively as a whole word (letters only: "methylnaltrexone" does not match "naltrexone").
+ */
+export interface MoudWord {
+  /** Lower case, letters only. */
+  readonly word: string;
+  readonly drug: MatDrug;
+  /** A long-acting injection brand: one dose covers about a month. */
+  readonly longActing?: boolean;
+}
+
+/**
+ * Generic and brand names of the FDA-approved MOUD. Sources: U.S. FDA, "Information about Medications for
+ * Opioid Use Disorder (MOUD)" (fda.gov, Drugs › Information by Drug Class; its list "FDA-approved MOUD":
+ * Brixadi and Sublocade buprenorphine extended-release injections, Suboxone, Zubsolv, Methadose, Vivitrol
+ * naltrexone for extended-release injectable suspension, and the generic products); brands that are no
+ * longer marketed but are still found in records, from SAMHSA TIP 63 "Medications for Opioid Use Disorder"
+ * (2021 update; Subutex, Bunavail, Dolophine) and the FDA label of Diskets (methadone hydrochloride tablets
+ * for oral suspension, NDA 017058).
+ */
+export const MOUD_WORDS: readonly MoudWord[] = [
+  { word: 'buprenorphine', drug: 'buprenorphine' },
+  { word: 'suboxone', drug: 'buprenorphine' },
+  { word: 'subutex', drug: 'buprenorphine' },
+  { word: 'zubsolv', drug: 'buprenorphine' },
+  { word: 'bunavail', drug: 'buprenorphine' },
+  { word: 'sublocade', drug: 'buprenorphine', longActing: true },
+  { word: 'brixadi', drug: 'buprenorphine', longActing: true },
+  { word: 'methadone', drug: 'methadone' },
+  { word: 'methadose', drug: 'methadone' },
+  { word: 'dolophine', drug: 'methadone' },
+  { word: 'diskets', drug: 'methadone' },
+  { word: 'naltrexone', drug: 'naltrexone' },
+  { word: 'vivitrol', drug: 'naltrexone', longActing: true },
+];
+
+/**
+ * A generic buprenorphine or naltrexone text is a long-acting injection when it says both "extended
+ * release" and "injection" (the FDA names: "buprenorphine extended-release injection", "naltrexone for
+ * extended-release injectable suspension"). Words, lower case, letters only.
+ */
+export const MOUD_EXTENDED_RELEASE_WORDS: readonly string[] = ['extended release', 'er', 'xr'];
+export const MOUD_INJECTION_WORDS: readonly string[] = [
+  'injection',
+  'injectable',
+  'inj',
+  'subcutaneous',
+  'intramuscular',
+];
+
+/**
+ * Texts that name those drugs but are not MOUD: buprenorphine for pain (Butrans transdermal system,
+ * Belbuca buccal film, Buprenex injection; any buprenorphine patch) and naltrexone/bupropion for weight
+ * management (Contrave), per their FDA labels. A text with any of these words is not read as MOUD.
+ */
+export const NOT_MOUD_WORDS: readonly string[] = [
+  'butrans',
+  'belbuca',
+  'buprenex',
+  'transdermal',
+  'patch',
+  'contrave',
+  'bupropion',
+];

@@ -1,17 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import type { MedicationRequest, Resource } from '@medplum/fhirtypes';
+
 import { MEASURE_CODES } from '../fhir/measures';
 import {
+  aConsent,
+  aDispense,
+  aMatOrder,
   aMeasure,
   anAppointment,
   anEncounter,
+  anEpisode,
   aNote,
   aPatient,
   AS_OF,
   aStablePatient,
   at,
   aUds,
+  aUdsPanel,
   LOINC,
   recordOf,
 } from '../fhir/test-builders';
@@ -111,5 +118,54 @@ describe('caseload row', () => {
       AS_OF,
     );
     assert.deepEqual({ ...withFuture, nextAppointment: null }, { ...today, nextAppointment: null });
+  });
+
+  describe('an uncoded MOUD order (text only) counts in every rule exactly like the coded one', () => {
+    const FILM = 'buprenorphine 8 mg/naloxone 2 mg SL film';
+    /** The stable patient's history with the order coded, or typed as text only; `lastDispense` moves the supply. */
+    const patientWith = (order: MedicationRequest, lastDispense: number): Resource[] => [
+      aPatient(),
+      anEpisode({ startDay: -40 }),
+      order,
+      aDispense({ id: 'md-1', order, day: -19, daysSupply: 14 }),
+      aDispense({ id: 'md-2', order, day: lastDispense, daysSupply: 14 }),
+      ...[-1, -8, -15, -22, -29].flatMap((day) => aUdsPanel({ day, positives: [LOINC.buprenorphine] })),
+      aConsent(),
+    ];
+    const coded = (): MedicationRequest => aMatOrder({ id: 'order', authoredDay: -60 });
+    const uncoded = (): MedicationRequest => ({ ...coded(), medicationCodeableConcept: { text: FILM } });
+    const rowOf = (order: MedicationRequest, lastDispense: number) =>
+      toCaseloadRow(recordOf(patientWith(order, lastDispense)), AS_OF);
+
+    test('on track: MAT buprenorphine, marked uncoded with the order text; buprenorphine positives expected; score 0', () => {
+      const row = rowOf(uncoded(), -5);
+      assert.equal(row.mat.status, 'on-track');
+      assert.equal(row.mat.drug, 'buprenorphine');
+      assert.equal(row.mat.product, FILM);
+      assert.equal(row.mat.uncoded, true);
+      assert.deepEqual(row.lastUds?.flags, []);
+      assert.equal(row.lastUds?.label, 'buprenorphine + (expected)');
+      assert.equal(row.risk.score, 0);
+      assert.deepEqual(row.alerts, []);
+      assert.equal(rowOf(coded(), -5).mat.uncoded, false);
+    });
+
+    test('supply ran out: the same MAT gap alert and +3 risk point as the coded order', () => {
+      // Last 14-day dispense 20 days ago (after the one 19 days ago): covered to 10 Mar, gap since 11 Mar.
+      const text = rowOf(uncoded(), -20);
+      const code = rowOf(coded(), -20);
+      assert.equal(text.mat.status, 'gap');
+      assert.deepEqual(
+        text.alerts.map((a) => a.id),
+        ['mat-gap'],
+      );
+      assert.deepEqual(text.alerts, code.alerts);
+      assert.deepEqual(text.risk, code.risk);
+      assert.ok(text.risk.points.some((p) => p.ruleId === 'mat-gap' && p.points === 3));
+      assert.deepEqual(
+        { ...text.mat, product: null, uncoded: null },
+        { ...code.mat, product: null, uncoded: null },
+      );
+    });
   });
 });

@@ -45,6 +45,10 @@ export interface CaseloadRow {
     readonly status: MatStatusKind;
     readonly label: string;
     readonly drug: string | null;
+    /** The RxNorm display, or the order's own text when uncoded. */
+    readonly product: string | null;
+    /** The drug was recognised by the order's text, not by an RxNorm code: the UI asks for a check. */
+    readonly uncoded: boolean;
     readonly dose: string | null;
     readonly daysLeft: number | null;
     readonly detail: string;
@@ -113,6 +117,8 @@ export function toCaseloadRow(
       status: mat.kind,
       label: mat.label,
       drug: mat.drug ?? null,
+      product: mat.product ?? null,
+      uncoded: mat.uncoded,
       dose: mat.dose ?? null,
       daysLeft: mat.daysLeft ?? null,
       detail: mat.detail,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import type { Medication, Resource } from '@medplum/fhirtypes';
+import type { Medication, MedicationRequest, Resource } from '@medplum/fhirtypes';
 
 import { matStatus } from './mat';
 import {
@@ -238,5 +238,156 @@ describe('MAT status', () => {
   test('a MedicationRequest for a non-MAT drug (missing codings, oxycodone) is not MAT', () => {
     const other = { ...aMatOrder(), medicationCodeableConcept: { text: 'oxycodone' } };
     assert.equal(status([other]).kind, 'none');
+  });
+
+  test('a coded order is not marked uncoded; no MAT is not uncoded either', () => {
+    assert.equal(status([aMatOrder({ authoredDay: 0 })]).uncoded, false);
+    assert.equal(status([]).uncoded, false);
+  });
+});
+
+describe('uncoded MOUD orders: the drug read from the order text when no RxNorm code matches', () => {
+  /** An order as a clinician types it into an EHR without a drug picker: text only, no coding. */
+  const textOrder = (text: string, opts: Parameters<typeof aMatOrder>[0] = {}): MedicationRequest => ({
+    ...aMatOrder({ authoredDay: -30, ...opts }),
+    medicationCodeableConcept: { text },
+  });
+  const film = 'buprenorphine 8 mg/naloxone 2 mg SL film';
+
+  test('text-only order, 7 days handed over 2 days ago → buprenorphine, on track, uncoded, product = the text', () => {
+    const order = textOrder(film);
+    const s = status([order, aDispense({ order, day: -2, daysSupply: 7 })]);
+    assert.equal(s.kind, 'on-track');
+    assert.equal(s.label, 'on track');
+    assert.equal(s.drug, 'buprenorphine');
+    assert.equal(s.product, film);
+    assert.equal(s.uncoded, true);
+    assert.equal(s.daysLeft, 5);
+  });
+
+  test('the same order, 7 days handed over 8 days ago → gap since yesterday, as for a coded order', () => {
+    const order = textOrder(film);
+    const s = status([order, aDispense({ order, day: -8, daysSupply: 7 })]);
+    assert.equal(s.kind, 'gap');
+    assert.equal(s.since, '2026-03-15');
+    assert.equal(s.uncoded, true);
+  });
+
+  test('a text-only order with no dispense in 30 days → gap (an uncoded order is not silently "no MAT")', () => {
+    const s = status([textOrder(film)]);
+    assert.equal(s.kind, 'gap');
+    assert.equal(s.detail, 'No dispense or observed dose since the order on 14 Feb 2026.');
+  });
+
+  test('a referenced Medication with only code.text (brand name Suboxone) → buprenorphine, uncoded', () => {
+    const med: Medication = {
+      resourceType: 'Medication',
+      id: 'sbx',
+      code: { text: 'SUBOXONE 8mg-2mg film' },
+    };
+    const order = {
+      ...aMatOrder({ authoredDay: -10 }),
+      medicationCodeableConcept: undefined,
+      medicationReference: { reference: 'Medication/sbx' },
+    };
+    const s = status([med, order, aDispense({ order, day: -1, daysSupply: 7 })]);
+    assert.equal(s.drug, 'buprenorphine');
+    assert.equal(s.product, 'SUBOXONE 8mg-2mg film');
+    assert.equal(s.uncoded, true);
+    assert.equal(s.kind, 'on-track');
+  });
+
+  test('codings without a recognised RxNorm code but a display naming the drug (an NDC coding) → read from the display', () => {
+    const order = {
+      ...aMatOrder({ authoredDay: -10 }),
+      medicationCodeableConcept: {
+        coding: [
+          {
+            system: 'http://hl7.org/fhir/sid/ndc',
+            code: '54123-0957-30',
+            display: 'Zubsolv 5.7 mg/1.4 mg tablet',
+          },
+        ],
+      },
+    };
+    const s = status([order, aDispense({ order, day: -1, daysSupply: 7 })]);
+    assert.equal(s.drug, 'buprenorphine');
+    assert.equal(s.product, 'Zubsolv 5.7 mg/1.4 mg tablet');
+    assert.equal(s.uncoded, true);
+  });
+
+  test('brand names of long-acting injections (Sublocade, Brixadi, Vivitrol) follow the 31-day injection rule', () => {
+    for (const [text, drug] of [
+      ['Sublocade 300 mg', 'buprenorphine'],
+      ['brixadi weekly 24 mg', 'buprenorphine'],
+      ['Vivitrol 380 mg IM', 'naltrexone'],
+      ['buprenorphine extended-release injection 300 mg/1.5 mL', 'buprenorphine'],
+      ['naltrexone ER 380 mg injectable suspension', 'naltrexone'],
+    ] as const) {
+      const order = textOrder(text, { authoredDay: -90 });
+      const injected = (day: number) => status([order, anAdministration({ order, day })]);
+      assert.equal(injected(-20).kind, 'on-track', text);
+      assert.equal(injected(-33).kind, 'missed-dose', text);
+      assert.equal(injected(-36).kind, 'gap', text);
+      assert.equal(injected(-20).drug, drug, text);
+    }
+  });
+
+  test('methadone by name or brand (Methadose, Dolophine, Diskets) → the daily observed-dose rule', () => {
+    for (const text of [
+      'methadone 10 mg/mL oral concentrate',
+      'Methadose 80 mg',
+      'DOLOPHINE 10 mg',
+      'Diskets 40 mg',
+    ]) {
+      const order = textOrder(text);
+      const s = status([order, ...[-7, -6, -5, -4].map((day) => anAdministration({ order, day }))]);
+      assert.equal(s.drug, 'methadone', text);
+      assert.equal(s.kind, 'gap', text);
+      assert.match(s.detail, /No methadone dose for 3 days/, text);
+    }
+  });
+
+  test('oral naltrexone by name → supply-based; Subutex and Bunavail → buprenorphine', () => {
+    const order = textOrder('naltrexone 50 mg tablet');
+    const s = status([order, aDispense({ order, day: -2, daysSupply: 30 })]);
+    assert.equal(s.drug, 'naltrexone');
+    assert.equal(s.daysLeft, 28);
+    assert.equal(status([textOrder('Subutex 8 mg', { authoredDay: 0 })]).drug, 'buprenorphine');
+    assert.equal(status([textOrder('Bunavail buccal film', { authoredDay: 0 })]).drug, 'buprenorphine');
+  });
+
+  test('"buprenorphine/naloxone" is MOUD (buprenorphine); naloxone alone is an overdose-reversal drug, not MOUD', () => {
+    assert.equal(status([textOrder('buprenorphine/naloxone', { authoredDay: 0 })]).drug, 'buprenorphine');
+    assert.equal(status([textOrder('naloxone 4 mg nasal spray')]).kind, 'none');
+    assert.equal(status([textOrder('Narcan 4 mg nasal spray')]).kind, 'none');
+  });
+
+  test('not MOUD: ibuprofen; a word inside another word (methylnaltrexone); buprenorphine for pain (Butrans patch); naltrexone/bupropion (Contrave); two drugs in one text', () => {
+    for (const text of [
+      'ibuprofen 400 mg',
+      'methylnaltrexone 12 mg injection',
+      'Butrans 10 mcg/hr transdermal patch',
+      'buprenorphine 5 mcg/hour transdermal patch',
+      'Belbuca 150 mcg buccal film',
+      'naltrexone 8 mg/bupropion 90 mg ER tablet',
+      'Contrave',
+      'methadone or buprenorphine, to be decided',
+    ]) {
+      assert.equal(status([textOrder(text)]).kind, 'none', text);
+    }
+  });
+
+  test('a recognised RxNorm code wins over the text: coded, the code’s product', () => {
+    const order = {
+      ...aMatOrder({ code: '991147', authoredDay: 0 }),
+      medicationCodeableConcept: {
+        coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '991147' }],
+        text: 'Suboxone',
+      },
+    };
+    const s = status([order]);
+    assert.equal(s.drug, 'methadone');
+    assert.equal(s.uncoded, false);
   });
 });

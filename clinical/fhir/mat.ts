@@ -8,7 +8,16 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 
-import { type MatDrug, type MatProduct, matProductByCode, SYSTEM } from '../terminology';
+import {
+  type MatDrug,
+  type MatProduct,
+  matProductByCode,
+  MOUD_EXTENDED_RELEASE_WORDS,
+  MOUD_INJECTION_WORDS,
+  MOUD_WORDS,
+  NOT_MOUD_WORDS,
+  SYSTEM,
+} from '../terminology';
 import { codingsOf } from './coding';
 import { type AsOf, asOfMillis, DAY_MS, formatDay, isoDay, toEndMillis, toMillis, utcDay } from './fhir-date';
 import type { PatientRecord } from './patient-record';
@@ -31,6 +40,9 @@ import { administrationTime, dispenseTime } from './resource-time';
  * - stopped: the latest order was stopped/completed and no order replaced it; the status stays
  *   "stopped" (the risk model counts it for 30 days).
  * - an order on hold is a gap; a not-done MedicationAdministration in the last 7 days is a missed dose.
+ * - uncoded orders: when no RxNorm code of MAT_PRODUCTS matches, the drug is read from the text (the
+ *   concept's text, else a coding's display) by the MOUD_WORDS of terminology.ts; such an order counts in
+ *   every rule exactly like a coded one and is marked `uncoded` so the UI asks for a check.
  *
  * Stop date of a stopped/completed order (R4 has no dedicated element): dosageInstruction[0].timing
  * .repeat.boundsPeriod.end (a date-only end is the last day in force), else dispenseRequest.validityPeriod.end, else meta.lastUpdated, else authoredOn.
@@ -56,11 +68,14 @@ export type MatStatusKind = 'on-track' | 'missed-dose' | 'supply-ending' | 'gap'
 
 export interface MatStatus {
   readonly kind: MatStatusKind;
+  /** The order's drug was recognised by its text, not by an RxNorm code: show it, and ask for a check. */
+  readonly uncoded: boolean;
   /** "on track" · "missed dose" · "supply ends in 3 days" · "gap" · "stopped" · "no MAT". */
   readonly label: string;
   /** A sentence with dates, e.g. "Last take-home covered up to 3 Mar 2026; no dose since." */
   readonly detail: string;
   readonly drug?: MatDrug;
+  /** The RxNorm display, or the order's own text when uncoded. */
   readonly product?: string;
   /** "16 mg". */
   readonly dose?: string;
@@ -86,16 +101,56 @@ function findMedication(
   return record.medications.find((m) => `Medication/${m.id ?? ''}` === key);
 }
 
-function productOfConcept(concept: CodeableConcept | undefined): MatProduct | undefined {
+/**
+ * A MAT product as read from a record: a coded RxNorm product of MAT_PRODUCTS, or, when no code matches,
+ * one recognised by its text (`uncoded`; `display` is then the record's own text, `code` absent).
+ */
+export interface MatProductRead extends Omit<MatProduct, 'code'> {
+  readonly code?: string;
+  readonly uncoded: boolean;
+}
+
+function productOfCodes(concept: CodeableConcept | undefined): MatProductRead | undefined {
   for (const c of codingsOf(concept)) {
     if (c.system !== undefined && c.system !== SYSTEM.rxnorm) continue;
     const p = matProductByCode(c.code);
-    if (p) return p;
+    if (p) return { ...p, uncoded: false };
   }
   return undefined;
 }
 
-/** The MAT product a MedicationRequest/Administration/Dispense/Statement is for, if any. */
+/** The MOUD a free text names, by whole words (case-insensitive, letters only), if any. */
+export function moudOfText(text: string | undefined): Omit<MatProductRead, 'display'> | undefined {
+  if (!text) return undefined;
+  const words = ` ${text
+    .toLowerCase()
+    .replace(/[^a-z]+/g, ' ')
+    .trim()} `;
+  const has = (w: string): boolean => words.includes(` ${w} `);
+  if (NOT_MOUD_WORDS.some(has)) return undefined;
+  const named = MOUD_WORDS.filter((w) => has(w.word));
+  const first = named[0];
+  // Two different drugs in one text (a combination MOUD does not exist): not read.
+  if (!first || named.some((w) => w.drug !== first.drug)) return undefined;
+  const longActing =
+    named.some((w) => w.longActing) ||
+    (first.drug !== 'methadone' && MOUD_EXTENDED_RELEASE_WORDS.some(has) && MOUD_INJECTION_WORDS.some(has));
+  return { drug: first.drug, uncoded: true, ...(longActing ? { longActing: true } : {}) };
+}
+
+function productOfText(concept: CodeableConcept | undefined): MatProductRead | undefined {
+  const texts = [concept?.text, ...codingsOf(concept).map((c) => c.display)];
+  for (const text of texts) {
+    const moud = moudOfText(text);
+    if (moud && text) return { ...moud, display: text.trim() };
+  }
+  return undefined;
+}
+
+/**
+ * The MAT product a MedicationRequest/Administration/Dispense/Statement is for, if any: by RxNorm code
+ * (its own concept, else the referenced Medication's), else by the text of either (uncoded).
+ */
 export function matProductOf(
   record: PatientRecord,
   r: Resource & {
@@ -103,16 +158,19 @@ export function matProductOf(
     medicationReference?: Reference;
     contained?: Resource[];
   },
-): MatProduct | undefined {
+): MatProductRead | undefined {
+  const medication = findMedication(record, r, r.medicationReference)?.code;
   return (
-    productOfConcept(r.medicationCodeableConcept) ??
-    productOfConcept(findMedication(record, r, r.medicationReference)?.code)
+    productOfCodes(r.medicationCodeableConcept) ??
+    productOfCodes(medication) ??
+    productOfText(r.medicationCodeableConcept) ??
+    productOfText(medication)
   );
 }
 
 interface MatOrder {
   readonly request: MedicationRequest;
-  readonly product: MatProduct;
+  readonly product: MatProductRead;
   readonly startMs: number;
   /** When it ended, for stopped/completed orders. */
   readonly endMs?: number;
@@ -232,6 +290,7 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
   if (orders.length === 0) {
     return {
       kind: 'none',
+      uncoded: false,
       label: 'no MAT',
       detail: 'No medication for opioid use disorder on record.',
       evidence: [],
@@ -244,6 +303,7 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
     const endDay = utcDay(last.endMs ?? last.startMs);
     return {
       kind: 'stopped',
+      uncoded: last.product.uncoded,
       label: 'stopped',
       detail: `${last.product.drug} order ${last.request.status} on ${formatDay(endDay)} (${today === endDay ? 'today' : `${plural(today - endDay, 'day')} ago`}); no order since.`,
       drug: last.product.drug,
@@ -257,6 +317,7 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
 
   const { product } = current;
   const base = {
+    uncoded: product.uncoded,
     drug: product.drug,
     product: product.display,
     dose: doseLabel(current.request),

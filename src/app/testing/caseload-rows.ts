@@ -25,6 +25,8 @@ export function aCaseloadRow(overrides: RowOverrides = {}): CaseloadRow {
       status: 'on-track',
       label: 'on track',
       drug: 'buprenorphine',
+      product: 'buprenorphine 8 MG / naloxone 2 MG Sublingual Film',
+      uncoded: false,
       dose: '16 mg',
       daysLeft: 5,
       detail: 'Take-home supply covers 5 more days.',
