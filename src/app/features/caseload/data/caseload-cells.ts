@@ -31,10 +31,25 @@ export function signed(n: number): string {
   return n > 0 ? `+${n}` : n < 0 ? `−${Math.abs(n)}` : '±0';
 }
 
+/** Said next to a MAT order whose drug was recognised by its text only (no RxNorm code). */
+export const UNCODED_MARK = 'uncoded order — check';
+
+/**
+ * Unicode bidirectional controls (embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, the
+ * marks U+200E/U+200F and the Arabic letter mark U+061C): in a name they would reorder the text after it.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Text with its bidirectional controls removed, for places markup cannot isolate (CSV, tooltips). */
+export function withoutBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
 export function matText(row: CaseloadRow): string {
-  const { drug, dose, label, status } = row.mat;
+  const { drug, product, uncoded, dose, label, status } = row.mat;
   if (status === 'none') return label;
-  return [drug, dose].filter(Boolean).join(' ') + ` — ${label}`;
+  const what = [uncoded ? product : drug, dose].filter(Boolean).join(' ');
+  return `${what} — ${label}${uncoded ? ` (${UNCODED_MARK})` : ''}`;
 }
 
 export function udsText(row: CaseloadRow): string {

@@ -26,4 +26,20 @@ describe('caseloadCsv', () => {
       '15 Mar 2026: fentanyl +,Safety: PHQ-9 item 9 positive',
     );
   });
+
+  it('writes an uncoded MAT order with its own text and the mark', () => {
+    const row = aCaseloadRow({
+      mat: {
+        status: 'gap',
+        label: 'gap',
+        drug: 'buprenorphine',
+        product: 'Suboxone 8 mg/2 mg film',
+        uncoded: true,
+        dose: null,
+        daysLeft: 0,
+        detail: 'Out of medication.',
+      },
+    });
+    expect(caseloadCsv([row], ['mat']).split('\r\n')[1]).toBe('Suboxone 8 mg/2 mg film — gap (uncoded order — check)');
+  });
 });

@@ -6,7 +6,7 @@ import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row'
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
 import { RiskChip, riskPhrase } from '../../../shared/ui/risk-chip';
 import { Sparkline } from '../../../shared/ui/sparkline';
-import { cravingText, patientDetail, signed } from '../data/caseload-cells';
+import { cravingText, matText, patientDetail, signed, withoutBidiControls } from '../data/caseload-cells';
 import type { CaseloadColumn } from '../data/caseload-view';
 import { openRiskPoints } from './risk-points-dialog';
 
@@ -50,6 +50,11 @@ export class CaseloadCell {
   protected readonly sparkValues = computed(() =>
     (this.row()?.craving ?? []).map((c) => ({ value: c.value, label: formatDate(c.date) })),
   );
+  /** The whole MAT fact as a tooltip (the order's own text may be cut short in the cell). */
+  protected readonly matTitle = computed(() => {
+    const row = this.row();
+    return row ? withoutBidiControls(matText(row)) : '';
+  });
   protected readonly riskLabel = computed(() => {
     const row = this.row();
     return row ? `Risk ${riskPhrase(row.risk.score, row.risk.band, row.risk.trend)}: show the points` : '';

@@ -1,0 +1,52 @@
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
+
+import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
+import { aCaseloadRow } from '../../../testing/caseload-rows';
+import type { CaseloadColumn } from '../data/caseload-view';
+import { CaseloadCell } from './caseload-cell';
+
+describe('CaseloadCell', () => {
+  let fixture: ComponentFixture<CaseloadCell>;
+
+  /** One cell as ag-grid renders it: the component, handed its row and column by agInit. */
+  async function render(row: CaseloadRow, column: CaseloadColumn): Promise<HTMLElement> {
+    TestBed.configureTestingModule({ imports: [CaseloadCell] });
+    fixture = TestBed.createComponent(CaseloadCell);
+    fixture.componentInstance.agInit({ data: row, colDef: { colId: column } });
+    await fixture.whenStable();
+    return fixture.nativeElement as HTMLElement;
+  }
+
+  const text = (el: Element | null): string => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+  describe('MAT', () => {
+    const uncoded = aCaseloadRow({
+      mat: {
+        status: 'on-track',
+        label: 'on track',
+        drug: 'buprenorphine',
+        product: 'buprenorphine 8 mg/naloxone 2 mg SL film',
+        uncoded: true,
+        dose: '16 mg',
+        daysLeft: 5,
+        detail: 'Supply covered to 20 Mar 2026 (from 14 Mar 2026).',
+      },
+    });
+
+    it('an uncoded order shows the order text and says "uncoded order — check" in words and in its title', async () => {
+      const cell = await render(uncoded, 'mat');
+      expect(text(cell.querySelector('.primary'))).toBe('buprenorphine 8 mg/naloxone 2 mg SL film 16 mg');
+      expect(text(cell.querySelector('.secondary'))).toBe('on track');
+      const mark = cell.querySelector('.uncoded') as HTMLElement;
+      expect(text(mark)).toBe('uncoded order — check');
+      expect(cell.querySelector('.primary')?.getAttribute('title')).toContain('uncoded order — check');
+    });
+
+    it('a coded order shows the drug and dose, with no mark', async () => {
+      const cell = await render(aCaseloadRow(), 'mat');
+      expect(text(cell.querySelector('.primary'))).toBe('buprenorphine 16 mg');
+      expect(text(cell.querySelector('.secondary'))).toBe('on track');
+      expect(cell.querySelector('.uncoded')).toBeNull();
+    });
+  });
+});
