@@ -1,6 +1,6 @@
 // @ts-check
 // ESLint flat config: angular-eslint (recommended + template accessibility), NgRx, import sorting,
-// and the architecture's import boundaries (../shared/DESIGN.md §1):
+// and the architecture's import boundaries (docs/architecture.md, "Parts and arrows"):
 //   - src/ and server/ never import each other; both may import clinical/;
 //   - clinical/ imports neither (and no Angular, no Node APIs outside its tests);
 //   - inside src/app, a feature never imports another feature, and ui/ never imports state.
@@ -36,12 +36,12 @@ function otherFeaturePatterns(feature) {
 
 const serverImports = {
   group: ['**/server/**', '**/server'],
-  message: 'The SPA never imports the server (DESIGN.md §1).',
+  message: 'The SPA never imports the server (docs/architecture.md).',
 };
 const srcImports = {
   // The SPA's code lives under src/app (server/src/app.ts is the server's own module, hence the '/**').
   group: ['**/src/app/**', '**/src/main', '**/src/main.ts'],
-  message: 'The server and clinical/ never import the SPA (DESIGN.md §1).',
+  message: 'The server and clinical/ never import the SPA (docs/architecture.md).',
 };
 
 module.exports = tseslint.config(
