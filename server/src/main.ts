@@ -47,6 +47,7 @@ const auth = await createSmartAuth({
   serializeWrites: (write) => repository.exclusive(write),
   publicUrl: process.env['WAYPOINT_PUBLIC_URL'] ?? `http://localhost:${port}`,
   keysDir: inMemory ? undefined : dirname(dbPath),
+  store: repository,
 });
 if (seed !== 'none') {
   // Staff ids depend on the seed and the clinic's size: use the same values as the generator.

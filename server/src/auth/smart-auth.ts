@@ -19,7 +19,10 @@ import type { StaffRole } from '../../../clinical/terminology';
 import { type AuditActor, authAuditEvent, restAuditEvent } from '../audit/audit-events';
 import { AuditLog } from '../audit/audit-log';
 import { type AccessContext, PolicyRepository } from '../policy/policy-repository';
-import { type Principal, resolvePatientScope, resolveRoles } from '../policy/principal';
+import { type PatientScope, type Principal, resolvePatientScope, resolveRoles } from '../policy/principal';
+import { ScopeCache } from '../policy/scope-cache';
+import type { CompartmentIndex } from '../store/compartment';
+import type { CommitListener } from '../store/sqlite-repository';
 import { AccountStore, DEFAULT_LOCKOUT, type LockoutPolicy } from './accounts';
 import { createAuthorizationServer, IDENTITY_SCOPES, ROUTES, SPA_CLIENT_ID } from './authorization-server';
 import { cliKeyPath, loadOrCreateCliKey, loadOrCreateServerKeys, publicJwk } from './keys';
@@ -59,6 +62,12 @@ export interface SmartAuthOptions {
   readonly lockout?: LockoutPolicy;
   /** Break-glass reads also for these roles (default: every staff role). */
   readonly breakGlassRoles?: readonly StaffRole[];
+  /**
+   * The store, when it keeps a patient-compartment index and reports its commits (SqliteRepository): the policy
+   * then scopes searches in SQL, and each token's roles and patients are cached until a CareTeam,
+   * EpisodeOfCare or PractitionerRole changes. Without it both are recomputed per request.
+   */
+  readonly store?: CompartmentIndex & { onCommit(listener: CommitListener): () => void };
 }
 
 export interface SmartAuth {
@@ -196,6 +205,10 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
   );
 
   const formOrigins = [...new Set(redirectUris.map((u) => new URL(u).origin))];
+  const userScopes = options.store
+    ? new ScopeCache<{ roles: Set<StaffRole>; scope: PatientScope }>()
+    : undefined;
+  options.store?.onCommit((changes) => userScopes?.noteChanges(changes.map((c) => c.resourceType)));
 
   const provider = createAuthorizationServer({
     issuer,
@@ -307,13 +320,26 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
         clientId: token.clientId ?? 'unknown',
         permissions: new PermissionSet(token.scope, 'system'),
       };
-      access = { principal, scope: { all: true }, audit, disclosed: new Set() };
+      access = {
+        principal,
+        scope: { all: true },
+        audit,
+        disclosed: new Set(),
+        ...(options.store ? { compartments: options.store } : {}),
+      };
     } else {
       const account = token.accountId ? accounts.find(token.accountId) : undefined;
       if (!account) {
         return unauthorized(reply, 'invalid_token', 'The access token belongs to no active account');
       }
-      const roles = await resolveRoles(base, account.practitionerId, account.role);
+      const resolve = async (): Promise<{ roles: Set<StaffRole>; scope: PatientScope }> => {
+        const roles = await resolveRoles(base, account.practitionerId, account.role);
+        return { roles, scope: await resolvePatientScope(base, account.practitionerId, roles) };
+      };
+      const expiresAt = (token.exp ?? 0) * 1000;
+      const { roles, scope } = userScopes
+        ? await userScopes.get(`${token.jti}\u0000${account.practitionerId}`, expiresAt, resolve)
+        : await resolve();
       principal = {
         kind: 'user',
         practitionerId: account.practitionerId,
@@ -334,10 +360,11 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
       const breakGlass = reason !== undefined && [...roles].some((r) => breakGlassRoles.has(r));
       access = {
         principal,
-        scope: await resolvePatientScope(base, account.practitionerId, roles),
+        scope,
         breakGlassReason: breakGlass ? reason : undefined,
         audit,
         disclosed: new Set(),
+        ...(options.store ? { compartments: options.store } : {}),
       };
     }
     request.waypointAccess = access;

@@ -4,11 +4,14 @@
  *
  * - SMART scopes: every operation needs the matching permission letter for its type (403).
  * - Reads: a resource outside the caller's patients answers 404, so existence does not leak.
- * - Searches: the allowed patients are pushed into the query (`subject=Patient/a,Patient/b`, `_id=…`),
- *   so `total`, paging and `_summary=count` stay exact. CareTeam, Provenance and Task (whose link to a
- *   patient may be indirect) are filtered after the query instead: their `total` counts the unfiltered
- *   matches, and a page may hold fewer entries than `_count`. `_include`/`_revinclude` entries are
- *   always filtered, as are history bundles.
+ * - Searches: the allowed patients are enforced by the store in SQL (its patient-compartment table, kept at
+ *   write time), so `total`, paging and `_summary=count` stay exact; over a store without that index they are
+ *   pushed into the query as parameters (`subject=Patient/a,Patient/b`, `_id=…`). CareTeam, Provenance and Task
+ *   (readable through supervision teams, ownership or their target) are filtered after the query instead:
+ *   their `total` counts the unfiltered matches, and a page may hold fewer entries than `_count`.
+ *   `_include`/`_revinclude` entries are always filtered, as are history bundles.
+ * - Which patients a resource belongs to is read from the store's compartment index where there is one (no
+ *   FHIRPath per returned resource); versions other than the current one are evaluated from their content.
  * - Roles that do not read note bodies (care coordinators, peer specialists) get QuestionnaireResponses
  *   without their answers (meta.security REDACTED), except the measures allow-listed in clinical/.
  * - Writes: only of the role's types, only inside the caller's patients; Provenance and AuditEvent
@@ -56,11 +59,13 @@ import type {
 import type { AuditLog } from '../audit/audit-log';
 import type { Permission } from '../auth/smart-scopes';
 import {
+  type CompartmentIndex,
   isPatientCompartmentType,
   patientIdOfReference,
   patientIdsOf,
   patientSearchParam,
-} from './compartment';
+} from '../store/compartment';
+import type { ScopedSearchOptions } from '../store/sqlite-repository';
 import type { PatientScope, Principal } from './principal';
 import {
   IMMUTABLE_TYPES,
@@ -84,6 +89,11 @@ export interface AccessContext {
   readonly audit?: AuditLog;
   /** Filled with the `Patient/<id>` references whose data this request disclosed or changed (for audit). */
   readonly disclosed: Set<string>;
+  /**
+   * The store's compartment index, when the store under `inner` keeps one and honours
+   * `ScopedSearchOptions.compartment`. Without it the policy falls back to FHIRPath and query parameters.
+   */
+  readonly compartments?: CompartmentIndex;
 }
 
 function deny(outcome: OperationOutcome, text?: string): never {
@@ -131,8 +141,20 @@ export class PolicyRepository extends FhirRepository {
     return this.ctx.principal.kind === 'user' ? this.ctx.principal.roles : new Set();
   }
 
+  /**
+   * The patients a resource belongs to. `current`: the resource is the stored current version (a read, a
+   * search match or include), so the compartment index answers; otherwise its content is evaluated.
+   */
+  private patientsOf(resource: Resource, current: boolean): string[] {
+    const index = this.ctx.compartments;
+    if (current && index && resource.id) {
+      return index.compartmentOf(resource.resourceType, resource.id);
+    }
+    return patientIdsOf(resource);
+  }
+
   /** Whether the caller may see this resource (depth limits Provenance/Task indirection). */
-  private async canRead(resource: Resource, depth = 0): Promise<boolean> {
+  private async canRead(resource: Resource, depth = 0, current = true): Promise<boolean> {
     const type = resource.resourceType;
     if (type === 'AuditEvent') {
       return this.mayReadAudit();
@@ -146,7 +168,10 @@ export class PolicyRepository extends FhirRepository {
     if (this.readsAll && isPatientCompartmentType(type)) {
       return true;
     }
-    const ids = patientIdsOf(resource);
+    if (type === 'Task' && this.isMyTask(resource as Task)) {
+      return true;
+    }
+    const ids = this.patientsOf(resource, current);
     if (ids.length > 0) {
       return ids.some((id) => this.mayReadPatient(id));
     }
@@ -158,17 +183,19 @@ export class PolicyRepository extends FhirRepository {
     }
     if (type === 'Task') {
       const task = resource as Task;
-      const me =
-        this.ctx.principal.kind === 'user' ? `Practitioner/${this.ctx.principal.practitionerId}` : undefined;
-      if (me && (task.owner?.reference === me || task.requester?.reference === me)) {
-        return true;
-      }
       return this.anyReadable(
         [task.focus, task.for].filter((r): r is Reference => !!r),
         depth,
       );
     }
     return false;
+  }
+
+  /** A work item assigned to or requested by the caller (readable whatever it is about). */
+  private isMyTask(task: Task): boolean {
+    const me =
+      this.ctx.principal.kind === 'user' ? `Practitioner/${this.ctx.principal.practitionerId}` : undefined;
+    return me !== undefined && (task.owner?.reference === me || task.requester?.reference === me);
   }
 
   private async anyReadable(references: readonly Reference[], depth: number): Promise<boolean> {
@@ -195,8 +222,8 @@ export class PolicyRepository extends FhirRepository {
   }
 
   /** What the caller receives: notes redacted for coordinators; disclosed patients noted for audit. */
-  private present<T extends Resource>(resource: T): T {
-    for (const id of patientIdsOf(resource)) {
+  private present<T extends Resource>(resource: T, current = true): T {
+    for (const id of this.patientsOf(resource, current)) {
       this.ctx.disclosed.add(`Patient/${id}`);
     }
     if (this.ctx.principal.kind === 'user' && mustRedact(this.ctx.principal.roles, resource)) {
@@ -314,15 +341,15 @@ export class PolicyRepository extends FhirRepository {
     const history = await this.inner.readHistory<T>(resourceType, id, options);
     // Decide on the newest version we can see (a deleted resource's entries may have no resource).
     const newest = history.entry?.find((e) => e.resource)?.resource;
-    if (!newest || !(await this.canRead(newest))) {
+    if (!newest || !(await this.canRead(newest, 0, false))) {
       deny(notFound);
     }
     const entry: BundleEntry<WithId<T>>[] = [];
     for (const e of history.entry ?? []) {
       if (!e.resource) {
         entry.push(e);
-      } else if (await this.canRead(e.resource)) {
-        entry.push({ ...e, resource: this.present(e.resource) });
+      } else if (await this.canRead(e.resource, 0, false)) {
+        entry.push({ ...e, resource: this.present(e.resource, false) });
       }
     }
     return { ...history, entry };
@@ -334,10 +361,10 @@ export class PolicyRepository extends FhirRepository {
       return this.readAuditEvent(id) as unknown as WithId<T>;
     }
     const resource = await this.inner.readVersion<T>(resourceType, id, vid);
-    if (!(await this.canRead(resource))) {
+    if (!(await this.canRead(resource, 0, false))) {
       deny(notFound);
     }
-    return this.present(resource);
+    return this.present(resource, false);
   }
 
   async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
@@ -422,6 +449,16 @@ export class PolicyRepository extends FhirRepository {
     if (resourceType === 'AuditEvent') {
       return this.searchAuditEvents(searchRequest) as Bundle<WithId<T>>;
     }
+    if (this.ctx.compartments) {
+      const compartment = this.compartmentScope(resourceType);
+      if (compartment === null) {
+        return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] } as Bundle<WithId<T>>;
+      }
+      const scopedOptions: ScopedSearchOptions = { ...options, ...(compartment ? { compartment } : {}) };
+      const bundle = await this.inner.search(searchRequest, scopedOptions);
+      // Matches are exact (scoped in SQL, or readable by everyone) except the post-filtered types.
+      return this.filterBundle(bundle, !POST_FILTERED.has(resourceType) || this.readsAll);
+    }
     const scoped = this.scopeSearch(searchRequest);
     if (!scoped) {
       return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] } as Bundle<WithId<T>>;
@@ -429,6 +466,20 @@ export class PolicyRepository extends FhirRepository {
     const pushed = scoped !== searchRequest || this.readsAll || SHARED_TYPES.has(resourceType);
     const bundle = await this.inner.search(scoped, options);
     return this.filterBundle(bundle, pushed && (!!searchRequest.fields || !!searchRequest.summary));
+  }
+
+  /**
+   * The compartment restriction the store applies to a search of this type: undefined = none (shared types,
+   * reads of every patient, post-filtered types); null = nothing can match; else the allowed patient ids.
+   */
+  private compartmentScope(type: string): readonly string[] | undefined | null {
+    if (SHARED_TYPES.has(type) || this.readsAll || POST_FILTERED.has(type)) {
+      return undefined;
+    }
+    if (!isPatientCompartmentType(type) || this.ctx.scope.all) {
+      return this.ctx.scope.all ? undefined : null;
+    }
+    return this.ctx.scope.patientIds.size > 0 ? [...this.ctx.scope.patientIds] : null;
   }
 
   /**

@@ -8,7 +8,7 @@ import type { CareTeam, EpisodeOfCare, PractitionerRole, Reference } from '@medp
 
 import { LOCAL_SYSTEM, STAFF_ROLES, type StaffRole } from '../../../clinical/terminology';
 import type { PermissionSet } from '../auth/smart-scopes';
-import { patientIdOfReference } from './compartment';
+import { patientIdOfReference } from '../store/compartment';
 
 /** Identifier system of the supervision CareTeams (one per supervisor, no subject). */
 export const TEAM_IDENTIFIER_SYSTEM = 'http://waypoint.health/fhir/team';

@@ -9,7 +9,7 @@ export const SCHEMA_VERSION = 1;
  * Version of what the index rows contain (extraction and normalization rules). Bump it when they change: a database
  * written with an older version is re-indexed when it is opened (see SqliteRepository.reindex).
  */
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 export const INDEX_TABLES = [
   'idx_token',
@@ -20,6 +20,7 @@ export const INDEX_TABLES = [
   'idx_number',
   'idx_quantity',
   'idx_uri',
+  'compartment',
 ] as const;
 
 const DDL = `
@@ -88,6 +89,13 @@ CREATE INDEX IF NOT EXISTS idx_quantity_rid ON idx_quantity(rid, pid);
 CREATE TABLE IF NOT EXISTS idx_uri (pid INTEGER NOT NULL, val TEXT NOT NULL, rid INTEGER NOT NULL,
   PRIMARY KEY (pid, val, rid)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_uri_rid ON idx_uri(rid, pid);
+
+-- Patient-compartment membership (R4 CompartmentDefinition "patient"), written with the index rows: the access
+-- policy scopes searches with it in SQL. Provenance and Task without a patient of their own inherit their
+-- target's / focus's patients at write time.
+CREATE TABLE IF NOT EXISTS compartment (patient TEXT NOT NULL, rid INTEGER NOT NULL,
+  PRIMARY KEY (patient, rid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS compartment_rid ON compartment(rid, patient);
 `;
 
 /**

@@ -86,9 +86,20 @@ export class SearchCompiler {
 
   constructor(private readonly pid: PidLookup) {}
 
-  compile(request: SearchRequest): CompiledQuery {
+  /**
+   * @param compartment - when given, only resources in these patients' compartments match (the access policy's
+   *   scope, enforced here in SQL so that totals, paging and `_summary=count` stay exact).
+   */
+  compile(request: SearchRequest, compartment?: readonly string[]): CompiledQuery {
     const unsupported: UnsupportedFilter[] = [];
-    const where = this.compileWhere(request.resourceType, request.filters ?? [], 'r', unsupported, true);
+    const where = this.compileWhere(
+      request.resourceType,
+      request.filters ?? [],
+      'r',
+      unsupported,
+      true,
+      compartment ? [compartmentCond(compartment, 'r')] : [],
+    );
     const order = this.compileOrder(request.resourceType, request.sortRules ?? [], 'r', unsupported);
     const indexOrder = where.selective ? undefined : this.compileIndexOrder(request, where);
     return {
@@ -149,8 +160,9 @@ export class SearchCompiler {
     ra: string,
     unsupported: UnsupportedFilter[],
     topLevel: boolean,
+    extra: readonly Cond[] = [],
   ): { sql: string; params: unknown[]; selective: boolean } {
-    const conds: Cond[] = [];
+    const conds: Cond[] = [...extra];
     for (const filter of filters) {
       try {
         conds.push(this.compileFilter(resourceType, filter, ra));
@@ -701,6 +713,23 @@ export class SearchCompiler {
  * `<table> x` forced onto its (rid, pid) index, for checks of one candidate row. Without it, SQLite may pick the
  * lookup index (e.g. (pid, hi) for MAX(hi), or (pid, code) for a token) and scan a whole parameter per candidate.
  */
+/**
+ * Membership in one of the given patients' compartments. It drives the query only when no filter can (rank 8):
+ * a caseload-sized scope is usually less selective than a code or a reference.
+ */
+function compartmentCond(patients: readonly string[], ra: string): Cond {
+  const list = JSON.stringify(patients);
+  return {
+    rank: 8,
+    pred: `EXISTS (SELECT 1 FROM compartment c WHERE c.rid = ${ra}.rid AND c.patient IN (SELECT value FROM json_each(?)))`,
+    params: [list],
+    driver: {
+      sql: 'SELECT c.rid FROM compartment c WHERE c.patient IN (SELECT value FROM json_each(?))',
+      params: [list],
+    },
+  };
+}
+
 function byRid(table: string): string {
   return `${table} x INDEXED BY ${table}_rid`;
 }

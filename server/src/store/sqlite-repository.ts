@@ -44,7 +44,8 @@ import type {
 import Database from 'better-sqlite3';
 
 import { AsyncMutex } from './async-mutex';
-import { computeIndexRows, type IndexRows } from './index-rows';
+import { compartmentOfIndexRows, inheritedCompartmentReferences } from './compartment';
+import { computeIndexRows, type IndexRows, splitReference } from './index-rows';
 import { INDEX_TABLES, initSchema, markIndexed } from './schema';
 import {
   COLUMN_PARAMS,
@@ -57,6 +58,23 @@ import { subsetResource } from './subsetting';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = DEFAULT_MAX_SEARCH_COUNT; // 1000
+
+/** Search options of this store: the standard ones plus an access-policy scope enforced in SQL. */
+export interface ScopedSearchOptions extends SearchOptions {
+  /** Only resources in these patients' compartments match (see the `compartment` table). */
+  readonly compartment?: readonly string[];
+}
+
+/** One committed change: what was written (undefined for a delete) and the patients it belongs to. */
+export interface StoreChange {
+  readonly resourceType: string;
+  readonly id: string;
+  readonly resource?: Resource;
+  readonly patients: readonly string[];
+}
+
+/** Told about every committed write, after COMMIT, in commit order (never about rolled-back work). */
+export type CommitListener = (changes: readonly StoreChange[]) => void;
 
 export interface SqliteRepositoryOptions {
   /** Validate every write with @medplum/core validateResource (R4 base). Default true. bulkLoad never validates. */
@@ -92,6 +110,9 @@ interface Shared {
   readonly stmts: Statements;
   savepointCounter: number;
   closed: boolean;
+  /** Changes written in the SQLite transaction that is open now; emitted after it commits. */
+  pending: StoreChange[];
+  readonly listeners: Set<CommitListener>;
   /** Settles when the FHIR transaction currently open on the connection ends; undefined when none is open. */
   openTransaction: Promise<void> | undefined;
 }
@@ -114,6 +135,10 @@ function prepareStatements(db: Database.Database) {
   return {
     insertIndex,
     deleteIndex: INDEX_TABLES.map((t) => db.prepare(`DELETE FROM ${t} WHERE rid = ?`)),
+    insertCompartment: db.prepare('INSERT OR IGNORE INTO compartment (patient, rid) VALUES (?, ?)'),
+    compartmentByKey: db.prepare<[string, string], { patient: string }>(
+      'SELECT c.patient FROM resources r JOIN compartment c ON c.rid = r.rid WHERE r.type = ? AND r.id = ? AND r.deleted = 0',
+    ),
     findExisting: db.prepare<[string, string], ExistingRow>(
       'SELECT rid, version_id, deleted FROM resources WHERE type = ? AND id = ?',
     ),
@@ -178,6 +203,8 @@ export class SqliteRepository extends FhirRepository {
         savepointCounter: 0,
         closed: false,
         openTransaction: undefined,
+        pending: [],
+        listeners: new Set(),
       };
       this.inTransaction = false;
       if (needsReindex) {
@@ -203,6 +230,20 @@ export class SqliteRepository extends FhirRepository {
    */
   async exclusive<R>(fn: (db: Database.Database) => R): Promise<R> {
     return this.write(() => fn(this.shared.db));
+  }
+
+  /**
+   * Registers a listener for committed changes (the scope cache, the clinical deriver). Returns the unsubscriber.
+   * Listeners run synchronously right after COMMIT and must not throw.
+   */
+  onCommit(listener: CommitListener): () => void {
+    this.shared.listeners.add(listener);
+    return () => this.shared.listeners.delete(listener);
+  }
+
+  /** The patients whose compartment the current version of a resource belongs to (empty when none or missing). */
+  compartmentOf(resourceType: string, id: string): string[] {
+    return this.shared.stmts.compartmentByKey.all(resourceType, id).map((row) => row.patient);
   }
 
   /** Closes the database (checkpointing the WAL). Waits for an open transaction to finish. */
@@ -307,11 +348,13 @@ export class SqliteRepository extends FhirRepository {
       const version = existing.version_id + 1;
       const now = new Date();
       const lastUpdated = now.toISOString();
+      const patients = this.compartmentOf(resourceType, id);
       stmts.updateResource.run(version, lastUpdated, now.getTime(), 1, null, existing.rid);
       stmts.insertHistory.run(existing.rid, resourceType, id, version, lastUpdated, 1, null);
       for (const del of stmts.deleteIndex) {
         del.run(existing.rid);
       }
+      this.shared.pending.push({ resourceType, id, patients });
     });
   }
 
@@ -340,7 +383,7 @@ export class SqliteRepository extends FhirRepository {
         const release = await this.shared.mutex.acquire();
         try {
           this.assertOpen();
-          loadChunk(chunk);
+          this.runAndEmit(() => loadChunk(chunk));
         } finally {
           release();
         }
@@ -393,14 +436,49 @@ export class SqliteRepository extends FhirRepository {
   private async write<R>(fn: () => R): Promise<R> {
     if (this.inTransaction) {
       this.assertOpen();
-      return this.shared.db.transaction(fn)(); // a savepoint inside the open transaction
+      const mark = this.shared.pending.length;
+      try {
+        return this.shared.db.transaction(fn)(); // a savepoint inside the open transaction
+      } catch (err) {
+        this.shared.pending.length = mark; // the savepoint rolled back
+        throw err;
+      }
     }
     const release = await this.shared.mutex.acquire();
     try {
       this.assertOpen();
-      return this.shared.db.transaction(fn)();
+      return this.runAndEmit(() => this.shared.db.transaction(fn)());
     } finally {
       release();
+    }
+  }
+
+  /** Runs a committing unit of work; on success tells the listeners what it wrote, on failure forgets it. */
+  private runAndEmit<R>(fn: () => R): R {
+    let result: R;
+    try {
+      result = fn();
+    } catch (err) {
+      this.shared.pending = [];
+      throw err;
+    }
+    this.emitPending();
+    return result;
+  }
+
+  private emitPending(): void {
+    const changes = this.shared.pending;
+    this.shared.pending = [];
+    if (changes.length === 0) {
+      return;
+    }
+    for (const listener of this.shared.listeners) {
+      try {
+        listener(changes);
+      } catch (err) {
+        // A listener's failure must not undo or fail a committed write; report its class only (no data).
+        console.error(`commit listener failed: ${(err as Error)?.name ?? 'error'}`);
+      }
     }
   }
 
@@ -425,7 +503,8 @@ export class SqliteRepository extends FhirRepository {
     for (const del of stmts.deleteIndex) {
       del.run(existing.rid);
     }
-    this.insertIndexRows(stored, existing.rid);
+    const patients = this.insertIndexRows(stored, existing.rid);
+    this.shared.pending.push({ resourceType: stored.resourceType, id: stored.id, resource: stored, patients });
     return stored;
   }
 
@@ -449,11 +528,13 @@ export class SqliteRepository extends FhirRepository {
     );
     const rid = Number(lastInsertRowid);
     stmts.insertHistory.run(rid, resource.resourceType, resource.id, version, lastUpdated, 0, json);
-    this.insertIndexRows(stored, rid);
+    const patients = this.insertIndexRows(stored, rid);
+    this.shared.pending.push({ resourceType: stored.resourceType, id: stored.id, resource: stored, patients });
     return stored;
   }
 
-  private insertIndexRows(resource: Resource, rid: number): void {
+  /** Writes the search-index and compartment rows of a resource; returns its patients. */
+  private insertIndexRows(resource: Resource, rid: number): string[] {
     const rows = computeIndexRows(resource);
     const { insertIndex } = this.shared.stmts;
     const pid = (code: string): number | undefined =>
@@ -477,6 +558,20 @@ export class SqliteRepository extends FhirRepository {
     each('number', (p, [, lo, hi]) => insertIndex.number.run(p, lo, hi, rid));
     each('quantity', (p, [, val, sys, code, unit]) => insertIndex.quantity.run(p, val, sys, code, unit, rid));
     each('uri', (p, [, val]) => insertIndex.uri.run(p, val, rid));
+
+    let patients = compartmentOfIndexRows(resource, rows.reference);
+    if (patients.length === 0) {
+      const inherited = new Set<string>();
+      for (const reference of inheritedCompartmentReferences(resource)) {
+        const [type, id] = splitReference(reference);
+        if (type) this.compartmentOf(type, id).forEach((p) => inherited.add(p));
+      }
+      patients = [...inherited];
+    }
+    for (const patient of patients) {
+      this.shared.stmts.insertCompartment.run(patient, rid);
+    }
+    return patients;
   }
 
   // ---------------------------------------------------------------- transactions
@@ -492,6 +587,7 @@ export class SqliteRepository extends FhirRepository {
     const { db } = this.shared;
     if (this.inTransaction) {
       const name = `sp${++this.shared.savepointCounter}`;
+      const mark = this.shared.pending.length;
       db.exec(`SAVEPOINT ${name}`);
       try {
         const result = await callback(this);
@@ -500,6 +596,7 @@ export class SqliteRepository extends FhirRepository {
       } catch (err) {
         db.exec(`ROLLBACK TO ${name}`);
         db.exec(`RELEASE ${name}`);
+        this.shared.pending.length = mark;
         throw err;
       }
     }
@@ -512,16 +609,19 @@ export class SqliteRepository extends FhirRepository {
       });
       db.exec('BEGIN IMMEDIATE');
       const txRepo = new SqliteRepository(this.shared) as this;
+      let result: TResult;
       try {
-        const result = await callback(txRepo);
+        result = await callback(txRepo);
         db.exec('COMMIT');
-        return result;
       } catch (err) {
         if (db.inTransaction) {
           db.exec('ROLLBACK');
         }
+        this.shared.pending = [];
         throw err;
       }
+      this.emitPending();
+      return result;
     } finally {
       this.shared.openTransaction = undefined;
       endTransaction();
@@ -680,7 +780,7 @@ export class SqliteRepository extends FhirRepository {
     if (!getSupportedResourceTypes().includes(resourceType)) {
       throw new OperationOutcomeError(badRequest(`Unsupported resource type: ${resourceType}`));
     }
-    const compiled = this.compile(searchRequest);
+    const compiled = this.compile(searchRequest, (options as ScopedSearchOptions | undefined)?.compartment);
     const { db } = this.shared;
     const count = clampCount(searchRequest.count, DEFAULT_PAGE_SIZE);
     const offset = Math.max(0, searchRequest.offset ?? 0);
@@ -755,9 +855,12 @@ export class SqliteRepository extends FhirRepository {
     return this.compile(searchRequest).unsupported;
   }
 
-  private compile(searchRequest: SearchRequest): CompiledQuery {
+  private compile(searchRequest: SearchRequest, compartment?: readonly string[]): CompiledQuery {
     const { pids } = this.shared;
-    return new SearchCompiler((type, code) => pids.get(type + '\u0000' + code)).compile(searchRequest);
+    return new SearchCompiler((type, code) => pids.get(type + '\u0000' + code)).compile(
+      searchRequest,
+      compartment,
+    );
   }
 
   // ---------------------------------------------------------------- capabilities

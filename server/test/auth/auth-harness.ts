@@ -83,6 +83,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     keysDir: options.keysDir,
     accessTokenTtl: options.accessTokenTtl,
     lockout: options.lockout ?? { maxFailures: 5, lockMs: 15 * 60_000, baseDelayMs: 1 },
+    store: repository,
   });
   await auth.accounts.ensureAccounts(
     [

