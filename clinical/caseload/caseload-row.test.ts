@@ -117,7 +117,12 @@ describe('caseload row', () => {
       ),
       AS_OF,
     );
-    assert.deepEqual({ ...withFuture, nextAppointment: null }, { ...today, nextAppointment: null });
+    // Only said to exist (the UDS of tomorrow), never counted.
+    assert.equal(withFuture.futureUds?.count, 1);
+    assert.deepEqual(
+      { ...withFuture, nextAppointment: null, futureUds: null },
+      { ...today, nextAppointment: null },
+    );
   });
 
   describe('an uncoded MOUD order (text only) counts in every rule exactly like the coded one', () => {
@@ -167,5 +172,24 @@ describe('caseload row', () => {
         { ...code.mat, product: null, uncoded: null },
       );
     });
+  });
+
+  test('a UDS dated in 2031 is shown as "future date — check the record" and changes no rule', () => {
+    const today = toCaseloadRow(recordOf(aStablePatient()), AS_OF);
+    // 1766 days after 16 Mar 2026: 15 Jan 2031, positive for fentanyl.
+    const withFuture = toCaseloadRow(
+      recordOf(aStablePatient(aUdsPanel({ day: 1766, positives: [LOINC.fentanyl] }))),
+      AS_OF,
+    );
+    assert.equal(today.futureUds, null);
+    assert.deepEqual(withFuture.futureUds, {
+      date: '2031-01-15T09:00:00.000Z',
+      count: 1,
+      label: 'future date — check the record',
+    });
+    assert.deepEqual(withFuture.risk, today.risk);
+    assert.deepEqual(withFuture.alerts, today.alerts);
+    assert.deepEqual(withFuture.lastUds, today.lastUds);
+    assert.deepEqual({ ...withFuture, futureUds: null }, today);
   });
 });

@@ -9,7 +9,7 @@ import { notesDue } from '../fhir/notes';
 import { patientAge, patientName, patientPronouns } from '../fhir/patient-facts';
 import type { PatientRecord } from '../fhir/patient-record';
 import { attendance, lastSession, nextAppointment } from '../fhir/sessions';
-import { lastUds } from '../fhir/uds';
+import { futureUds, lastUds } from '../fhir/uds';
 import {
   assessRelapseRisk,
   type RiskBand,
@@ -59,6 +59,11 @@ export interface CaseloadRow {
     readonly flags: readonly string[];
     readonly label: string;
   } | null;
+  /**
+   * UDS results dated after as-of: counted by no rule, shown so the record gets checked
+   * (label "future date — check the record").
+   */
+  readonly futureUds: { readonly date: string; readonly count: number; readonly label: string } | null;
   /** Last 6 craving ratings (0–10), oldest first. */
   readonly craving: readonly { readonly date: string; readonly value: number }[];
   readonly phq9: {
@@ -93,6 +98,7 @@ export function toCaseloadRow(
   const att = attendance(record, at);
   const mat = matStatus(record, at);
   const uds = lastUds(record, at);
+  const future = futureUds(record, at);
   const phq9 = phq9Latest(record, at);
   const risk = assessRelapseRisk(record, at, config);
   const trend = riskTrend(record, at, config, risk);
@@ -124,6 +130,7 @@ export function toCaseloadRow(
       detail: mat.detail,
     },
     lastUds: uds ? { date: uds.date, flags: [...uds.flags], label: uds.label } : null,
+    futureUds: future ? { date: future.date, count: future.count, label: future.label } : null,
     craving: cravingSeries(record, at).map((v) => ({ date: v.date, value: v.value })),
     phq9: phq9
       ? { score: phq9.score, change: phq9.change ?? null, severity: phq9.severity, date: phq9.date }

@@ -5,7 +5,7 @@ import type { Observation } from '@medplum/fhirtypes';
 
 import { emptyRecord } from './patient-record';
 import { aMatOrder, aPatient, AS_OF, aUds, aUdsPanel, aUdsReport, LOINC, recordOf } from './test-builders';
-import { classifiedScreens, lastUds, udsResult, udsScreens, udsSubstance } from './uds';
+import { classifiedScreens, futureUds, lastUds, udsResult, udsScreens, udsSubstance } from './uds';
 
 const obs = (value: Partial<Observation>, loinc: string = LOINC.fentanyl): Observation =>
   aUds({ loinc, day: -1, value });
@@ -100,6 +100,24 @@ describe('screens and their classification', () => {
     const rec = recordOf([aPatient(), ...aUdsPanel({ day: 2, positives: [LOINC.fentanyl] })]);
     assert.deepEqual(udsScreens(rec, AS_OF), []);
     assert.equal(lastUds(rec, AS_OF), undefined);
+  });
+
+  test('future-dated screens are reported, not read: a 2031 panel and a loose result of 2030 → the earliest date, count 2', () => {
+    // 1766 days after 16 Mar 2026 is 15 Jan 2031; 1500 days is 24 Apr 2030.
+    const rec = recordOf([
+      aPatient(),
+      ...aUdsPanel({ day: -1 }),
+      ...aUdsPanel({ day: 1766, positives: [LOINC.fentanyl] }),
+      aUds({ loinc: LOINC.cocaine, day: 1500, positive: true }),
+    ]);
+    assert.deepEqual(futureUds(rec, AS_OF), {
+      date: '2030-04-24T09:00:00.000Z',
+      count: 2,
+      label: 'future date — check the record',
+    });
+    assert.equal(lastUds(rec, AS_OF)?.label, 'negative');
+    assert.equal(udsScreens(rec, AS_OF).length, 1);
+    assert.equal(futureUds(recordOf([aPatient(), ...aUdsPanel({ day: -1 })]), AS_OF), undefined);
   });
 
   test('on buprenorphine, buprenorphine positive is expected: last UDS label "buprenorphine + (expected)", no flags', () => {

@@ -183,19 +183,18 @@ function toScreen(ms: number, facts: readonly UdsFact[], report?: Reference): Ud
   };
 }
 
-/** Urine drug screens on or before as-of, oldest first (later results are not yet known). */
-export function udsScreens(record: PatientRecord, asOf: AsOf): UdsScreen[] {
-  const now = asOfMillis(asOf);
+/** Screens whose time passes `keep`: the reports, then the loose Observations of one UTC day, oldest first. */
+function screensWhere(record: PatientRecord, keep: (ms: number) => boolean): UdsScreen[] {
   const inReport = new Set<string>();
   const screens: UdsScreen[] = [];
   for (const group of reportGroups(record)) {
     group.facts.forEach((f) => inReport.add(f.key));
-    if (group.ms === undefined || group.ms > now) continue;
+    if (group.ms === undefined || !keep(group.ms)) continue;
     screens.push(toScreen(group.ms, group.facts, group.report));
   }
   const looseByDay = new Map<number, UdsFact[]>();
   for (const f of udsFacts(record).values()) {
-    if (inReport.has(f.key) || f.ms === undefined || f.ms > now) continue;
+    if (inReport.has(f.key) || f.ms === undefined || !keep(f.ms)) continue;
     const day = utcDay(f.ms);
     looseByDay.set(day, [...(looseByDay.get(day) ?? []), f]);
   }
@@ -203,6 +202,35 @@ export function udsScreens(record: PatientRecord, asOf: AsOf): UdsScreen[] {
     screens.push(toScreen(Math.min(...facts.map((f) => f.ms as number)), facts));
   }
   return screens.filter((s) => s.results.length > 0).sort((a, b) => a.ms - b.ms);
+}
+
+/** Urine drug screens on or before as-of, oldest first (later results are not yet known). */
+export function udsScreens(record: PatientRecord, asOf: AsOf): UdsScreen[] {
+  const now = asOfMillis(asOf);
+  return screensWhere(record, (ms) => ms <= now);
+}
+
+/** What the caseload says next to a screen dated after as-of. */
+export const FUTURE_DATE_MARK = 'future date — check the record';
+
+export interface FutureUds {
+  /** The earliest screen dated after as-of (ISO instant). */
+  readonly date: string;
+  /** How many screens are dated after as-of. */
+  readonly count: number;
+  /** {@link FUTURE_DATE_MARK}. */
+  readonly label: string;
+}
+
+/**
+ * Screens dated after as-of (a mistyped year, a wrong clock): no rule reads them (risk, alerts, last UDS,
+ * streaks), but the record holds them, so the caseload says they exist rather than hide them.
+ */
+export function futureUds(record: PatientRecord, asOf: AsOf): FutureUds | undefined {
+  const now = asOfMillis(asOf);
+  const future = screensWhere(record, (ms) => ms > now);
+  const first = future[0];
+  return first ? { date: first.date, count: future.length, label: FUTURE_DATE_MARK } : undefined;
 }
 
 /** Which MAT drug makes a positive for a substance expected (buprenorphine on buprenorphine, methadone/EDDP on methadone). */

@@ -32,6 +32,7 @@ export function aCaseloadRow(overrides: RowOverrides = {}): CaseloadRow {
       detail: 'Take-home supply covers 5 more days.',
     },
     lastUds: { date: '2026-03-15', flags: [], label: 'negative' },
+    futureUds: null,
     craving: [
       { date: '2026-02-10', value: 6 },
       { date: '2026-02-17', value: 5 },
