@@ -52,10 +52,22 @@ export function matText(row: CaseloadRow): string {
   return `${what} — ${label}${uncoded ? ` (${UNCODED_MARK})` : ''}`;
 }
 
+/** The last screen's unexpected positives, or "as expected". */
+export function udsFlags(row: CaseloadRow): string {
+  return row.lastUds && row.lastUds.flags.length > 0 ? row.lastUds.flags.join(', ') : 'as expected';
+}
+
+/** "15 Jan 2031: future date — check the record" (with the count when more than one), or null. */
+export function futureUdsText(row: CaseloadRow): string | null {
+  const future = row.futureUds;
+  if (!future) return null;
+  return `${formatDate(future.date)}${future.count > 1 ? ` (${future.count} results)` : ''}: ${future.label}`;
+}
+
 export function udsText(row: CaseloadRow): string {
-  if (!row.lastUds) return 'No UDS';
-  const flags = row.lastUds.flags.length > 0 ? row.lastUds.flags.join(', ') : 'as expected';
-  return `${formatDate(row.lastUds.date)}: ${flags}`;
+  const last = row.lastUds ? `${formatDate(row.lastUds.date)}: ${udsFlags(row)}` : 'No UDS';
+  const future = futureUdsText(row);
+  return future ? `${last}; UDS dated ${future}` : last;
 }
 
 export function cravingText(row: CaseloadRow): string {

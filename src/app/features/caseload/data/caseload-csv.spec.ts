@@ -42,4 +42,13 @@ describe('caseloadCsv', () => {
     });
     expect(caseloadCsv([row], ['mat']).split('\r\n')[1]).toBe('Suboxone 8 mg/2 mg film — gap (uncoded order — check)');
   });
+
+  it('writes a future-dated UDS next to the last screen', () => {
+    const row = aCaseloadRow({
+      futureUds: { date: '2031-01-15T09:00:00.000Z', count: 1, label: 'future date — check the record' },
+    });
+    expect(caseloadCsv([row], ['uds']).split('\r\n')[1]).toBe(
+      '15 Mar 2026: as expected; UDS dated 15 Jan 2031: future date — check the record',
+    );
+  });
 });

@@ -49,4 +49,30 @@ describe('CaseloadCell', () => {
       expect(cell.querySelector('.uncoded')).toBeNull();
     });
   });
+
+  describe('last UDS', () => {
+    const future = { date: '2031-01-15T09:00:00.000Z', count: 1, label: 'future date — check the record' };
+
+    it('says a future-dated result exists, in words, next to the last screen', async () => {
+      const cell = await render(aCaseloadRow({ futureUds: future }), 'uds');
+      // Date and result share the first line, so the mark has room for two.
+      expect(text(cell.querySelector('.primary'))).toBe('15 Mar 2026 · as expected');
+      const mark = cell.querySelector('.future') as HTMLElement;
+      expect(text(mark)).toBe('15 Jan 2031: future date — check the record');
+      expect(mark.getAttribute('title')).toContain('not counted');
+    });
+
+    it('says it also when there is no screen up to today', async () => {
+      const cell = await render(aCaseloadRow({ lastUds: null, futureUds: { ...future, count: 2 } }), 'uds');
+      expect(text(cell.querySelector('.muted'))).toBe('No UDS');
+      expect(text(cell.querySelector('.future'))).toBe(
+        '15 Jan 2031 (2 results): future date — check the record',
+      );
+    });
+
+    it('shows no mark without one', async () => {
+      const cell = await render(aCaseloadRow(), 'uds');
+      expect(cell.querySelector('.future')).toBeNull();
+    });
+  });
 });

@@ -6,7 +6,15 @@ import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row'
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
 import { RiskChip, riskPhrase } from '../../../shared/ui/risk-chip';
 import { Sparkline } from '../../../shared/ui/sparkline';
-import { cravingText, matText, patientDetail, signed, withoutBidiControls } from '../data/caseload-cells';
+import {
+  cravingText,
+  futureUdsText,
+  matText,
+  patientDetail,
+  signed,
+  udsFlags,
+  withoutBidiControls,
+} from '../data/caseload-cells';
 import type { CaseloadColumn } from '../data/caseload-view';
 import { openRiskPoints } from './risk-points-dialog';
 
@@ -46,6 +54,8 @@ export class CaseloadCell {
   protected readonly signed = signed;
   protected readonly patientDetail = patientDetail;
   protected readonly cravingText = cravingText;
+  protected readonly udsFlags = udsFlags;
+  protected readonly futureUdsText = futureUdsText;
   protected readonly matTone = MAT_TONE;
   protected readonly sparkValues = computed(() =>
     (this.row()?.craving ?? []).map((c) => ({ value: c.value, label: formatDate(c.date) })),

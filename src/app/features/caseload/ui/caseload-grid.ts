@@ -16,7 +16,7 @@ const WIDTHS: Readonly<Record<CaseloadColumn, number>> = {
   nextAppointment: 120,
   attendance: 120,
   mat: 200,
-  uds: 150,
+  uds: 200,
   craving: 110,
   phq9: 100,
   risk: 175,
