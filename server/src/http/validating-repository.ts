@@ -1,9 +1,10 @@
 // A FhirRepository decorator that applies the server's write rules in front of any store:
-// every create/update/patch is validated against the R4 base definitions (@medplum/core validateResource),
-// and conditional references (`Practitioner?identifier=…`) in the written resource are resolved to
-// literal references first. Because it sits at the repository level, the same rules hold for single
-// interactions and for every entry of a batch or transaction (which FhirRouter runs on the repository
-// handed to withTransaction's callback; that repository is wrapped too).
+// every create/update/patch is validated against the R4 base definitions (@medplum/core validateResource,
+// then the required bindings it does not check: server/src/validation), and conditional references
+// (`Practitioner?identifier=…`) in the written resource are resolved to literal references first.
+// Because it sits at the repository level, the same rules hold for single interactions and for every
+// entry of a batch or transaction (which FhirRouter runs on the repository handed to withTransaction's
+// callback; that repository is wrapped too).
 import type { Operation, WithId } from '@medplum/core';
 import type { SearchRequest } from '@medplum/core';
 import {
@@ -29,6 +30,8 @@ import type {
 } from '@medplum/fhir-router';
 import { FhirRepository } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome, Parameters, Reference, Resource } from '@medplum/fhirtypes';
+
+import { assertRequiredBindings } from '../validation/required-bindings';
 
 /** code `exception` makes getStatus() answer 500. */
 const INTERNAL_ERROR: OperationOutcome = {
@@ -202,6 +205,7 @@ export class ValidatingRepository extends FhirRepository implements TypeHistoryR
   private async prepareWrite<T extends Resource>(resource: T): Promise<T> {
     const prepared = await this.resolveConditionalReferences(resource);
     validateResource(prepared);
+    assertRequiredBindings(prepared);
     return prepared;
   }
 
