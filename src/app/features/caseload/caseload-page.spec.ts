@@ -201,6 +201,38 @@ describe('CaseloadPage', () => {
     await dialog.close();
   });
 
+  it('isolates a name with a right-to-left override (U+202E): the rest of the row reads as before', async () => {
+    await create({ rows: [aCaseloadRow({ patientId: 'p1', name: '\u202Eevil', pronouns: 'she/her' })] });
+    await gridRows(1);
+    const cell = (column: string) =>
+      fixture.nativeElement.querySelector(`.ag-row[row-id="p1"] [col-id="${column}"]`) as HTMLElement;
+    const name = cell('patient').querySelector('bdi.primary') as HTMLElement;
+    expect(name.textContent).toBe('\u202Eevil');
+    // Laid out left to right: each character of the text after the name starts right of the one before.
+    const leftToRight = (el: Element): boolean => {
+      const node = Array.from(el.childNodes).find(
+        (n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim(),
+      );
+      const text = node?.textContent ?? '';
+      const start = text.search(/\S/);
+      const lefts = Array.from({ length: text.trimEnd().length - start }, (_, i) => {
+        const range = document.createRange();
+        range.setStart(node as Node, start + i);
+        range.setEnd(node as Node, start + i + 1);
+        return range.getBoundingClientRect().left;
+      });
+      return lefts.length > 1 && lefts.every((x, i) => i === 0 || x > (lefts[i - 1] as number));
+    };
+    expect(leftToRight(cell('patient').querySelector('.secondary') as HTMLElement)).toBeTrue();
+    expect(leftToRight(cell('track').querySelector('.primary') as HTMLElement)).toBeTrue();
+    // The risk points dialog names the patient in isolation too.
+    (cell('risk').querySelector('button') as HTMLButtonElement).click();
+    const dialog = await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
+    const title = document.querySelector('.mat-mdc-dialog-title bdi') as HTMLElement;
+    expect(title.textContent).toBe('\u202Eevil');
+    await dialog.close();
+  });
+
   it('opens the patient on row click and on Enter', async () => {
     await create({ rows: ROWS });
     const router = TestBed.inject(Router);

@@ -32,12 +32,19 @@ import { patientFeature } from './state/patient.feature';
 
     @if (header(); as h) {
       <header class="banner">
-        <h1 class="wp-page-title">{{ h.name }}</h1>
+        <h1 class="wp-page-title">
+          <bdi>{{ h.name }}</bdi>
+        </h1>
         <dl class="facts">
           @if (h.age !== null || h.pronouns) {
             <div>
               <dt>Age · pronouns</dt>
-              <dd>{{ h.age !== null ? h.age + ' y' : '—' }}{{ h.pronouns ? ' · ' + h.pronouns : '' }}</dd>
+              <dd>
+                {{ h.age !== null ? h.age + ' y' : '—' }}
+                @if (h.pronouns) {
+                  · <bdi>{{ h.pronouns }}</bdi>
+                }
+              </dd>
             </div>
           }
           <div>

@@ -51,4 +51,19 @@ describe('caseloadCsv', () => {
       '15 Mar 2026: as expected; UDS dated 15 Jan 2031: future date — check the record',
     );
   });
+
+  it('strips bidirectional controls from values, then neutralises a formula they hid', () => {
+    const row = aCaseloadRow({
+      name: '\u2066Sam\u2069 \u202ERivera\u202C \u200Fx\u200E\u061C',
+      pronouns: '\u202Ashe/her\u202B\u202D',
+      age: null,
+    });
+    expect(caseloadCsv([row], ['patient']).split('\r\n')[1]).toBe('Sam Rivera x (she/her)');
+    const hidden = aCaseloadRow({ name: '\u202E=cmd|calc', age: null, pronouns: null });
+    expect(caseloadCsv([hidden], ['patient']).split('\r\n')[1]).toBe("'=cmd|calc");
+    for (const start of ['+', '-', '@']) {
+      const formula = aCaseloadRow({ name: `${start}1+1`, age: null, pronouns: null });
+      expect(caseloadCsv([formula], ['patient']).split('\r\n')[1]).toBe(`'${start}1+1`);
+    }
+  });
 });

@@ -16,7 +16,9 @@ export interface RiskPointsData {
   imports: [MatDialogModule, MatButtonModule, RiskChip],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <h2 mat-dialog-title>Relapse risk — {{ data.name }}</h2>
+    <h2 mat-dialog-title>
+      Relapse risk — <bdi>{{ data.name }}</bdi>
+    </h2>
     <mat-dialog-content>
       <p class="summary">
         <wp-risk-chip [score]="data.risk.score" [riskBand]="data.risk.band" [trend]="data.risk.trend" />
