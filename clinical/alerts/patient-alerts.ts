@@ -223,6 +223,28 @@ function consentAlert(record: PatientRecord, asOf: AsOf): Alert[] {
   ];
 }
 
+/** The alert rules in the order their alerts are listed within one severity. */
+export const ALERT_IDS: readonly AlertId[] = [
+  'phq9-item9',
+  'uds-unexpected-opioid',
+  'mat-gap',
+  'mat-missed-dose',
+  'mat-stopped',
+  'missed-sessions',
+  'note-unsigned',
+  'cosign-waiting',
+  'part2-consent',
+];
+
+/** Alerts in display order: safety first, then high, warning, info; within a severity in rule order. */
+export function orderAlerts(alerts: readonly Alert[]): Alert[] {
+  return [...alerts].sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      ALERT_IDS.indexOf(a.id) - ALERT_IDS.indexOf(b.id),
+  );
+}
+
 /** Every alert for one patient as of a date, safety first, then high, warning, info. */
 export function patientAlerts(record: PatientRecord, asOf: AsOf): Alert[] {
   const at = isoInstant(asOfMillis(asOf));
@@ -235,5 +257,5 @@ export function patientAlerts(record: PatientRecord, asOf: AsOf): Alert[] {
     ...cosignAlert(record, at),
     ...consentAlert(record, at),
   ];
-  return alerts.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return orderAlerts(alerts);
 }

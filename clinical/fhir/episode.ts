@@ -69,21 +69,33 @@ export function programWeek(record: PatientRecord, asOf: AsOf): ProgramWeek | un
 }
 
 /** Whether a practitioner is an active participant of the patient's active episode's care team(s). */
-export function isOnCareTeam(record: PatientRecord, practitioner: Reference, asOf: AsOf): boolean {
-  const who = referenceKey(practitioner.reference);
-  if (!who) return false;
+/**
+ * The practitioners responsible for a patient as of a date: the active episode's care manager and every member
+ * (with a current period) of the episode's active care teams (any active team of the patient when the episode
+ * names none). Empty without an active episode.
+ */
+export function careTeamMembers(record: PatientRecord, asOf: AsOf): Reference[] {
   const now = asOfMillis(asOf);
   const episode = activeEpisode(record, asOf);
-  if (!episode) return false;
-  if (referenceKey(episode.careManager?.reference) === who) return true;
+  if (!episode) return [];
+  const members = new Set<string>();
+  const manager = referenceKey(episode.careManager?.reference);
+  if (manager) members.add(manager);
   const teamKeys = new Set((episode.team ?? []).map((t) => referenceKey(t.reference)));
-  return record.careTeams.some((team) => {
-    if (team.status !== undefined && team.status !== 'active') return false;
-    if (teamKeys.size > 0 && !teamKeys.has(`CareTeam/${team.id ?? ''}`)) return false;
-    return (team.participant ?? []).some((p) => {
-      if (referenceKey(p.member?.reference) !== who) return false;
+  for (const team of record.careTeams) {
+    if (team.status !== undefined && team.status !== 'active') continue;
+    if (teamKeys.size > 0 && !teamKeys.has(`CareTeam/${team.id ?? ''}`)) continue;
+    for (const p of team.participant ?? []) {
+      const who = referenceKey(p.member?.reference);
       const end = toEndMillis(p.period?.end);
-      return end === undefined || end >= now;
-    });
-  });
+      if (who?.startsWith('Practitioner/') && (end === undefined || end >= now)) members.add(who);
+    }
+  }
+  return [...members].sort().map((reference) => ({ reference }));
+}
+
+/** Whether a practitioner is one of the patient's care team members as of a date (see careTeamMembers). */
+export function isOnCareTeam(record: PatientRecord, practitioner: Reference, asOf: AsOf): boolean {
+  const who = referenceKey(practitioner.reference);
+  return who !== undefined && careTeamMembers(record, asOf).some((m) => m.reference === who);
 }

@@ -4,6 +4,10 @@
  */
 import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
 
+import { ALERT_IDS } from '../alerts/patient-alerts';
+import { DERIVED_SYSTEM, DERIVED_TAG } from '../derived/derived-codes';
+import { ALERT_DISPLAY } from '../derived/flag-resource';
+import { FACT_DISPLAY } from '../derived/summary-resource';
 import {
   BAM_ANSWER_SYSTEM,
   CM_POINTS_OUTPUT,
@@ -197,7 +201,7 @@ export const riskModelCodeSystem = codeSystem(
   LOCAL_SYSTEM.riskModel,
   'WaypointRiskModel',
   'Waypoint relapse-risk models',
-  'RiskAssessment.method: the explainable points model of DESIGN.md §4 (versioned; the version is in ' +
+  'RiskAssessment.method: the explainable points model of docs/architecture.md (versioned; the version is in ' +
     'RiskAssessment.method.coding.version). LOCAL code; decision support, not a diagnosis.',
   [[RISK_MODEL_CODE, 'Waypoint relapse-risk points model']],
 );
@@ -211,6 +215,47 @@ export const bamAnswerCodeSystem = codeSystem(
   BAM_ANSWERS.map((a): Concept => [a.code ?? '', a.display ?? '', `Item score ${a.score}`]),
 );
 
+export const alertCodeSystem = codeSystem(
+  'wp-cs-alert',
+  DERIVED_SYSTEM.alert,
+  'WaypointAlert',
+  'Waypoint alerts',
+  'Flag.code of the alerts the clinical rules raise (clinical/alerts). LOCAL codes.',
+  ALERT_IDS.map((id): Concept => [id, ALERT_DISPLAY[id]]),
+);
+
+const MAT_STATUS_FACTS: readonly Concept[] = [
+  ['mat-on-track', 'Medication for OUD on track'],
+  ['mat-missed-dose', 'Medication for OUD: dose missed'],
+  ['mat-supply-ending', 'Medication for OUD: supply ending'],
+  ['mat-gap', 'Medication for OUD: gap'],
+  ['mat-stopped', 'Medication for OUD stopped'],
+  ['mat-none', 'No medication for OUD'],
+];
+
+export const caseloadFactCodeSystem = codeSystem(
+  'wp-cs-caseload-fact',
+  DERIVED_SYSTEM.fact,
+  'WaypointCaseloadFact',
+  'Waypoint caseload facts',
+  'The caseload summary Observation and its components (clinical/derived/summary-resource.ts), and the MAT ' +
+    'status values. LOCAL codes.',
+  [...Object.entries(FACT_DISPLAY).map(([code, display]): Concept => [code, display]), ...MAT_STATUS_FACTS],
+);
+
+export const derivedTagCodeSystem = codeSystem(
+  'wp-cs-derived',
+  DERIVED_SYSTEM.tag,
+  'WaypointDerived',
+  'Waypoint derived resources',
+  'meta.tag of resources the clinical rules write (RiskAssessment, Flag, caseload summary, their Provenance). LOCAL codes.',
+  [
+    [DERIVED_TAG.derived, 'Derived by the clinical rules'],
+    [DERIVED_TAG.current, 'Current assessment'],
+    [DERIVED_TAG.weekly, 'Assessment as of the end of a week'],
+  ],
+);
+
 export const LOCAL_CODE_SYSTEMS: readonly CodeSystem[] = [
   staffRoleCodeSystem,
   trackCodeSystem,
@@ -219,6 +264,9 @@ export const LOCAL_CODE_SYSTEMS: readonly CodeSystem[] = [
   noteTemplateCodeSystem,
   riskModelCodeSystem,
   bamAnswerCodeSystem,
+  alertCodeSystem,
+  caseloadFactCodeSystem,
+  derivedTagCodeSystem,
 ];
 
 function valueSet(

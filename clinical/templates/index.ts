@@ -4,12 +4,14 @@
  */
 import type {
   CodeSystem,
+  Device,
   HealthcareService,
   Organization,
   Questionnaire,
   ValueSet,
 } from '@medplum/fhirtypes';
 
+import { rulesDevice } from '../derived/derived-codes';
 import { type NoteTemplate } from '../terminology';
 import { bam, craving } from './bam';
 import { cbtBehavioralExperiment, cbtExposure, cbtThoughtRecord } from './cbt';
@@ -42,7 +44,8 @@ export const NOTE_TEMPLATE_QUESTIONNAIRES: Readonly<Record<NoteTemplate, Questio
 
 export const MEASURE_QUESTIONNAIRES: readonly Questionnaire[] = [phq9, gad7, bam, craving];
 
-export type ClinicDefinition = Organization | HealthcareService | Questionnaire | CodeSystem | ValueSet;
+export type ClinicDefinition =
+  Organization | HealthcareService | Questionnaire | CodeSystem | ValueSet | Device;
 
 /** Every definition, in load order (terminology first, then the program, then the forms). */
 export function clinicDefinitions(): ClinicDefinition[] {
@@ -53,5 +56,6 @@ export function clinicDefinitions(): ClinicDefinition[] {
     clinicService,
     ...Object.values(NOTE_TEMPLATE_QUESTIONNAIRES),
     ...MEASURE_QUESTIONNAIRES,
+    rulesDevice(),
   ]);
 }
