@@ -65,6 +65,8 @@ export interface BuildAppOptions {
   /** Adds to the generated CapabilityStatement (e.g. rest.security for SMART). */
   readonly extendCapabilityStatement?: (statement: CapabilityStatement) => void;
   readonly softwareVersion?: string;
+  /** Awaited after each write before its response is sent (the embedded deriver's `afterWrite`). */
+  readonly afterWrite?: () => Promise<void>;
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -169,6 +171,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     fhirRouter,
     trustForwardedHeaders: options.trustForwardedHeaders ?? true,
     support: searchSupport(store),
+    ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}),
     capabilityStatement: (baseUrl) => {
       if (!statement) {
         statement = buildCapabilityStatement(store, { software, batch: true, transaction: true });

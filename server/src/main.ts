@@ -1,7 +1,8 @@
 // `npm run server`: the embedded FHIR R4 server on SQLite.
 //   PORT (default 8080), HOST (default 127.0.0.1), WAYPOINT_DB (default data/waypoint.db),
 //   WAYPOINT_SEED (default: the demo clinic; `none` = definitions only), WAYPOINT_DEMO_PATIENTS
-//   (default 240), WAYPOINT_PUBLIC_URL (the origin users see, for the SMART issuer), LOG_LEVEL (default info).
+//   (default 240), WAYPOINT_PUBLIC_URL (the origin users see, for the SMART issuer), LOG_LEVEL (default info),
+//   WAYPOINT_DERIVER (default on; `off` leaves derived state to an external worker: npm run worker).
 // Started through scripts/run-ts.mjs, which installs the WebSocket global @medplum/core 5 needs on Node 20.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import {
   ensureDemoClinic,
   progressBar,
 } from './demo/index';
+import { attachDeriver } from './derive/embedded';
 import { initFhirDefinitions } from './store/definitions';
 import { SqliteRepository } from './store/sqlite-repository';
 
@@ -38,7 +40,24 @@ if (!inMemory) {
 // The HTTP layer validates every write (ValidatingRepository); the store need not do it again.
 const repository = new SqliteRepository(dbPath, { validate: false });
 
-await seedStore(repository, seed);
+const seeded = await seedStore(repository, seed);
+
+// The clinical rules run in-process after every commit (server/src/derive). A fresh clinic is derived before
+// the server accepts requests; after a restart every patient is checked again in the background (time passed).
+const derivation =
+  process.env['WAYPOINT_DERIVER'] === 'off'
+    ? undefined
+    : attachDeriver(repository, {
+        onError: (_patientId, error) =>
+          console.error(`derivation failed: ${(error as Error | undefined)?.name ?? 'error'}`),
+      });
+if (derivation && seeded) {
+  const started = Date.now();
+  await derivation.deriver.sweep('rules-changed');
+  console.error(`Derived state computed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} else if (derivation) {
+  void derivation.deriver.sweep('time-passed');
+}
 
 // SMART on FHIR sign-in, access policy and audit trail (server/src/auth, policy, audit). Accounts,
 // oidc-provider storage and the audit chain live in the same database; keys next to it.
@@ -62,6 +81,7 @@ const app = await buildApp({
   logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
   plugins: [auth.plugin],
   extendCapabilityStatement: auth.extendCapabilityStatement,
+  ...(derivation ? { afterWrite: derivation.afterWrite } : {}),
 });
 
 let closing = false;
@@ -73,6 +93,8 @@ async function shutdown(signal: string): Promise<void> {
   app.log.info({ signal }, 'shutting down');
   try {
     await app.close(); // stops accepting, waits for in-flight requests
+    derivation?.stop();
+    await derivation?.deriver.idle();
   } finally {
     await repository.close(); // checkpoints the WAL and closes the database
   }
@@ -87,7 +109,7 @@ await app.listen({ port, host });
  * Demo-clinic loader hook: runs before the server accepts requests.
  * `WAYPOINT_SEED=none` leaves the store with the FHIR definitions only.
  */
-async function seedStore(store: FhirRepository, mode: string): Promise<void> {
+async function seedStore(store: FhirRepository, mode: string): Promise<boolean> {
   // Definitions always (idempotent); the demo clinic only into a database without patients.
   const onProgress = process.stderr.isTTY ? progressBar() : undefined;
   const report = await ensureDemoClinic(store, {
@@ -100,4 +122,5 @@ async function seedStore(store: FhirRepository, mode: string): Promise<void> {
       `Demo clinic loaded: ${report.resources} resources in ${(report.millis / 1000).toFixed(1)} s`,
     );
   }
+  return report.seeded;
 }

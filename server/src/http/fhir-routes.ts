@@ -31,12 +31,19 @@ export interface FhirRoutesOptions {
   readonly capabilityStatement: (baseUrl: string) => CapabilityStatement;
   readonly support: SearchSupport;
   readonly trustForwardedHeaders: boolean;
+  /**
+   * Awaited after every interaction that may have written (create, update, patch, delete, batch/transaction,
+   * operations) and before its response is sent: the embedded server derives the touched patients here.
+   */
+  readonly afterWrite?: () => Promise<void>;
 }
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const WRITES = new Set(['create', 'update', 'patch']);
 const SINGLE_RESOURCE = new Set(['read', 'vread', 'create', 'update', 'patch']);
 const NEEDS_BODY = new Set(['create', 'update', 'patch', 'batch']);
+/** Interactions after which derived state may be stale. */
+const MAY_WRITE = new Set(['create', 'update', 'patch', 'delete', 'batch', 'operation']);
 
 export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): void {
   const { fhirRouter, support, trustForwardedHeaders } = options;
@@ -125,6 +132,9 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
       config: { transactions: true },
     };
     const [result, resource] = await fhirRouter.handleRequest(fhirRequest, request.fhirRepository);
+    if (MAY_WRITE.has(interaction) && options.afterWrite) {
+      await options.afterWrite();
+    }
     const status = getStatus(result);
     if (status >= 500) {
       // FhirRouter puts the internal error text in `diagnostics`; keep it out of the response and the log.

@@ -48,6 +48,7 @@ import type {
   Bundle,
   BundleEntry,
   CareTeam,
+  Device,
   OperationOutcome,
   Parameters,
   Provenance,
@@ -76,8 +77,11 @@ import {
   type WriteKind,
 } from './role-rules';
 
-/** Types whose patient link may be indirect: filtered after the query, not pushed into it. */
-const POST_FILTERED = new Set(['CareTeam', 'Provenance', 'Task']);
+/**
+ * Types whose readability does not follow from the compartment alone (supervision CareTeams and Devices without
+ * a patient are shared, a Task its owner reads, a Provenance follows its target): filtered after the query.
+ */
+const POST_FILTERED = new Set(['CareTeam', 'Provenance', 'Task', 'Device']);
 
 export interface AccessContext {
   readonly principal: Principal;
@@ -159,7 +163,11 @@ export class PolicyRepository extends FhirRepository {
     if (type === 'AuditEvent') {
       return this.mayReadAudit();
     }
-    if (SHARED_TYPES.has(type) || (type === 'CareTeam' && !(resource as CareTeam).subject)) {
+    if (
+      SHARED_TYPES.has(type) ||
+      (type === 'CareTeam' && !(resource as CareTeam).subject) ||
+      (type === 'Device' && !(resource as Device).patient)
+    ) {
       return true;
     }
     if (this.ctx.principal.kind === 'system' && this.ctx.scope.all) {

@@ -136,6 +136,15 @@ function prepareStatements(db: Database.Database) {
     insertIndex,
     deleteIndex: INDEX_TABLES.map((t) => db.prepare(`DELETE FROM ${t} WHERE rid = ?`)),
     insertCompartment: db.prepare('INSERT OR IGNORE INTO compartment (patient, rid) VALUES (?, ?)'),
+    compartmentResources: db.prepare<[string], { json: string }>(
+      // Questionnaire answers are left out: the rules read a response's metadata only (and bodies are large).
+      `SELECT CASE WHEN r.type = 'QuestionnaireResponse' THEN json_remove(r.json, '$.item', '$.text', '$.contained')
+         ELSE r.json END AS json
+       FROM compartment c CROSS JOIN resources r ON r.rid = c.rid WHERE c.patient = ? AND r.deleted = 0 ORDER BY r.rid`,
+    ),
+    patientIds: db.prepare<[], { id: string }>(
+      "SELECT id FROM resources WHERE type = 'Patient' AND deleted = 0 ORDER BY rid",
+    ),
     compartmentByKey: db.prepare<[string, string], { patient: string }>(
       'SELECT c.patient FROM resources r JOIN compartment c ON c.rid = r.rid WHERE r.type = ? AND r.id = ? AND r.deleted = 0',
     ),
@@ -244,6 +253,30 @@ export class SqliteRepository extends FhirRepository {
   /** The patients whose compartment the current version of a resource belongs to (empty when none or missing). */
   compartmentOf(resourceType: string, id: string): string[] {
     return this.shared.stmts.compartmentByKey.all(resourceType, id).map((row) => row.patient);
+  }
+
+  /**
+   * Every current resource in one patient's compartment, the Patient included (what `Patient/[id]/$everything`
+   * returns before shared resources), QuestionnaireResponses without their answers: one indexed read, for the
+   * clinical deriver.
+   */
+  async compartmentResources(patientId: string): Promise<Resource[]> {
+    while (this.mustWait()) {
+      await this.waitTurn();
+    }
+    this.assertOpen();
+    return this.shared.stmts.compartmentResources
+      .all(patientId)
+      .map((row) => JSON.parse(row.json) as Resource);
+  }
+
+  /** The ids of every current Patient. */
+  async patientIds(): Promise<string[]> {
+    while (this.mustWait()) {
+      await this.waitTurn();
+    }
+    this.assertOpen();
+    return this.shared.stmts.patientIds.all().map((row) => row.id);
   }
 
   /** Closes the database (checkpointing the WAL). Waits for an open transaction to finish. */
@@ -504,7 +537,12 @@ export class SqliteRepository extends FhirRepository {
       del.run(existing.rid);
     }
     const patients = this.insertIndexRows(stored, existing.rid);
-    this.shared.pending.push({ resourceType: stored.resourceType, id: stored.id, resource: stored, patients });
+    this.shared.pending.push({
+      resourceType: stored.resourceType,
+      id: stored.id,
+      resource: stored,
+      patients,
+    });
     return stored;
   }
 
@@ -529,7 +567,12 @@ export class SqliteRepository extends FhirRepository {
     const rid = Number(lastInsertRowid);
     stmts.insertHistory.run(rid, resource.resourceType, resource.id, version, lastUpdated, 0, json);
     const patients = this.insertIndexRows(stored, rid);
-    this.shared.pending.push({ resourceType: stored.resourceType, id: stored.id, resource: stored, patients });
+    this.shared.pending.push({
+      resourceType: stored.resourceType,
+      id: stored.id,
+      resource: stored,
+      patients,
+    });
     return stored;
   }
 

@@ -10,6 +10,8 @@ import { LOCAL_SYSTEM, questionnaireUrl, SYSTEM } from '../../../clinical/termin
 import { buildApp } from '../../src/app';
 import type { LockoutPolicy } from '../../src/auth/accounts';
 import { createSmartAuth, type SmartAuth } from '../../src/auth/smart-auth';
+import type { Clock } from '../../src/derive/clock';
+import { attachDeriver, type EmbeddedDeriver } from '../../src/derive/embedded';
 import { TEAM_IDENTIFIER_SYSTEM } from '../../src/policy/principal';
 import { initFhirDefinitions } from '../../src/store/definitions';
 import { SqliteRepository } from '../../src/store/sqlite-repository';
@@ -61,6 +63,8 @@ export interface AuthTestServer {
   readonly auth: SmartAuth;
   readonly repository: SqliteRepository;
   readonly clinic: Clinic;
+  /** The in-process deriver, when the server was started with `derive`. */
+  readonly derivation?: EmbeddedDeriver;
   close(): Promise<void>;
 }
 
@@ -69,6 +73,8 @@ export interface AuthServerOptions {
   /** Where jwks.json and waypoint-cli.jwk.json are kept (a temp dir); default ephemeral keys. */
   readonly keysDir?: string;
   readonly lockout?: LockoutPolicy;
+  /** Run the clinical deriver in-process on this clock (writes wait for it, as in the real server). */
+  readonly derive?: { readonly clock: Clock };
 }
 
 export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthTestServer> {
@@ -114,11 +120,14 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     ],
     PASSWORD,
   );
+  const derivation = options.derive ? attachDeriver(repository, { clock: options.derive.clock }) : undefined;
+  await derivation?.deriver.sweep();
   const app = await buildApp({
     repository,
     rateLimit: false,
     plugins: [auth.plugin],
     extendCapabilityStatement: auth.extendCapabilityStatement,
+    ...(derivation ? { afterWrite: derivation.afterWrite } : {}),
   });
   await app.listen({ port, host: '127.0.0.1' });
   return {
@@ -127,8 +136,11 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     auth,
     repository,
     clinic,
+    ...(derivation ? { derivation } : {}),
     close: async () => {
       await app.close();
+      derivation?.stop();
+      await derivation?.deriver.idle();
       await repository.close();
     },
   };
