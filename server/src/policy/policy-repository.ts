@@ -57,6 +57,7 @@ import type {
   Task,
 } from '@medplum/fhirtypes';
 
+import { isDerived } from '../../../clinical/derived/derived-codes';
 import type { AuditLog } from '../audit/audit-log';
 import type { Permission } from '../auth/smart-scopes';
 import {
@@ -251,6 +252,10 @@ export class PolicyRepository extends FhirRepository {
     const { principal } = this.ctx;
     if (principal.kind === 'system') {
       return;
+    }
+    if (isDerived(resource)) {
+      // Assessments, alerts and summaries say what the rules computed: no person writes or removes them.
+      deny(forbidden, `${type} resources tagged "derived" are written by the clinical rules only`);
     }
     if (!roleMayWrite(principal.roles, resource, kind)) {
       deny(forbidden, `Your role does not ${kind} ${type} resources`);

@@ -211,4 +211,28 @@ describe('derived state', () => {
     const assessments = await fhir<Bundle>(server, as('counselor2'), 'GET', 'RiskAssessment');
     assert.ok(!refs(assessments.body).includes(`RiskAssessment/${mine.ra.id}`));
   });
+
+  test('no user writes, forges or removes a derived resource; a manual Flag is still allowed', async () => {
+    const { ra, flags } = await current(steady);
+    assert.ok(ra && flags[0]);
+    const forged = await fhir(server, as('counselor1'), 'PUT', `RiskAssessment/${ra.id}`, {
+      ...ra,
+      prediction: [{ qualitativeRisk: { coding: [{ system: SYSTEM.riskProbability, code: 'low' }] } }],
+    });
+    assert.equal(forged.status, 403);
+    assert.equal((await fhir(server, as('counselor1'), 'DELETE', `Flag/${flags[0].id}`)).status, 403);
+    const { id: _id, meta, ...copy } = flags[0];
+    const lookalike = await fhir(server, as('counselor1'), 'POST', 'Flag', {
+      ...copy,
+      meta: { tag: meta?.tag },
+    });
+    assert.equal(lookalike.status, 403);
+    const manual = await fhir(server, as('counselor1'), 'POST', 'Flag', {
+      resourceType: 'Flag',
+      status: 'active',
+      code: { text: 'Prefers morning sessions' },
+      subject: { reference: `Patient/${steady}` },
+    });
+    assert.equal(manual.status, 201);
+  });
 });
