@@ -10,6 +10,7 @@ export * from './derived/derived-codes';
 export * from './derived/flag-resource';
 export * from './derived/risk-resource';
 export * from './derived/summary-resource';
+export * from './derived/views';
 export * from './fhir/coding';
 export * from './fhir/consent';
 export * from './fhir/episode';

@@ -86,7 +86,7 @@ export function rulesDevice(): Device {
 export function derivedMeta(...tags: string[]): { tag: Coding[]; security: Coding[] } {
   return {
     tag: [DERIVED_TAG.derived, ...tags].map((code) => ({ system: DERIVED_SYSTEM.tag, code })),
-    security: SUD_SECURITY_LABELS.map((label) => ({ ...label })),
+    security: SUD_SECURITY_LABELS.map(({ system, code }) => ({ system, code })),
   };
 }
 

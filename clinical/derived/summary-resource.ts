@@ -129,7 +129,8 @@ function fact(
   ];
   return {
     ...(extension.length > 0 ? { extension } : {}),
-    code: { coding: [{ system: DERIVED_SYSTEM.fact, code, display: FACT_DISPLAY[code] }] },
+    // Displays live in the caseload-fact CodeSystem: left out here, they would be a third of the summary.
+    code: { coding: [{ system: DERIVED_SYSTEM.fact, code }] },
     ...value,
   };
 }

@@ -416,13 +416,14 @@ export interface Session {
 export async function signIn(
   server: AuthTestServer,
   username: string,
-  options: { scope?: string; jar?: CookieJar } = {},
+  options: { scope?: string; jar?: CookieJar; password?: string } = {},
 ): Promise<Session> {
   const { verifier, challenge } = pkcePair();
   const result = await authorize(server, options.jar ?? new CookieJar(), {
     username,
     scope: options.scope,
     challenge,
+    ...(options.password ? { password: options.password } : {}),
   });
   const code = result.callback?.searchParams.get('code');
   if (!code) {
