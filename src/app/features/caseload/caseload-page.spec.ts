@@ -265,6 +265,47 @@ describe('CaseloadPage', () => {
     await dialog.close();
   });
 
+  it('Enter on an alerts cell with "+N more" opens the list of the other alerts, not the patient', async () => {
+    const alert = (id: CaseloadRow['alerts'][number]['id'], label: string) => ({
+      id,
+      severity: 'warning' as const,
+      label,
+      detail: `${label}.`,
+      evidence: [],
+    });
+    await create({
+      rows: [
+        aCaseloadRow({
+          patientId: 'p1',
+          alerts: [
+            alert('mat-missed-dose', 'MAT dose missed (buprenorphine)'),
+            alert('missed-sessions', '2 missed sessions in a row'),
+            alert('note-unsigned', '1 note unsigned > 24 h'),
+            alert('part2-consent', 'Part 2 consent missing'),
+          ],
+        }),
+      ],
+    });
+    const navigate = spyOn(TestBed.inject(Router), 'navigate').and.resolveTo(true);
+    await gridRows(1);
+    const cell = fixture.nativeElement.querySelector('.ag-row[row-id="p1"] [col-id="alerts"]') as HTMLElement;
+    cell.focus();
+    cell.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    for (let attempt = 0; attempt < 100 && !document.querySelector('.mat-mdc-menu-panel'); attempt++) {
+      await new Promise<void>((resolve) => setTimeout(resolve));
+    }
+    const menu = await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(
+      MatMenuHarness.with({ triggerText: '+2 more' }),
+    );
+    expect(await menu.isOpen()).toBeTrue();
+    const items = await Promise.all((await menu.getItems()).map((i) => i.getText()));
+    expect(items.join(' | ')).toContain('1 note unsigned > 24 h');
+    expect(items.join(' | ')).toContain('Part 2 consent missing');
+    await calls(navigate, 1);
+    expect(navigate).not.toHaveBeenCalled();
+    await menu.close();
+  });
+
   it('turns quick filters, track and search into view changes (the URL holds them)', async () => {
     await create({ rows: ROWS });
     const chips = await loader.getHarness(

@@ -1,3 +1,4 @@
+import type { Alert } from '../../../../../clinical/alerts/patient-alerts';
 import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
 import { riskPhrase } from '../../../shared/ui/risk-chip';
@@ -84,6 +85,25 @@ export function notesText(row: CaseloadRow): string {
   const { unsigned, overdue } = row.notesDue;
   if (unsigned === 0) return 'None';
   return `${unsigned} unsigned${overdue > 0 ? `, ${overdue} overdue` : ''}`;
+}
+
+/**
+ * Alert chips a caseload row has room for (two lines of a 56 px row): every safety alert, then the others
+ * up to two in all; the rest are behind "+N more".
+ */
+export const ALERT_CHIPS = 2;
+
+/** The row's alerts split into the chips shown and the ones behind "+N more": safety first, never hidden. */
+export function alertChips(row: CaseloadRow): { readonly shown: Alert[]; readonly hidden: Alert[] } {
+  const safety = row.alerts.filter((a) => a.severity === 'safety');
+  const ordered = [...safety, ...row.alerts.filter((a) => a.severity !== 'safety')];
+  const room = Math.max(ALERT_CHIPS, safety.length);
+  return { shown: ordered.slice(0, room), hidden: ordered.slice(room) };
+}
+
+/** "2 more alerts: Part 2 consent missing; Co-signature waiting (1)": the "+N more" button's name. */
+export function moreAlertsLabel(hidden: readonly Alert[]): string {
+  return `${hidden.length} more alert${hidden.length === 1 ? '' : 's'}: ${hidden.map((a) => a.label).join('; ')}`;
 }
 
 export function alertsText(row: CaseloadRow): string {

@@ -1,5 +1,8 @@
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { MatMenuHarness } from '@angular/material/menu/testing';
 
+import type { Alert } from '../../../../../clinical/alerts/patient-alerts';
 import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
 import { aCaseloadRow } from '../../../testing/caseload-rows';
 import type { CaseloadColumn } from '../data/caseload-view';
@@ -73,6 +76,63 @@ describe('CaseloadCell', () => {
     it('shows no mark without one', async () => {
       const cell = await render(aCaseloadRow(), 'uds');
       expect(cell.querySelector('.future')).toBeNull();
+    });
+  });
+
+  describe('alerts', () => {
+    const alert = (id: Alert['id'], severity: Alert['severity'], label: string): Alert => ({
+      id,
+      severity,
+      label,
+      detail: `${label}: the detail.`,
+      evidence: [],
+    });
+    const FOUR: Alert[] = [
+      alert('phq9-item9', 'safety', 'Safety: PHQ-9 item 9 positive'),
+      alert('mat-gap', 'high', 'MAT gap (buprenorphine)'),
+      alert('part2-consent', 'warning', 'Part 2 consent missing'),
+      alert('cosign-waiting', 'info', 'Co-signature waiting (1)'),
+    ];
+    const chips = (cell: HTMLElement): string[] =>
+      Array.from(cell.querySelectorAll('.alert .alert-text')).map((c) => text(c));
+
+    it('two alerts: both shown in full, no "more"', async () => {
+      const cell = await render(aCaseloadRow({ alerts: FOUR.slice(1, 3) }), 'alerts');
+      expect(chips(cell)).toEqual(['MAT gap (buprenorphine)', 'Part 2 consent missing']);
+      expect(cell.querySelector('button')).toBeNull();
+    });
+
+    it('four alerts: the safety alert first, one more, then "+2 more" naming the rest to a screen reader', async () => {
+      const cell = await render(aCaseloadRow({ alerts: FOUR }), 'alerts');
+      expect(chips(cell)).toEqual(['Safety: PHQ-9 item 9 positive', 'MAT gap (buprenorphine)']);
+      const more = cell.querySelector('button') as HTMLButtonElement;
+      expect(text(more)).toBe('+2 more');
+      expect(more.getAttribute('aria-label')).toBe(
+        '2 more alerts: Part 2 consent missing; Co-signature waiting (1)',
+      );
+    });
+
+    it('"+2 more" opens a menu listing the other alerts with their details', async () => {
+      await render(aCaseloadRow({ alerts: FOUR }), 'alerts');
+      const loader = TestbedHarnessEnvironment.loader(fixture);
+      const menu = await loader.getHarness(MatMenuHarness.with({ triggerText: '+2 more' }));
+      await menu.open();
+      const items = await Promise.all((await menu.getItems()).map((item) => item.getText()));
+      expect(items.length).toBe(2);
+      expect(items[0]).toContain('Part 2 consent missing');
+      expect(items[0]).toContain('Part 2 consent missing: the detail.');
+      expect(items[1]).toContain('Co-signature waiting (1): the detail.');
+      await menu.close();
+    });
+
+    it('safety alerts are never hidden behind "more"', async () => {
+      const second = { ...FOUR[0], id: 'uds-unexpected-opioid', label: 'Safety: second' } as Alert;
+      const cell = await render(
+        aCaseloadRow({ alerts: [FOUR[0] as Alert, second, ...FOUR.slice(1)] }),
+        'alerts',
+      );
+      expect(chips(cell).slice(0, 2)).toEqual(['Safety: PHQ-9 item 9 positive', 'Safety: second']);
+      expect(text(cell.querySelector('button'))).toBe('+3 more');
     });
   });
 });

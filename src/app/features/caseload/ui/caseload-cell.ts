@@ -1,15 +1,19 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
+import { MatMenuModule } from '@angular/material/menu';
 
 import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
 import { RiskChip, riskPhrase } from '../../../shared/ui/risk-chip';
 import { Sparkline } from '../../../shared/ui/sparkline';
 import {
+  alertChips,
   cravingText,
   futureUdsText,
   matText,
+  moreAlertsLabel,
   patientDetail,
   signed,
   udsFlags,
@@ -35,11 +39,12 @@ const MAT_TONE: Readonly<Record<CaseloadRow['mat']['status'], string>> = {
 
 /**
  * One caseload cell, rendered by column id. Every fact is written as text (the colour and icons only
- * repeat it); the risk cell is a button that opens the points behind the score.
+ * repeat it); the risk cell is a button that opens the points behind the score, and an alerts cell with more
+ * alerts than fit shows "+N more", a button that lists the rest.
  */
 @Component({
   selector: 'wp-caseload-cell',
-  imports: [MatIconModule, RiskChip, Sparkline],
+  imports: [MatIconModule, MatMenuModule, NgTemplateOutlet, RiskChip, Sparkline],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './caseload-cell.html',
   styleUrl: './caseload-cell.scss',
@@ -69,10 +74,12 @@ export class CaseloadCell {
     const row = this.row();
     return row ? `Risk ${riskPhrase(row.risk.score, row.risk.band, row.risk.trend)}: show the points` : '';
   });
-  protected readonly safety = computed(() => this.row()?.alerts.filter((a) => a.severity === 'safety') ?? []);
-  protected readonly otherAlerts = computed(
-    () => this.row()?.alerts.filter((a) => a.severity !== 'safety') ?? [],
-  );
+  /** The alert chips that fit, safety first, and the rest behind "+N more" (a menu: keyboard and screen reader). */
+  protected readonly chips = computed(() => {
+    const row = this.row();
+    return row ? alertChips(row) : { shown: [], hidden: [] };
+  });
+  protected readonly moreLabel = computed(() => moreAlertsLabel(this.chips().hidden));
 
   agInit(params: CaseloadCellParams): void {
     this.params.set(params);

@@ -3,7 +3,7 @@ import { MatDialog } from '@angular/material/dialog';
 
 import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
 import { DataGrid, type GridColumn, type GridOptionsFor } from '../../../shared/ui/data-grid';
-import { cellText, COLUMN_HEADERS } from '../data/caseload-cells';
+import { alertChips, cellText, COLUMN_HEADERS } from '../data/caseload-cells';
 import { type CaseloadColumn, type CaseloadSort, compareValues, sortValue } from '../data/caseload-view';
 import { CaseloadCell } from './caseload-cell';
 import type { StoredColumn } from './column-state';
@@ -15,7 +15,7 @@ const WIDTHS: Readonly<Record<CaseloadColumn, number>> = {
   lastSession: 120,
   nextAppointment: 120,
   attendance: 120,
-  mat: 200,
+  mat: 240,
   uds: 200,
   craving: 110,
   phq9: 100,
@@ -24,9 +24,14 @@ const WIDTHS: Readonly<Record<CaseloadColumn, number>> = {
   alerts: 340,
 };
 
+function hasMoreAlerts(row: CaseloadRow): boolean {
+  return alertChips(row).hidden.length > 0;
+}
+
 /**
  * The caseload grid: one row per patient, sorted by the page (the sort lives in the URL), keyboard
- * navigable (arrow keys between cells; Enter opens the patient, or the risk points on the risk cell).
+ * navigable (arrow keys between cells; Enter opens the patient, or the risk points on the risk cell, or the
+ * other alerts on an alerts cell that shows "+N more").
  */
 @Component({
   selector: 'wp-caseload-grid',
@@ -85,12 +90,14 @@ export class CaseloadGrid {
         minWidth: 80,
         resizable: true,
         lockVisible: id === 'patient',
-        // Enter on the risk cell opens its points: mark the key handled before the grid's cellKeyDown
-        // listeners run (ag-grid calls this first), so the data grid does not also open the patient.
+        // Enter on the risk cell opens its points, and on an alerts cell with "+N more" the other alerts: mark
+        // the key handled before the grid's cellKeyDown listeners run (ag-grid calls this first), so the data
+        // grid does not also open the patient.
         suppressKeyboardEvent:
-          id === 'risk'
-            ? ({ event }) => {
-                if (event.key === 'Enter') event.preventDefault();
+          id === 'risk' || id === 'alerts'
+            ? ({ event, data }) => {
+                if (event.key === 'Enter' && (id === 'risk' || (data && hasMoreAlerts(data))))
+                  event.preventDefault();
                 return false;
               }
             : undefined,
@@ -108,12 +115,19 @@ export class CaseloadGrid {
     ensureDomOrder: true,
     // Twelve columns: render them all, so screen readers and find-in-page see every cell.
     suppressColumnVirtualisation: true,
-    // Enter opens the patient (the data grid's rowActivated), except on the risk cell: the points.
+    // Enter opens the patient (the data grid's rowActivated), except on the risk cell (the points) and on an
+    // alerts cell with "+N more" (the menu of the other alerts, through the cell's own button).
     onCellKeyDown: (event) => {
       const keyboard = event.event instanceof KeyboardEvent ? event.event : undefined;
       if (keyboard?.key !== 'Enter' || !event.data || !('column' in event)) return;
-      if (event.column.getColId() === 'risk') {
+      const column = event.column.getColId();
+      if (column === 'risk') {
         openRiskPoints(this.dialog, event.data);
+      } else if (column === 'alerts' && hasMoreAlerts(event.data) && keyboard.target instanceof HTMLElement) {
+        keyboard.target
+          .closest('[col-id="alerts"]')
+          ?.querySelector<HTMLButtonElement>('button.more')
+          ?.click();
       }
     },
     onSortChanged: (event) => {
