@@ -46,9 +46,14 @@ describe('patient alerts', () => {
       assert.equal(result[0]?.severity, 'safety');
       assert.equal(result[0]?.label, 'Safety: PHQ-9 item 9 positive');
       assert.match(result[0]?.detail ?? '', /answered 1 of 3 on 13 Mar 2026/);
+      // The fentanyl positive is a safety alert too: PHQ-9 item 9 comes first among the safety alerts.
+      assert.deepEqual(
+        result.map((a) => a.id),
+        ['phq9-item9', 'uds-fentanyl', 'missed-sessions'],
+      );
       assert.deepEqual(
         result.map((a) => a.severity),
-        ['safety', 'high', 'warning'],
+        ['safety', 'safety', 'warning'],
       );
     });
 
@@ -73,14 +78,39 @@ describe('patient alerts', () => {
   });
 
   describe('unexpected opioid positive (last 21 days)', () => {
-    test('fentanyl positive 3 days ago → high "UDS fentanyl +"', () => {
-      const [a] = alerts(
+    test('fentanyl positive 3 days ago → safety "fentanyl-positive screen" with its evidence and naloxone', () => {
+      const result = alerts(
         aStablePatient([aUds({ id: 'f1', loinc: LOINC.fentanyl, day: -3, positive: true })]),
       );
-      assert.equal(a?.id, 'uds-unexpected-opioid');
-      assert.equal(a?.severity, 'high');
-      assert.equal(a?.label, 'UDS fentanyl +');
+      assert.deepEqual(
+        result.map((a) => a.id),
+        ['uds-fentanyl'],
+      );
+      const [a] = result;
+      assert.equal(a?.severity, 'safety');
+      assert.equal(a?.label, 'Safety: fentanyl-positive screen');
+      assert.match(
+        a?.detail ?? '',
+        /^Fentanyl positive: 13 Mar 2026 \(last 21 days\)\. High overdose risk: review naloxone/,
+      );
       assert.deepEqual(a?.evidence, [{ reference: 'Observation/f1' }]);
+    });
+
+    test('heroin (6-MAM) and fentanyl on one screen → the fentanyl safety alert and a high "UDS heroin +"', () => {
+      const result = alerts(
+        aStablePatient([
+          aUds({ id: 'f1', loinc: LOINC.fentanyl, day: -3, positive: true }),
+          aUds({ id: 'h1', loinc: LOINC.heroin, day: -3, positive: true }),
+        ]),
+      );
+      assert.deepEqual(
+        result.map((a) => [a.id, a.severity, a.label]),
+        [
+          ['uds-fentanyl', 'safety', 'Safety: fentanyl-positive screen'],
+          ['uds-unexpected-opioid', 'high', 'UDS heroin +'],
+        ],
+      );
+      assert.deepEqual(result[1]?.evidence, [{ reference: 'Observation/h1' }]);
     });
 
     test('buprenorphine positive on buprenorphine → no alert; fentanyl 22 days ago → no alert', () => {

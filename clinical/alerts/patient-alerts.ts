@@ -19,6 +19,7 @@ import { referenceTo, uniqueReferences } from '../fhir/reference';
 import { consecutiveNoShows } from '../fhir/sessions';
 import { classifiedScreens } from '../fhir/uds';
 import { RISK_MODEL_V1 } from '../risk/risk-model.config';
+import type { Substance } from '../terminology';
 
 /**
  * Per-patient alerts for the caseload (issue #6 item 3). Each has a text label (never colour only),
@@ -30,10 +31,12 @@ export type AlertSeverity = 'safety' | 'high' | 'warning' | 'info';
 
 export type AlertId =
   | 'phq9-item9'
+  | 'uds-fentanyl'
   | 'uds-unexpected-opioid'
   | 'mat-gap'
   | 'mat-missed-dose'
   | 'mat-stopped'
+  | 'mat-supply-ending'
   | 'missed-sessions'
   | 'note-unsigned'
   | 'cosign-waiting'
@@ -75,31 +78,58 @@ function phq9Item9Alert(record: PatientRecord, asOf: AsOf): Alert[] {
   ];
 }
 
-/** High: a UDS in the last 21 days positive for an opioid that was not prescribed (fentanyl, heroin …). */
+/**
+ * A UDS in the last 21 days positive for an opioid that was not prescribed.
+ * - Fentanyl is a safety alert: illicitly made fentanyl drives most opioid overdose deaths in the US, so a
+ *   fentanyl-positive screen calls for overdose-risk counselling and naloxone (CDC, "Fentanyl facts",
+ *   cdc.gov/overdose-prevention, 2024; SAMHSA, "Overdose Prevention and Response Toolkit", 2023).
+ * - Any other non-prescribed opioid (heroin/6-MAM, opiates, oxycodone, or buprenorphine/methadone not
+ *   prescribed) is a high alert.
+ */
 function udsAlert(record: PatientRecord, asOf: AsOf): Alert[] {
   const from = asOfMillis(asOf) - ALERT_RULES.udsWindowDays * DAY_MS;
   const hits = classifiedScreens(record, asOf).filter((s) => s.ms > from && s.unexpectedOpioids.length > 0);
-  const latest = hits.at(-1);
-  if (!latest) return [];
-  const substances = [...new Set(hits.flatMap((s) => s.unexpectedOpioids))];
-  return [
-    {
+  const alerts: Alert[] = [];
+  const fentanyl = hits.filter((s) => s.unexpectedOpioids.includes('fentanyl'));
+  if (fentanyl.length > 0) {
+    alerts.push({
+      id: 'uds-fentanyl',
+      severity: 'safety',
+      label: 'Safety: fentanyl-positive screen',
+      detail: `Fentanyl positive: ${fentanyl
+        .map((s) => formatDay(s.day))
+        .join(', ')} (last ${ALERT_RULES.udsWindowDays} days). High overdose risk: review naloxone and the safety plan.`,
+      evidence: uniqueReferences(
+        fentanyl.flatMap((s) => s.results.filter((r) => r.substance === 'fentanyl').flatMap((r) => r.evidence)),
+      ),
+    });
+  }
+  const others = hits
+    .map((s) => ({
+      screen: s,
+      substances: s.unexpectedOpioids.filter((o): o is Substance => o !== 'fentanyl'),
+    }))
+    .filter((h) => h.substances.length > 0);
+  if (others.length > 0) {
+    const substances = [...new Set(others.flatMap((h) => h.substances))];
+    alerts.push({
       id: 'uds-unexpected-opioid',
       severity: 'high',
       label: `UDS ${substances.map((s) => `${s} +`).join(', ')}`,
-      detail: `Unexpected opioid positive: ${hits
-        .map((s) => `${formatDay(s.day)} ${s.unexpectedOpioids.join(', ')}`)
+      detail: `Unexpected opioid positive: ${others
+        .map((h) => `${formatDay(h.screen.day)} ${h.substances.join(', ')}`)
         .join('; ')} (last ${ALERT_RULES.udsWindowDays} days).`,
       evidence: uniqueReferences(
-        hits.flatMap((s) =>
-          s.results.filter((r) => s.unexpectedOpioids.includes(r.substance)).flatMap((r) => r.evidence),
+        others.flatMap((h) =>
+          h.screen.results.filter((r) => h.substances.includes(r.substance)).flatMap((r) => r.evidence),
         ),
       ),
-    },
-  ];
+    });
+  }
+  return alerts;
 }
 
-/** High: MAT gap or stopped in the last 30 days; warning: a missed dose. */
+/** High: MAT gap or stopped in the last 30 days; warning: a missed dose, or the supply ending within 3 days. */
 function matAlert(record: PatientRecord, asOf: AsOf): Alert[] {
   const mat = matStatus(record, asOf);
   const drug = mat.drug ?? 'MAT';
@@ -120,6 +150,16 @@ function matAlert(record: PatientRecord, asOf: AsOf): Alert[] {
           id: 'mat-missed-dose',
           severity: 'warning',
           label: `MAT dose missed (${drug})`,
+          detail: mat.detail,
+          evidence: mat.evidence,
+        },
+      ];
+    case 'supply-ending':
+      return [
+        {
+          id: 'mat-supply-ending',
+          severity: 'warning',
+          label: `MAT ${mat.label} (${drug})`,
           detail: mat.detail,
           evidence: mat.evidence,
         },
@@ -226,10 +266,12 @@ function consentAlert(record: PatientRecord, asOf: AsOf): Alert[] {
 /** The alert rules in the order their alerts are listed within one severity. */
 export const ALERT_IDS: readonly AlertId[] = [
   'phq9-item9',
+  'uds-fentanyl',
   'uds-unexpected-opioid',
   'mat-gap',
   'mat-missed-dose',
   'mat-stopped',
+  'mat-supply-ending',
   'missed-sessions',
   'note-unsigned',
   'cosign-waiting',

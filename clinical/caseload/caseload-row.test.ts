@@ -75,7 +75,7 @@ describe('caseload row', () => {
     assert.deepEqual(row.notesDue, { unsigned: 1, overdue: 0, over24h: 1 });
     assert.deepEqual(
       row.alerts.map((a) => a.id),
-      ['uds-unexpected-opioid', 'note-unsigned'],
+      ['uds-fentanyl', 'note-unsigned'],
     );
   });
 

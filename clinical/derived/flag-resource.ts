@@ -24,10 +24,12 @@ const PRIORITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/flag-priority-cod
 /** flag-category of each alert rule (R4 value set flag-category). */
 const CATEGORY: Record<AlertId, 'safety' | 'lab' | 'drug' | 'behavioral' | 'admin'> = {
   'phq9-item9': 'safety',
+  'uds-fentanyl': 'safety',
   'uds-unexpected-opioid': 'lab',
   'mat-gap': 'drug',
   'mat-missed-dose': 'drug',
   'mat-stopped': 'drug',
+  'mat-supply-ending': 'drug',
   'missed-sessions': 'behavioral',
   'note-unsigned': 'admin',
   'cosign-waiting': 'admin',
@@ -39,10 +41,12 @@ const PRIORITY: Record<AlertSeverity, string> = { safety: 'PH', high: 'PM', warn
 /** Names of the alert rules (the alert CodeSystem's displays). */
 export const ALERT_DISPLAY: Record<AlertId, string> = {
   'phq9-item9': 'PHQ-9 item 9 (self-harm) positive',
+  'uds-fentanyl': 'Urine drug screen positive for fentanyl (overdose risk)',
   'uds-unexpected-opioid': 'Urine drug screen positive for a non-prescribed opioid',
   'mat-gap': 'Medication for OUD: gap in supply or doses',
   'mat-missed-dose': 'Medication for OUD: observed dose missed',
   'mat-stopped': 'Medication for OUD stopped',
+  'mat-supply-ending': 'Medication for OUD: supply ending within 3 days',
   'missed-sessions': 'Counseling sessions missed in a row',
   'note-unsigned': 'Session notes unsigned',
   'cosign-waiting': 'Note co-signature waiting',

@@ -129,7 +129,7 @@ describe('derived state', () => {
   test('a fentanyl-positive screen for a low-risk patient raises the risk and a Flag before the POST returns', async () => {
     const beforeWrite = await current(steady);
     assert.equal(beforeWrite.risk?.band, 'low');
-    assert.ok(!beforeWrite.flags.some((f) => f.code.coding?.[0]?.code === 'uds-unexpected-opioid'));
+    assert.ok(!beforeWrite.flags.some((f) => f.code.coding?.[0]?.code === 'uds-fentanyl'));
 
     const posted = await fhir(server, as('coordinator1'), 'POST', 'Observation', fentanyl(steady, -1, true));
     assert.equal(posted.status, 201);
@@ -139,8 +139,8 @@ describe('derived state', () => {
     assert.equal(afterWrite.risk?.score, (beforeWrite.risk?.score ?? 0) + 2);
     const point = afterWrite.risk?.points.find((p) => p.ruleId === 'uds-opioid-positive');
     assert.deepEqual(point?.evidence, [{ reference: `Observation/${posted.body.id}` }]);
-    const flag = afterWrite.flags.find((f) => f.code.coding?.[0]?.code === 'uds-unexpected-opioid');
-    assert.ok(flag, 'UDS Flag active');
+    const flag = afterWrite.flags.find((f) => f.code.coding?.[0]?.code === 'uds-fentanyl');
+    assert.ok(flag, 'fentanyl safety Flag active');
     assert.equal(flag.status, 'active');
     assert.deepEqual(
       flag.extension
