@@ -14,6 +14,7 @@ import { provideWaypointConfig, type WaypointConfig } from './core/config/waypoi
 import { GlobalErrorHandler } from './core/errors/global-error-handler';
 import { httpActivityInterceptor } from './core/http/http-activity';
 import { PageTitleStrategy } from './core/layout/page-title-strategy';
+import { provideIdleSignOff } from './core/session/idle-sign-off';
 import { provideRootState } from './core/state/root-state';
 
 export function createAppConfig(config: Partial<WaypointConfig> = {}): ApplicationConfig {
@@ -27,6 +28,7 @@ export function createAppConfig(config: Partial<WaypointConfig> = {}): Applicati
       provideRouter(routes, withComponentInputBinding()),
       { provide: TitleStrategy, useClass: PageTitleStrategy },
       provideRootState(),
+      provideIdleSignOff(),
       { provide: MAT_ICON_DEFAULT_OPTIONS, useValue: { fontSet: 'material-symbols-outlined' } },
     ],
   };

@@ -21,7 +21,7 @@ import { provideWaypointConfig, type WaypointConfig } from '../config/waypoint-c
 import { DraftStore } from '../drafts/draft-store';
 import { ErrorNotifier } from '../errors/error-notifier';
 import { provideRootState } from '../state/root-state';
-import { selectExpired, selectUser } from '../state/session/session.feature';
+import { selectExpired, selectSignedOutForInactivity, selectUser } from '../state/session/session.feature';
 import { authGuard } from './auth.guard';
 import { authInterceptor } from './auth.interceptor';
 import { AuthSession, relativeReference, safeReturnUrl, sessionUserFromClaims } from './auth-session';
@@ -41,7 +41,7 @@ describe('sign-in (core/auth)', () => {
 
   beforeEach(() => {
     // A MockStore spec elsewhere that forgot resetSelectors() would leave these pinned to a value.
-    for (const selector of [selectUser, selectExpired]) {
+    for (const selector of [selectUser, selectExpired, selectSignedOutForInactivity]) {
       selector.clearResult();
       selector.release();
     }
@@ -301,6 +301,122 @@ describe('sign-in (core/auth)', () => {
       expect(manager.removeUser).toHaveBeenCalled();
       expect(store.selectSignal(selectUser)()).toBeNull();
       expect(console.error).toHaveBeenCalledWith('Revoking the refresh_token failed', jasmine.anything());
+    });
+  });
+
+  describe('sign-out for inactivity', () => {
+    const NOTE = { text: 'Patient reports cravings' };
+
+    /** Signed in on a patient page with a draft, then signed out for inactivity. */
+    async function signedOutForInactivity(): Promise<AuthSession> {
+      setup(aUser());
+      // Like the real UserManager: once removed, the user is gone from this tab's storage.
+      manager.removeUser.and.callFake(async () => void manager.getUser.and.resolveTo(null));
+      await navigate('/patients/p1');
+      TestBed.inject(DraftStore).set('note:Encounter/e1', NOTE);
+      const auth = TestBed.inject(AuthSession);
+      const done = auth.signOutForInactivity();
+      for (const hint of ['refresh_token', 'access_token']) {
+        const request = await nextRequest(SMART_CONFIGURATION.revocation_endpoint);
+        expect(new URLSearchParams(request.request.body as string).get('token_type_hint')).toBe(hint);
+        request.flush('', { status: 200, statusText: 'OK' });
+      }
+      await done;
+      return auth;
+    }
+
+    it('revokes the tokens and empties the store, but keeps the drafts and the page', async () => {
+      const auth = await signedOutForInactivity();
+      expect(manager.removeUser).toHaveBeenCalled();
+      expect(store.selectSignal(selectUser)()).toBeNull();
+      expect(store.selectSignal(selectSignedOutForInactivity)()).toBeTrue();
+      expect(await auth.accessToken()).toBeUndefined();
+      expect(TestBed.inject(DraftStore).get('note:Encounter/e1')).toEqual(NOTE);
+      expect(TestBed.inject(Router).url).toBe('/patients/p1');
+      expect(auth.suspendedForInactivity).toBeTrue();
+    });
+
+    it('holds navigation instead of a redirect sign-in that would reload the page and lose the drafts', async () => {
+      await signedOutForInactivity();
+      expect(await TestBed.inject(Router).navigateByUrl('/audit')).toBeFalse();
+      expect(TestBed.inject(Router).url).toBe('/patients/p1');
+      expect(manager.signinRedirect).not.toHaveBeenCalled();
+    });
+
+    it('signs in again in the popup: same page, drafts kept, and waiting requests retried', async () => {
+      const auth = await signedOutForInactivity();
+      const prompt = spyOn(TestBed.inject(ErrorNotifier), 'prompt').and.resolveTo();
+      const httpClient = TestBed.inject((await import('@angular/common/http')).HttpClient);
+      const result = new Promise((resolve, reject) =>
+        httpClient.get('/fhir/Patient/p1').subscribe({ next: resolve, error: reject }),
+      );
+      const refused = await nextRequest('/fhir/Patient/p1');
+      expect(refused.request.headers.has('Authorization')).toBeFalse();
+      refused.flush(null, { status: 401, statusText: 'Unauthorized' });
+
+      manager.signinPopup.and.resolveTo(aUser({ access_token: 'access-2' }));
+      expect(await auth.signInAgain()).toBeTrue();
+      const retry = await nextRequest('/fhir/Patient/p1');
+      expect(retry.request.headers.get('Authorization')).toBe('Bearer access-2');
+      retry.flush({ resourceType: 'Patient', id: 'p1' });
+      expect(await result).toEqual({ resourceType: 'Patient', id: 'p1' });
+
+      expect(prompt).withContext('no second sign-in prompt').not.toHaveBeenCalled();
+      expect(manager.signinPopup).toHaveBeenCalledOnceWith({
+        prompt: 'login',
+        popupWindowTarget: 'waypoint-signin',
+      });
+      expect(store.selectSignal(selectSignedOutForInactivity)()).toBeFalse();
+      expect(store.selectSignal(selectUser)()?.name).toBe('Dana Whitfield');
+      expect(TestBed.inject(DraftStore).get('note:Encounter/e1')).toEqual(NOTE);
+      expect(TestBed.inject(Router).url).toBe('/patients/p1');
+      expect(auth.suspendedForInactivity).toBeFalse();
+    });
+
+    it('gives someone else who signs in at the same screen neither the drafts nor the page', async () => {
+      const auth = await signedOutForInactivity();
+      manager.signinPopup.and.resolveTo(
+        aUser({
+          access_token: 'access-robin',
+          profile: {
+            sub: 'robin',
+            iss: SMART_CONFIGURATION.issuer,
+            aud: 'waypoint',
+            exp: 0,
+            iat: 0,
+            name: 'Robin Okafor',
+          },
+        }),
+      );
+      expect(await auth.signInAgain()).toBeTrue();
+      expect(TestBed.inject(DraftStore).size).toBe(0);
+      expect(store.selectSignal(selectUser)()?.name).toBe('Robin Okafor');
+      expect(TestBed.inject(Router).url).toBe('/');
+    });
+
+    it('stays signed out when the popup is closed or blocked', async () => {
+      const auth = await signedOutForInactivity();
+      spyOn(console, 'error');
+      manager.signinPopup.and.rejectWith(new Error('Popup closed by user'));
+      expect(await auth.signInAgain()).toBeFalse();
+      expect(auth.suspendedForInactivity).toBeTrue();
+      expect(store.selectSignal(selectSignedOutForInactivity)()).toBeTrue();
+      expect(TestBed.inject(DraftStore).size).toBe(1);
+    });
+
+    it('a full sign-out from there discards the drafts and fails the waiting requests', async () => {
+      const auth = await signedOutForInactivity();
+      const httpClient = TestBed.inject((await import('@angular/common/http')).HttpClient);
+      const result = new Promise((resolve, reject) =>
+        httpClient.get('/fhir/Patient/p1').subscribe({ next: resolve, error: reject }),
+      );
+      (await nextRequest('/fhir/Patient/p1')).flush(null, { status: 401, statusText: 'Unauthorized' });
+      await auth.signOut();
+      await expectAsync(result).toBeRejected();
+      expect(TestBed.inject(DraftStore).size).toBe(0);
+      expect(TestBed.inject(Router).url).toBe('/signed-out');
+      expect(store.selectSignal(selectSignedOutForInactivity)()).toBeFalse();
+      expect(auth.suspendedForInactivity).toBeFalse();
     });
   });
 

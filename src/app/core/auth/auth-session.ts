@@ -3,7 +3,7 @@ import { HttpClient } from '@angular/common/http';
 import { inject, Injectable, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import type { HumanName, Practitioner } from '@medplum/fhirtypes';
-import { Store } from '@ngrx/store';
+import { type Action, Store } from '@ngrx/store';
 import type { User } from 'oidc-client-ts';
 import { firstValueFrom } from 'rxjs';
 
@@ -62,10 +62,29 @@ export function sessionUserFromClaims(profile: Record<string, unknown>): Session
   };
 }
 
+/** Between a sign-out for inactivity and the next sign-in (`end`) or full sign-out (`cancel`). */
+interface Suspension {
+  readonly ended: Promise<void>;
+  readonly end: () => void;
+  readonly cancel: () => void;
+}
+
+function suspension(): Suspension {
+  let end!: () => void;
+  let cancel!: () => void;
+  const ended = new Promise<void>((resolve, reject) => {
+    end = resolve;
+    cancel = () => reject(new Error('Signed out'));
+  });
+  ended.catch(() => undefined); // nobody may be waiting: not an unhandled rejection
+  return { ended, end, cancel };
+}
+
 /**
  * SMART standalone launch with oidc-client-ts: discovery from the FHIR server, redirect sign-in with
  * PKCE, on-demand refresh, re-sign-in in a popup when the session ends (so unsaved text stays in
- * memory), and a sign-out that revokes the tokens and forgets everything.
+ * memory), a sign-out for inactivity that keeps that text for the next sign-in, and a sign-out that
+ * revokes the tokens and forgets everything.
  */
 @Injectable({ providedIn: 'root' })
 export class AuthSession {
@@ -84,6 +103,9 @@ export class AuthSession {
   private restoring: Promise<User | null> | undefined;
   private refreshing: Promise<User | null> | undefined;
   private reauthenticating: Promise<void> | undefined;
+  private suspension: Suspension | undefined;
+  /** `sub` of whoever last signed in in this tab: someone else signing in must not see their drafts. */
+  private subject: string | undefined;
   private readonly user = signal<User | null>(null);
 
   /** False for an open server configured with `signIn: 'none'`. */
@@ -164,25 +186,85 @@ export class AuthSession {
    * (the page, and any unsaved text, stays). Concurrent callers share one attempt.
    */
   reauthenticate(): Promise<void> {
+    if (this.suspension) {
+      return this.suspension.ended; // signed out for inactivity: wait for the sign-in offered there
+    }
     this.reauthenticating ??= this.doReauthenticate().finally(() => (this.reauthenticating = undefined));
     return this.reauthenticating;
   }
 
-  /** Revokes the tokens, then forgets the user, the store, drafts, caches and this tab's storage. */
+  /** Forgets the user, the store, drafts, caches and this tab's storage, and revokes the tokens. */
   async signOut(): Promise<void> {
+    this.drafts.clear();
+    this.subject = undefined;
+    if (this.suspension) {
+      // From the signed-out panel: leave the page first, or it would render again for a moment.
+      await this.router.navigateByUrl('/signed-out', { replaceUrl: true });
+    }
+    await this.endSession(AuthActions.signedOut());
+    // Requests that were waiting for a sign-in after the sign-out for inactivity now fail.
+    this.suspension?.cancel();
+    this.suspension = undefined;
+    await this.router.navigateByUrl('/signed-out', { replaceUrl: true });
+  }
+
+  /** True after signOutForInactivity() until the next sign-in or sign-out. */
+  get suspendedForInactivity(): boolean {
+    return this.suspension !== undefined;
+  }
+
+  /**
+   * Automatic logoff: forgets the tokens, the store's data (the shell then shows the signed-out
+   * panel instead of the page), this tab's storage and caches, and revokes the tokens, as signOut()
+   * does; but keeps the DraftStore and the current URL so that signInAgain() returns to the page
+   * with unsaved text intact. Until then, a FHIR request that meets a 401 waits for that sign-in
+   * instead of prompting, and the guard holds navigation (a redirect sign-in would reload the page
+   * and lose the drafts).
+   */
+  async signOutForInactivity(): Promise<void> {
+    this.suspension ??= suspension();
+    await this.endSession(AuthActions.signedOutForInactivity());
+  }
+
+  /**
+   * After signOutForInactivity(): signs in again in a popup, so the page and its drafts stay. Call it
+   * from a click (browsers block popups otherwise). True once signed in; false when the popup was
+   * closed or blocked (still signed out, so the caller can offer it again). When someone else signs
+   * in, the previous user's drafts are discarded and the app opens at its start page.
+   */
+  async signInAgain(): Promise<boolean> {
+    let user: User;
+    try {
+      user = await this.popupSignIn(await this.userManager());
+    } catch (error) {
+      console.error('Sign-in popup failed', error);
+      return false;
+    }
+    const switched = this.subject !== undefined && user.profile.sub !== this.subject;
+    await this.establish(user);
+    if (switched) {
+      await this.router.navigateByUrl('/', { replaceUrl: true });
+    }
+    return true;
+  }
+
+  /**
+   * Forgets the user, the store's data (`event`: the screen changes at once), this tab's storage and
+   * caches, and revokes the tokens. Forgetting comes first, so a slow or unreachable revocation
+   * endpoint cannot keep the session on screen.
+   */
+  private async endSession(event: Action): Promise<void> {
     const manager = await this.userManager().catch(() => undefined);
     const user = await manager?.getUser().catch(() => null);
-    if (user) {
-      await this.revoke(user);
-    }
     await manager?.removeUser().catch(() => undefined);
     this.user.set(null);
     this.restoring = undefined;
-    this.drafts.clear();
-    this.store.dispatch(AuthActions.signedOut());
+    this.store.dispatch(event);
     this.document.defaultView?.sessionStorage.clear();
+    if (user) {
+      await this.revoke(user);
+    }
     await clearCacheStorage(this.document.defaultView);
-    await this.router.navigateByUrl('/signed-out', { replaceUrl: true });
   }
 
   /**
@@ -235,14 +317,23 @@ export class AuthSession {
       'Your session has ended. Sign in again to continue; unsaved text is kept.',
       'Sign in',
     );
+    if (this.suspension) {
+      // Signed out for inactivity meanwhile: the sign-in offered on that screen answers this too.
+      await this.suspension.ended;
+      return null;
+    }
     try {
-      return await manager.signinPopup({ prompt: 'login', popupWindowTarget: SIGNIN_POPUP_NAME });
+      return await this.popupSignIn(manager);
     } catch (error) {
       // Popup blocked or closed: fall back to a full redirect (the page reloads after sign-in).
       console.error('Sign-in popup failed', error);
       await this.signIn(this.router.url);
       return null;
     }
+  }
+
+  private popupSignIn(manager: UserManagerLike): Promise<User> {
+    return manager.signinPopup({ prompt: 'login', popupWindowTarget: SIGNIN_POPUP_NAME });
   }
 
   private refresh(): Promise<User | null> {
@@ -268,6 +359,12 @@ export class AuthSession {
   }
 
   private async establish(user: User): Promise<void> {
+    if (this.subject !== undefined && user.profile.sub !== this.subject) {
+      this.drafts.clear(); // another person at the same workstation
+    }
+    this.subject = user.profile.sub;
+    this.suspension?.end();
+    this.suspension = undefined;
     this.user.set(user);
     this.restoring = Promise.resolve(user);
     const claims = user.profile as Record<string, unknown>;

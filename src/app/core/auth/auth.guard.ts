@@ -7,11 +7,16 @@ import { AuthSession } from './auth-session';
 
 /**
  * Lets signed-in users through. Otherwise starts the SMART sign-in, which comes back to the URL that
- * was asked for (the `returnUrl` travels in the OAuth `state`).
+ * was asked for (the `returnUrl` travels in the OAuth `state`). After a sign-out for inactivity it
+ * holds every navigation until the user signs in again in the popup: a redirect sign-in would reload
+ * the page and lose the unsaved drafts kept for them.
  */
 export const authGuard: CanActivateFn & CanActivateChildFn = async (_route, state) => {
   const auth = inject(AuthSession);
   const notifier = inject(ErrorNotifier); // before any await: inject() needs the injection context
+  if (auth.suspendedForInactivity) {
+    return false;
+  }
   try {
     if (await auth.isSignedIn()) {
       return true;

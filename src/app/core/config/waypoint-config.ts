@@ -16,6 +16,17 @@ export interface WaypointConfig {
   readonly scope: string;
   /** `smart` (default): SMART standalone launch. `none`: an open test server, no sign-in at all. */
   readonly signIn: 'smart' | 'none';
+  /**
+   * Seconds without input after which the session ends (default 900, 15 minutes): an unattended
+   * workstation must not stay open on patient records (automatic logoff, HIPAA
+   * §164.312(a)(2)(iii)). An integer from 2 to 86400.
+   */
+  readonly idleTimeoutSeconds: number;
+  /**
+   * Seconds before that sign-out at which a warning with a countdown appears (default 120). Fewer
+   * than `idleTimeoutSeconds`; when it is not, half the timeout is used.
+   */
+  readonly idleWarningSeconds: number;
 }
 
 export const DEFAULT_WAYPOINT_CONFIG: WaypointConfig = {
@@ -23,7 +34,12 @@ export const DEFAULT_WAYPOINT_CONFIG: WaypointConfig = {
   clientId: 'waypoint',
   scope: 'openid fhirUser profile online_access user/*.rs user/*.cru',
   signIn: 'smart',
+  idleTimeoutSeconds: 900,
+  idleWarningSeconds: 120,
 };
+
+/** A day. Also keeps every idle timer far below setTimeout's limit (2^31 ms), past which it fires at once. */
+const MAX_IDLE_TIMEOUT_SECONDS = 86_400;
 
 export const APP_CONFIG = new InjectionToken<WaypointConfig>('APP_CONFIG', {
   providedIn: 'root',
@@ -34,7 +50,10 @@ export function provideWaypointConfig(config: Partial<WaypointConfig>): Provider
   return { provide: APP_CONFIG, useValue: { ...DEFAULT_WAYPOINT_CONFIG, ...config } };
 }
 
-/** Keeps only known string keys, so a malformed config.json cannot inject unexpected values. */
+/**
+ * Keeps only known keys with values of the expected type, so a malformed config.json cannot inject
+ * unexpected values.
+ */
 export function parseWaypointConfig(json: unknown): Partial<WaypointConfig> {
   if (typeof json !== 'object' || json === null) {
     return {};
@@ -54,6 +73,32 @@ export function parseWaypointConfig(json: unknown): Partial<WaypointConfig> {
     ...(clientId ? { clientId } : {}),
     ...(scope ? { scope: scope.split(/\s+/).join(' ') } : {}),
     ...(signIn === 'smart' || signIn === 'none' ? { signIn } : {}),
+    ...parseIdleTimes(record),
+  };
+}
+
+/**
+ * The idle sign-out times: whole seconds only (never a string, fraction or negative number), a
+ * timeout of 2 s to a day, and a warning shorter than the timeout. A timeout without a warning that
+ * fits gets half of it as the warning, so it never starts with the countdown running out.
+ */
+function parseIdleTimes(
+  record: Record<string, unknown>,
+): Partial<Pick<WaypointConfig, 'idleTimeoutSeconds' | 'idleWarningSeconds'>> {
+  const whole = (key: string, min: number, max: number): number | undefined => {
+    const value = record[key];
+    return Number.isInteger(value) && (value as number) >= min && (value as number) <= max
+      ? (value as number)
+      : undefined;
+  };
+  const timeout = whole('idleTimeoutSeconds', 2, MAX_IDLE_TIMEOUT_SECONDS);
+  const limit = (timeout ?? DEFAULT_WAYPOINT_CONFIG.idleTimeoutSeconds) - 1;
+  const warning =
+    whole('idleWarningSeconds', 1, limit) ??
+    (DEFAULT_WAYPOINT_CONFIG.idleWarningSeconds > limit ? Math.floor((limit + 1) / 2) : undefined);
+  return {
+    ...(timeout !== undefined ? { idleTimeoutSeconds: timeout } : {}),
+    ...(warning !== undefined ? { idleWarningSeconds: warning } : {}),
   };
 }
 

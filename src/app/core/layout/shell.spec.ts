@@ -14,7 +14,12 @@ import { BehaviorSubject, map } from 'rxjs';
 
 import { AuthSession } from '../auth/auth-session';
 import { HttpActivity } from '../http/http-activity';
-import { initialSessionState, selectRoleLabel, selectUser } from '../state/session/session.feature';
+import {
+  initialSessionState,
+  selectRoleLabel,
+  selectSignedOutForInactivity,
+  selectUser,
+} from '../state/session/session.feature';
 import { Shell } from './shell';
 import { THEME_STORAGE_KEY } from './theme-preference';
 
@@ -51,6 +56,7 @@ describe('Shell', () => {
           selectors: [
             { selector: selectUser, value: null },
             { selector: selectRoleLabel, value: undefined },
+            { selector: selectSignedOutForInactivity, value: false },
           ],
         }),
         { provide: BreakpointObserver, useValue: breakpoints },
@@ -170,6 +176,39 @@ describe('Shell', () => {
     await fixture.whenStable();
     expect(await sidenav.isOpen()).toBeFalse();
     expect(TestBed.inject(Router).url).toBe('/caseload');
+  });
+
+  it('after a sign-out for inactivity shows only the signed-out panel: the page leaves the DOM', async () => {
+    const el: HTMLElement = fixture.nativeElement;
+    await TestBed.inject(Router).navigateByUrl('/caseload');
+    await fixture.whenStable();
+    expect(el.querySelector('main ng-component')?.textContent).toBe('page');
+
+    store.overrideSelector(selectSignedOutForInactivity, true);
+    store.refreshState();
+    let panel: HTMLElement | null = null;
+    for (let attempt = 0; attempt < 100 && !panel; attempt++) {
+      await fixture.whenStable(); // the panel is a @defer block: its code loads now
+      panel = el.querySelector('wp-idle-sign-out-panel');
+      await new Promise<void>((resolve) => setTimeout(resolve));
+    }
+    expect(panel?.querySelector('h1')?.textContent).toContain('Signed out after 15 minutes without activity');
+    expect(el.querySelector('main ng-component')).withContext('the routed page').toBeNull();
+    for (const selector of ['.skip-link', 'header', 'mat-sidenav-container']) {
+      expect(getComputedStyle(el.querySelector(selector)!).display)
+        .withContext(selector)
+        .toBe('none');
+    }
+    expect(getComputedStyle(panel!).display).not.toBe('none');
+
+    store.overrideSelector(selectSignedOutForInactivity, false);
+    store.refreshState();
+    await fixture.whenStable();
+    expect(el.querySelector('wp-idle-sign-out-panel')).toBeNull();
+    expect(el.querySelector('main ng-component')?.textContent)
+      .withContext('the same page again')
+      .toBe('page');
+    expect(getComputedStyle(el.querySelector('header')!).display).not.toBe('none');
   });
 
   it('has a skip link that moves focus to the main content', async () => {

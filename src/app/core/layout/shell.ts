@@ -14,7 +14,8 @@ import { map } from 'rxjs';
 
 import { AuthSession } from '../auth/auth-session';
 import { HttpActivity } from '../http/http-activity';
-import { selectRoleLabel, selectUser } from '../state/session/session.feature';
+import { IdleSignOutPanel } from '../session/idle-sign-out-panel';
+import { selectRoleLabel, selectSignedOutForInactivity, selectUser } from '../state/session/session.feature';
 import { NAV_LINKS } from './nav-links';
 import { PRODUCT_NAME } from './page-title-strategy';
 import { ThemePreference } from './theme-preference';
@@ -34,10 +35,13 @@ export const NARROW_LAYOUT = '(max-width: 959.98px)';
     RouterOutlet,
     RouterLink,
     RouterLinkActive,
+    IdleSignOutPanel,
   ],
   templateUrl: './shell.html',
   styleUrl: './shell.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  // While signed out for inactivity, everything but the panel is display: none (shell.scss).
+  host: { '[class.idle-signed-out]': 'signedOutForInactivity()' },
 })
 export class Shell {
   private readonly store = inject(Store);
@@ -50,6 +54,7 @@ export class Shell {
   protected readonly busy = inject(HttpActivity).busy;
   protected readonly user = this.store.selectSignal(selectUser);
   protected readonly roleLabel = this.store.selectSignal(selectRoleLabel);
+  protected readonly signedOutForInactivity = this.store.selectSignal(selectSignedOutForInactivity);
   protected readonly narrow = toSignal(
     inject(BreakpointObserver)
       .observe(NARROW_LAYOUT)

@@ -7,7 +7,13 @@ import { createReducer, on, Store } from '@ngrx/store';
 import { clearOnSignOut, provideRootState } from './root-state';
 import { selectQueryParam, selectRouteParam, selectUrl } from './router-state';
 import { AuthActions } from './session/session.actions';
-import { selectRoleLabel, selectSignedIn, selectUser, sessionFeature } from './session/session.feature';
+import {
+  selectRoleLabel,
+  selectSignedIn,
+  selectSignedOutForInactivity,
+  selectUser,
+  sessionFeature,
+} from './session/session.feature';
 
 @Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
 class Blank {}
@@ -47,8 +53,22 @@ describe('root state', () => {
       expect(selectRoleLabel.projector({ name: 'No role' })).toBeUndefined();
 
       const expired = reducer(signedIn, AuthActions.sessionExpired());
-      expect(expired).toEqual({ user: dana, expired: true });
-      expect(reducer(expired, AuthActions.signedOut())).toEqual({ user: null, expired: false });
+      expect(expired).toEqual({ user: dana, expired: true, signedOutForInactivity: false });
+      expect(reducer(expired, AuthActions.signedOut())).toEqual({
+        user: null,
+        expired: false,
+        signedOutForInactivity: false,
+      });
+    });
+
+    it('marks a sign-out for inactivity until the next sign-in or sign-out', () => {
+      const { reducer } = sessionFeature;
+      const signedIn = reducer(undefined, AuthActions.signedIn({ user: dana }));
+      const idle = reducer(signedIn, AuthActions.signedOutForInactivity());
+      expect(idle).toEqual({ user: null, expired: false, signedOutForInactivity: true });
+      expect(selectSignedOutForInactivity.projector(idle)).toBeTrue();
+      expect(reducer(idle, AuthActions.signedIn({ user: dana })).signedOutForInactivity).toBeFalse();
+      expect(reducer(idle, AuthActions.signedOut()).signedOutForInactivity).toBeFalse();
     });
 
     it('sign-out resets every slice, lazily registered ones included, but keeps the router', () => {
@@ -67,8 +87,13 @@ describe('root state', () => {
 
       const after = reducer(before, AuthActions.signedOut());
       expect(after['caseload']).toEqual({ ids: [] });
-      expect(after['session']).toEqual({ user: null, expired: false });
+      expect(after['session']).toEqual({ user: null, expired: false, signedOutForInactivity: false });
       expect(after['router']).toBe(before['router']);
+
+      const afterIdle = reducer(before, AuthActions.signedOutForInactivity());
+      expect(afterIdle['caseload']).toEqual({ ids: [] });
+      expect(afterIdle['session']).toEqual({ user: null, expired: false, signedOutForInactivity: true });
+      expect(afterIdle['router']).toBe(before['router']);
     });
   });
 });

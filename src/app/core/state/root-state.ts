@@ -8,15 +8,18 @@ import { ROUTER_FEATURE_KEY, WaypointRouterSerializer } from './router-state';
 import { AuthActions } from './session/session.actions';
 import { sessionFeature } from './session/session.feature';
 
+const SIGN_OUT_TYPES = new Set<string>([AuthActions.signedOut.type, AuthActions.signedOutForInactivity.type]);
+
 /**
- * Sign-out forgets everything the store holds (patient data included): every slice but the router
- * goes back to its initial state, including lazily registered feature slices.
+ * Sign-out, by the user or for inactivity, forgets everything the store holds (patient data
+ * included): every slice but the router goes back to its initial state, including lazily registered
+ * feature slices. (Unsaved drafts live in the DraftStore, not here.)
  */
 export function clearOnSignOut(
   reducer: ActionReducer<Record<string, unknown>>,
 ): ActionReducer<Record<string, unknown>> {
   return (state, action) => {
-    if (action.type === AuthActions.signedOut.type && state) {
+    if (SIGN_OUT_TYPES.has(action.type) && state) {
       return reducer({ [ROUTER_FEATURE_KEY]: state[ROUTER_FEATURE_KEY] }, action);
     }
     return reducer(state, action);

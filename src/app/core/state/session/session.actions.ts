@@ -9,5 +9,7 @@ export const AuthActions = createActionGroup({
     'Signed In': props<{ user: SessionUser }>(),
     'Session Expired': emptyProps(),
     'Signed Out': emptyProps(),
+    /** Tokens revoked after a spell without input; unsaved drafts stay in memory for the next sign-in. */
+    'Signed Out For Inactivity': emptyProps(),
   },
 });

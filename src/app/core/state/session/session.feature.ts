@@ -7,17 +7,30 @@ export interface SessionState {
   readonly user: SessionUser | null;
   /** True after a 401 until the user has signed in again. */
   readonly expired: boolean;
+  /**
+   * True after an automatic sign-out for inactivity until the next sign-in or sign-out: the shell
+   * then shows the signed-out panel instead of the app.
+   */
+  readonly signedOutForInactivity: boolean;
 }
 
-export const initialSessionState: SessionState = { user: null, expired: false };
+export const initialSessionState: SessionState = {
+  user: null,
+  expired: false,
+  signedOutForInactivity: false,
+};
 
 export const sessionFeature = createFeature({
   name: 'session',
   reducer: createReducer(
     initialSessionState,
-    on(AuthActions.signedIn, (_state, { user }): SessionState => ({ user, expired: false })),
+    on(AuthActions.signedIn, (_state, { user }): SessionState => ({ ...initialSessionState, user })),
     on(AuthActions.sessionExpired, (state): SessionState => ({ ...state, expired: true })),
     on(AuthActions.signedOut, (): SessionState => initialSessionState),
+    on(AuthActions.signedOutForInactivity, (): SessionState => ({
+      ...initialSessionState,
+      signedOutForInactivity: true,
+    })),
   ),
   extraSelectors: ({ selectUser }) => ({
     selectSignedIn: createSelector(selectUser, (user) => user !== null),
@@ -25,4 +38,5 @@ export const sessionFeature = createFeature({
   }),
 });
 
-export const { selectUser, selectExpired, selectSignedIn, selectRoleLabel } = sessionFeature;
+export const { selectUser, selectExpired, selectSignedIn, selectRoleLabel, selectSignedOutForInactivity } =
+  sessionFeature;
