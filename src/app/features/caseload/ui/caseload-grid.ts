@@ -21,7 +21,7 @@ const WIDTHS: Readonly<Record<CaseloadColumn, number>> = {
   phq9: 100,
   risk: 175,
   notes: 120,
-  alerts: 340,
+  alerts: 400,
 };
 
 function hasMoreAlerts(row: CaseloadRow): boolean {
