@@ -20,6 +20,7 @@ export * from './fhir/measures';
 export * from './fhir/notes';
 export * from './fhir/patient-facts';
 export * from './fhir/patient-record';
+export * from './fhir/record-query';
 export * from './fhir/reference';
 export * from './fhir/sessions';
 export * from './fhir/uds';

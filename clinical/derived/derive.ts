@@ -4,6 +4,7 @@ import { orderAlerts } from '../alerts/patient-alerts';
 import { type CaseloadRow, toCaseloadRow } from '../caseload/caseload-row';
 import { activeEpisode, careTeamMembers } from '../fhir/episode';
 import { type AsOf, asOfMillis, DAY_MS, dayOf, HOUR_MS, isoInstant, utcDay } from '../fhir/fhir-date';
+import { referenceKey } from '../fhir/reference';
 import { NOTE_RULES, notesDue } from '../fhir/notes';
 import { patientAge, patientName, patientPronouns } from '../fhir/patient-facts';
 import type { PatientRecord } from '../fhir/patient-record';
@@ -212,4 +213,45 @@ export function caseloadRowFromDerived(input: DerivedRowInput, asOf: AsOf): Case
     },
     alerts,
   };
+}
+
+/**
+ * Groups the resources of a population view (Patients, summaries, current assessments, Flags, in any order and
+ * from any number of pages) by patient. A patient without a summary is left out; the caller decides who is in
+ * the view (e.g. `summary.performer` includes the practitioner, `episode-active`).
+ */
+export function derivedRowInputs(resources: readonly Resource[]): DerivedRowInput[] {
+  const patients = new Map<string, Patient>();
+  const summaries = new Map<string, Observation>();
+  const risks = new Map<string, RiskAssessment>();
+  const flags = new Map<string, Flag[]>();
+  const subjectOf = (r: { subject?: { reference?: string } }): string | undefined => {
+    const key = referenceKey(r.subject?.reference);
+    return key?.startsWith('Patient/') ? key.slice('Patient/'.length) : undefined;
+  };
+  for (const r of resources) {
+    if (r.resourceType === 'Patient' && r.id) patients.set(r.id, r);
+    else if (r.resourceType === 'Observation' && isSummaryObservation(r)) {
+      const id = subjectOf(r);
+      if (id) summaries.set(id, r);
+    } else if (r.resourceType === 'RiskAssessment' && hasDerivedTag(r, DERIVED_TAG.current)) {
+      const id = subjectOf(r);
+      if (id) risks.set(id, r);
+    } else if (r.resourceType === 'Flag' && isDerived(r)) {
+      const id = subjectOf(r);
+      if (id) flags.set(id, [...(flags.get(id) ?? []), r]);
+    }
+  }
+  const out: DerivedRowInput[] = [];
+  for (const [id, summary] of summaries) {
+    const patient = patients.get(id);
+    if (patient) out.push({ patient, summary, risk: risks.get(id), flags: flags.get(id) ?? [] });
+  }
+  return out;
+}
+
+/** Whether a practitioner is on the summary's active care team (its `performer`). */
+export function summaryListsPractitioner(summary: Observation, practitioner: string): boolean {
+  const who = referenceKey(practitioner);
+  return (summary.performer ?? []).some((p) => referenceKey(p.reference) === who);
 }
