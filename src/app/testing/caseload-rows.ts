@@ -1,8 +1,10 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 
 import type { CaseloadRow } from '../../../clinical/caseload/caseload-row';
-import { caseloadSearches } from '../features/caseload/data/caseload-request';
-import { aSearchBundle, COUNSELOR, FIXED_NOW } from './fhir-builders';
+import { deriveState } from '../../../clinical/derived/derive';
+import { groupByPatient } from '../../../clinical/fhir/patient-record';
+import { patientRecordSearches } from '../../../clinical/fhir/record-query';
+import { aSearchBundle, FIXED_NOW } from './fhir-builders';
 
 type RowOverrides = Partial<Omit<CaseloadRow, 'risk'>> & { risk?: Partial<CaseloadRow['risk']> };
 
@@ -55,25 +57,57 @@ export function aCaseloadRow(overrides: RowOverrides = {}): CaseloadRow {
 }
 
 /**
- * The response to {@link caseloadSearches}' batch: each resource in the first entry that searches its type
- * (Patients with the care teams, as included), `notes` in the notes entry, the other entries empty.
+ * What a FHIR server with derived state answers to the caseload batch (clinical/derived/views.ts) for these raw
+ * records: each patient is derived by the real clinical rules as of `asOf` (deriveState), then entry 1 holds
+ * the summaries (with the Patients as included), entry 2 the current assessments, entry 3 the active Flags.
  */
-export function aCaseloadBatchResponse(resources: readonly Resource[], notes: Resource[] = []): Bundle {
-  const searches = caseloadSearches(COUNSELOR, FIXED_NOW);
-  const byEntry: BundleEntry[][] = searches.map(() => []);
-  const entryOf = (type: string): number => {
-    const i = searches.findIndex((s) => s.type === (type === 'Patient' ? 'CareTeam' : type));
-    return i < 0 ? searches.findIndex((s) => s.type === 'CareTeam') : i;
-  };
-  for (const resource of [...notes, ...resources]) {
-    const i = entryOf(resource.resourceType);
-    const mode = resource.resourceType === searches[i]?.type ? ('match' as const) : ('include' as const);
-    byEntry[i]?.push({ resource, search: { mode } });
+export function derivedCaseloadResponse(raw: readonly Resource[], asOf: string = FIXED_NOW): Bundle {
+  const summaries: BundleEntry[] = [];
+  const risks: BundleEntry[] = [];
+  const flags: BundleEntry[] = [];
+  for (const [, record] of groupByPatient(raw)) {
+    const derived = deriveState(record, asOf, []);
+    const meta = { versionId: '1', lastUpdated: asOf };
+    summaries.push({
+      resource: { ...derived.summary, meta: { ...derived.summary.meta, ...meta } },
+      search: { mode: 'match' },
+    });
+    summaries.push({ resource: record.patient, search: { mode: 'include' } });
+    risks.push({
+      resource: { ...derived.risk, meta: { ...derived.risk.meta, ...meta } },
+      search: { mode: 'match' },
+    });
+    for (const flag of derived.flags.filter((f) => f.status === 'active')) {
+      flags.push({ resource: { ...flag, meta: { ...flag.meta, ...meta } }, search: { mode: 'match' } });
+    }
   }
   return {
     resourceType: 'Bundle',
     type: 'batch-response',
-    entry: byEntry.map((entry) => ({
+    entry: [summaries, risks, flags].map((entry) => ({
+      response: { status: '200 OK' },
+      resource: { ...aSearchBundle([]), entry },
+    })),
+  };
+}
+
+/**
+ * What a FHIR server answers to the chart's record batch (clinical/fhir/record-query.ts) for one patient's raw
+ * resources: each resource in the entry that searches its type (the Patient's revincluded types as included in
+ * the first entry), the other entries empty.
+ */
+export function recordBatchResponse(patientId: string, raw: readonly Resource[]): Bundle {
+  const searches = patientRecordSearches(patientId);
+  const entries: BundleEntry[][] = searches.map(() => []);
+  for (const resource of raw) {
+    const i = searches.findIndex((s) => s.resourceType === resource.resourceType);
+    if (i >= 0) entries[i]?.push({ resource, search: { mode: 'match' } });
+    else entries[0]?.push({ resource, search: { mode: 'include' } });
+  }
+  return {
+    resourceType: 'Bundle',
+    type: 'batch-response',
+    entry: entries.map((entry) => ({
       response: { status: '200 OK' },
       resource: { ...aSearchBundle([]), entry },
     })),

@@ -1,6 +1,6 @@
 import { DOCUMENT } from '@angular/common';
 import { HttpClient } from '@angular/common/http';
-import { inject, Injectable, signal } from '@angular/core';
+import { inject, Injectable, Injector, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import type { HumanName, Practitioner } from '@medplum/fhirtypes';
 import { type Action, Store } from '@ngrx/store';
@@ -10,7 +10,7 @@ import { firstValueFrom } from 'rxjs';
 import { APP_CONFIG } from '../config/waypoint-config';
 import { DraftStore } from '../drafts/draft-store';
 import { ErrorNotifier } from '../errors/error-notifier';
-import { FhirClient } from '../fhir/fhir-client';
+import { FhirEndpoint } from '../fhir/fhir-endpoint';
 import { AuthActions } from '../state/session/session.actions';
 import { isWaypointRole, type SessionUser } from '../state/session/session.models';
 import { isSmartConfiguration, type SmartConfiguration } from './smart-configuration';
@@ -90,7 +90,8 @@ function suspension(): Suspension {
 export class AuthSession {
   private readonly config = inject(APP_CONFIG);
   private readonly http = inject(HttpClient);
-  private readonly fhir = inject(FhirClient);
+  private readonly fhir = inject(FhirEndpoint);
+  private readonly injector = inject(Injector);
   private readonly store = inject(Store);
   private readonly router = inject(Router);
   private readonly document = inject(DOCUMENT);
@@ -372,7 +373,9 @@ export class AuthSession {
     if (typeof claims['name'] !== 'string' && sessionUser.fhirUser?.startsWith('Practitioner/')) {
       // No name claim (another SMART server): read it from the Practitioner resource.
       const id = sessionUser.fhirUser.slice('Practitioner/'.length);
-      const practitioner = await firstValueFrom(this.fhir.read('Practitioner', id)).catch(
+      // The FHIR client loads with the features, not with the sign-in: import it on this rare path only.
+      const { FhirClient } = await import('../fhir/fhir-client');
+      const practitioner = await firstValueFrom(this.injector.get(FhirClient).read('Practitioner', id)).catch(
         () => undefined as Practitioner | undefined,
       );
       const name = formatName(practitioner?.name?.[0]);

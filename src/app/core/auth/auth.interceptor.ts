@@ -2,7 +2,7 @@ import { HttpErrorResponse, type HttpInterceptorFn, type HttpRequest } from '@an
 import { inject } from '@angular/core';
 import { catchError, from, switchMap, throwError } from 'rxjs';
 
-import { FhirClient } from '../fhir/fhir-client';
+import { FhirEndpoint } from '../fhir/fhir-endpoint';
 import { AuthSession } from './auth-session';
 
 /**
@@ -11,7 +11,7 @@ import { AuthSession } from './auth-session';
  */
 export const authInterceptor: HttpInterceptorFn = (req, next) => {
   const auth = inject(AuthSession);
-  const fhir = inject(FhirClient);
+  const fhir = inject(FhirEndpoint);
   if (!auth.enabled || !fhir.isFhirUrl(req.url) || isDiscovery(req)) {
     return next(req);
   }

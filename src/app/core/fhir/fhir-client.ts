@@ -1,4 +1,3 @@
-import { DOCUMENT } from '@angular/common';
 import { HttpClient, HttpHeaders } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
@@ -13,15 +12,27 @@ import {
   defer,
   EMPTY,
   expand,
+  forkJoin,
   map,
   type Observable,
+  of,
   type OperatorFunction,
   reduce,
+  switchMap,
   throwError,
 } from 'rxjs';
 
-import { APP_CONFIG } from '../config/waypoint-config';
-import { mergeSearchResults, type SearchResult, unwrapSearchBundle, weakETag } from './bundle';
+import {
+  batchBundle,
+  entryOutcome,
+  entryStatus,
+  getEntry,
+  mergeSearchResults,
+  type SearchResult,
+  unwrapSearchBundle,
+  weakETag,
+} from './bundle';
+import { FhirEndpoint } from './fhir-endpoint';
 import { FhirError, synthesizeOutcome, toFhirError } from './operation-outcome';
 
 export const FHIR_JSON = 'application/fhir+json';
@@ -45,6 +56,12 @@ export interface SearchOptions {
 export interface SearchAllOptions extends SearchOptions {
   /** Stops following `next` links after this many pages (default 100). */
   readonly maxPages?: number;
+}
+
+/** One search of a {@link FhirClient.searchBatch}: a resource type and its parameters. */
+export interface BatchSearch {
+  readonly resourceType: ResourceType;
+  readonly params: SearchParams;
 }
 
 /** RFC 6902 operation, as accepted by FHIR `PATCH` with `application/json-patch+json`. */
@@ -96,28 +113,18 @@ function invalidRequest(text: string): FhirError {
 @Injectable({ providedIn: 'root' })
 export class FhirClient {
   private readonly http = inject(HttpClient);
-  private readonly document = inject(DOCUMENT);
+  private readonly endpoint = inject(FhirEndpoint);
   /** Base URL without a trailing slash, as configured (may be relative to the page, e.g. `/fhir`). */
-  readonly baseUrl = inject(APP_CONFIG).fhirBaseUrl.replace(/\/+$/, '');
+  readonly baseUrl = this.endpoint.baseUrl;
 
-  /** The base URL made absolute against the page; used to resolve relative `next` links. */
+  /** The base URL made absolute against the page. */
   get absoluteBaseUrl(): string {
-    return new URL(this.baseUrl, this.document.baseURI).href.replace(/\/+$/, '');
+    return this.endpoint.absoluteBaseUrl;
   }
 
   /** True when `url` points at this FHIR server (same origin and under the base path). */
   isFhirUrl(url: string): boolean {
-    try {
-      const base = new URL(this.absoluteBaseUrl);
-      const target = new URL(url, this.document.baseURI);
-      return (
-        target.origin === base.origin &&
-        (target.pathname === base.pathname ||
-          target.pathname.startsWith(`${base.pathname.replace(/\/$/, '')}/`))
-      );
-    } catch {
-      return false;
-    }
+    return this.endpoint.isFhirUrl(url);
   }
 
   capabilities(): Observable<CapabilityStatement> {
@@ -190,6 +197,51 @@ export class FhirClient {
       }),
       reduce((all: SearchResult<ExtractResource<K>>[], page) => [...all, page], []),
       map((all) => mergeSearchResults(all)),
+    );
+  }
+
+  /**
+   * Runs several searches in one `batch` round trip, then follows every result's `next` links (the searches in
+   * parallel, each one's pages in order), so no search is cut short whatever the server's page size. Results
+   * come back in the order of `searches`. A failed entry fails the whole call with its OperationOutcome.
+   */
+  searchBatch(searches: readonly BatchSearch[], options: SearchAllOptions = {}): Observable<SearchResult[]> {
+    const maxPages = options.maxPages ?? 100;
+    return defer(() => {
+      for (const search of searches) {
+        if (!RESOURCE_TYPE.test(search.resourceType)) {
+          throw invalidRequest(`Invalid resource type "${search.resourceType}"`);
+        }
+      }
+      const bundle = batchBundle(
+        searches.map((s) => {
+          const query = toQueryString(s.params);
+          return getEntry(`${s.resourceType}${query ? `?${query}` : ''}`);
+        }),
+      );
+      return this.request<Bundle>('POST', this.baseUrl, bundle);
+    }).pipe(
+      fhirErrors(),
+      map((response) =>
+        searches.map((search, i) => {
+          const entry = response.entry?.[i];
+          const outcome = entry ? entryOutcome(entry) : synthesizeOutcome(502, 'The batch response is short');
+          if (outcome || !entry?.resource) {
+            throw new FhirError(entry ? entryStatus(entry) || 502 : 502, outcome ?? synthesizeOutcome(502));
+          }
+          return unwrapSearchBundle(entry.resource as Bundle, search.resourceType);
+        }),
+      ),
+      expandEach((page, i) => {
+        let pages = 1;
+        return page.next
+          ? this.nextPage(page.next, searches[i]?.resourceType).pipe(
+              expand((next) =>
+                next.next && ++pages < maxPages ? this.nextPage(next.next, searches[i]?.resourceType) : EMPTY,
+              ),
+            )
+          : EMPTY;
+      }),
     );
   }
 
@@ -291,7 +343,7 @@ export class FhirClient {
   }
 
   private resolveLink(link: string): string {
-    return new URL(link, `${this.absoluteBaseUrl}/`).href;
+    return this.endpoint.resolve(link);
   }
 
   /** Validates the type and id (they become path segments) before running `send`. */
@@ -336,6 +388,30 @@ export class FhirClient {
         }),
       );
   }
+}
+
+/**
+ * For an array of first pages: collects each one's further pages (`more(page, index)`) and merges them, all
+ * in parallel; emits the merged results in the original order.
+ */
+function expandEach(
+  more: (page: SearchResult, index: number) => Observable<SearchResult>,
+): OperatorFunction<SearchResult[], SearchResult[]> {
+  return (source) =>
+    source.pipe(
+      switchMap((firsts: SearchResult[]) =>
+        firsts.length === 0
+          ? of([])
+          : forkJoin(
+              firsts.map((first, i) =>
+                more(first, i).pipe(
+                  reduce((pages: SearchResult[], page) => [...pages, page], [first]),
+                  map((pages) => mergeSearchResults(pages)),
+                ),
+              ),
+            ),
+      ),
+    );
 }
 
 /** Maps any error on the stream to a FhirError. */

@@ -4,6 +4,7 @@ import { provideRouterStore, routerReducer } from '@ngrx/router-store';
 import { type ActionReducer, type MetaReducer, provideStore } from '@ngrx/store';
 import { provideStoreDevtools } from '@ngrx/store-devtools';
 
+import { resourcesFeature } from './resources/resources.feature';
 import { ROUTER_FEATURE_KEY, WaypointRouterSerializer } from './router-state';
 import { AuthActions } from './session/session.actions';
 import { sessionFeature } from './session/session.feature';
@@ -31,7 +32,11 @@ export const metaReducers: MetaReducer[] = [clearOnSignOut as MetaReducer];
 export function provideRootState(): EnvironmentProviders {
   return makeEnvironmentProviders([
     provideStore(
-      { [ROUTER_FEATURE_KEY]: routerReducer, [sessionFeature.name]: sessionFeature.reducer },
+      {
+        [ROUTER_FEATURE_KEY]: routerReducer,
+        [sessionFeature.name]: sessionFeature.reducer,
+        [resourcesFeature.name]: resourcesFeature.reducer,
+      },
       {
         metaReducers,
         runtimeChecks: {

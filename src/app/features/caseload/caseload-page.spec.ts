@@ -103,7 +103,7 @@ describe('CaseloadPage', () => {
       ],
     });
     store = TestBed.inject(MockStore);
-    localStorage.removeItem(`waypoint.caseload.columns.v1:${COUNSELOR}`);
+    localStorage.removeItem(`waypoint.caseload.layout.v2:${COUNSELOR}`);
     setState(state);
     dispatched = [];
     (spyOn(store, 'dispatch') as jasmine.Spy).and.callFake((action: { type: string }) => {
@@ -347,8 +347,18 @@ describe('CaseloadPage', () => {
       await new Promise((resolve) => requestAnimationFrame(resolve));
     }
     expect(headers()).not.toContain('Craving');
-    const stored = localStorage.getItem(`waypoint.caseload.columns.v1:${COUNSELOR}`) ?? '';
-    expect(JSON.parse(stored)).toContain(jasmine.objectContaining({ id: 'craving', hidden: true }));
+    for (
+      let attempt = 0;
+      attempt < 100 && !localStorage.getItem(`waypoint.caseload.layout.v2:${COUNSELOR}`);
+      attempt++
+    ) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    const stored = localStorage.getItem(`waypoint.caseload.layout.v2:${COUNSELOR}`) ?? '';
+    expect(
+      (JSON.parse(stored) as { columnVisibility?: { hiddenColIds?: string[] } }).columnVisibility
+        ?.hiddenColIds,
+    ).toEqual(['craving']);
     expect(stored).not.toContain('Rivera');
     expect(stored).not.toContain('p1');
   });

@@ -1,5 +1,14 @@
 import { DOCUMENT } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatChipsModule } from '@angular/material/chips';
@@ -20,6 +29,8 @@ import { EmptyState } from '../../shared/ui/empty-state';
 import { COLUMN_HEADERS } from './data/caseload-cells';
 import { caseloadCsv } from './data/caseload-csv';
 import {
+  CASELOAD_COLUMNS,
+  type CaseloadColumn,
   type CaseloadSort,
   QUICK_FILTER_LABELS,
   QUICK_FILTERS,
@@ -29,16 +40,13 @@ import { CaseloadPageActions } from './state/caseload.actions';
 import { caseloadFeature } from './state/caseload.feature';
 import { CaseloadGrid } from './ui/caseload-grid';
 import { CaseloadSkeleton } from './ui/caseload-skeleton';
-import {
-  columnStateKey,
-  readColumnState,
-  type StoredColumn,
-  visibleColumns,
-  writeColumnState,
-} from './ui/column-state';
 import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
 
-/** The counselor's home page: their active caseload, one row per patient, from one FHIR round trip. */
+/**
+ * A caseload, one row per patient, from one FHIR round trip over the derived resources the server keeps:
+ * the signed-in practitioner's (`/caseload`, the counselor's home) or another practitioner's
+ * (`/caseload/practitioners/:practitionerId`, a supervisor's drill-down; the server decides who may).
+ */
 @Component({
   selector: 'wp-caseload-page',
   imports: [
@@ -62,12 +70,13 @@ export class CaseloadPage {
   private readonly router = inject(Router);
   private readonly dialog = inject(MatDialog);
   private readonly document = inject(DOCUMENT);
-  private readonly storage = this.document.defaultView?.localStorage;
+  private readonly grid = viewChild(CaseloadGrid);
+  /** Bound from the route (withComponentInputBinding); absent for my own caseload. */
+  readonly practitionerId = input<string>();
 
   protected readonly quickFilters = QUICK_FILTERS;
   protected readonly quickFilterLabels = QUICK_FILTER_LABELS;
   protected readonly tracks = TRACKS;
-  protected readonly columnHeaders = COLUMN_HEADERS;
 
   protected readonly rows = this.store.selectSignal(caseloadFeature.selectRows);
   protected readonly visible = this.store.selectSignal(caseloadFeature.selectVisible);
@@ -80,12 +89,15 @@ export class CaseloadPage {
     return error ? outcomeMessage(error) : '';
   });
   private readonly user = this.store.selectSignal(selectUser);
-  private readonly columnKey = computed(() => columnStateKey(this.user()?.fhirUser));
-  /** Local UI state: the grid layout (column ids only), persisted per user. */
-  private readonly columnOverride = signal<StoredColumn[] | null>(null);
-  protected readonly columns = computed(
-    () => this.columnOverride() ?? readColumnState(this.storage, this.columnKey()),
+  /** Where the grid keeps this user's column layout (column ids and widths only, never patient data). */
+  protected readonly layoutKey = computed(
+    () => `waypoint.caseload.layout.v2:${this.user()?.fhirUser ?? 'anonymous'}`,
   );
+  private readonly practitioner = computed(() => {
+    const id = this.practitionerId();
+    return id ? `Practitioner/${id}` : null;
+  });
+  protected readonly ownCaseload = computed(() => this.practitioner() === null);
   protected readonly filtered = computed(() => this.view().filters.length > 0 || this.view().track !== null);
   protected readonly countText = computed(() => {
     const shown = this.visible().rows.length;
@@ -95,11 +107,14 @@ export class CaseloadPage {
   });
 
   constructor() {
-    this.store.dispatch(CaseloadPageActions.opened());
+    effect(() => {
+      const practitioner = this.practitioner();
+      untracked(() => this.store.dispatch(CaseloadPageActions.opened({ practitioner })));
+    });
   }
 
   protected retry(): void {
-    this.store.dispatch(CaseloadPageActions.retried());
+    this.store.dispatch(CaseloadPageActions.retried({ practitioner: this.practitioner() }));
   }
 
   protected toggleFilter(filter: QuickFilter, selected: boolean): void {
@@ -124,14 +139,16 @@ export class CaseloadPage {
     this.store.dispatch(CaseloadPageActions.filterChanged({ change: { sort } }));
   }
 
-  protected saveColumns(columns: StoredColumn[]): void {
-    this.columnOverride.set(columns);
-    writeColumnState(this.storage, this.columnKey(), columns);
+  /** The columns as the grid has them laid out (read when the menu opens). */
+  protected columnLayout(): { id: CaseloadColumn; header: string; hidden: boolean; key: boolean }[] {
+    return (
+      this.grid()?.layout() ??
+      CASELOAD_COLUMNS.map((id) => ({ id, header: COLUMN_HEADERS[id], hidden: false, key: id === 'patient' }))
+    ).map((c) => ({ ...c, id: c.id as CaseloadColumn }));
   }
 
-  protected toggleColumn(column: StoredColumn): void {
-    if (column.id === 'patient') return;
-    this.saveColumns(this.columns().map((c) => (c.id === column.id ? { ...c, hidden: !c.hidden } : c)));
+  protected toggleColumn(column: { id: CaseloadColumn; hidden: boolean }): void {
+    this.grid()?.setHidden(column.id, !column.hidden);
   }
 
   protected openPatient(row: CaseloadRow): void {
@@ -145,7 +162,16 @@ export class CaseloadPage {
       .open<ExportDialog, ExportDialogData, boolean>(ExportDialog, { data: { rowCount: rows.length } })
       .afterClosed()
       .pipe(filter((confirmed) => confirmed === true))
-      .subscribe(() => this.download(caseloadCsv(rows, visibleColumns(this.columns()))));
+      .subscribe(() =>
+        this.download(
+          caseloadCsv(
+            rows,
+            this.columnLayout()
+              .filter((c) => !c.hidden)
+              .map((c) => c.id),
+          ),
+        ),
+      );
   }
 
   private download(csv: string): void {

@@ -9,8 +9,10 @@ import { caseloadFeature } from './state/caseload.feature';
 export default [
   {
     path: '',
-    title: 'My caseload',
-    component: CaseloadPage,
     providers: [provideState(caseloadFeature), provideEffects(caseloadEffects)],
+    children: [
+      { path: '', title: 'My caseload', component: CaseloadPage },
+      { path: 'practitioners/:practitionerId', title: 'Caseload', component: CaseloadPage },
+    ],
   },
 ] satisfies Routes;

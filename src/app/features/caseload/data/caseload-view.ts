@@ -16,7 +16,7 @@ export const QUICK_FILTER_LABELS: Readonly<Record<QuickFilter, string>> = {
   'notes-due': 'Notes due',
 };
 
-/** Column ids: sort keys, column-state keys and CSV columns share them. */
+/** Column ids: sort keys, the grid's layout and CSV columns share them. */
 export const CASELOAD_COLUMNS = [
   'patient',
   'risk',

@@ -1,14 +1,14 @@
-import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
-import { createActionGroup, emptyProps, props } from '@ngrx/store';
+import type { OperationOutcome } from '@medplum/fhirtypes';
+import { createActionGroup, props } from '@ngrx/store';
 
 import type { CaseloadViewChange } from '../data/caseload-view';
 
-/** Events from the caseload page. */
+/** Events from the caseload page. `practitioner`: whose caseload (`Practitioner/<id>`), null for mine. */
 export const CaseloadPageActions = createActionGroup({
   source: 'Caseload Page',
   events: {
-    Opened: emptyProps(),
-    Retried: emptyProps(),
+    Opened: props<{ practitioner: string | null }>(),
+    Retried: props<{ practitioner: string | null }>(),
     /** A quick filter, the search text or the sort changed; the URL query is updated (not the store). */
     'Filter Changed': props<{ change: CaseloadViewChange }>(),
   },
@@ -18,8 +18,11 @@ export const CaseloadPageActions = createActionGroup({
 export const CaseloadApiActions = createActionGroup({
   source: 'Caseload API',
   events: {
-    /** `asOf`: the ISO instant the caseload was loaded for; the rows are computed as of then. */
-    'Load Succeeded': props<{ patientIds: string[]; resources: Resource[]; asOf: string }>(),
-    'Load Failed': props<{ outcome: OperationOutcome }>(),
+    /**
+     * `keys`: the resources of the caseload (in the root resources table); `asOf`: the ISO instant the view was
+     * loaded at; `practitioner`: whose caseload it is.
+     */
+    'Load Succeeded': props<{ practitioner: string; keys: string[]; asOf: string }>(),
+    'Load Failed': props<{ practitioner: string | null; outcome: OperationOutcome }>(),
   },
 });

@@ -9,18 +9,21 @@ import type { Action } from '@ngrx/store';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { filter, firstValueFrom, type Observable, ReplaySubject } from 'rxjs';
 
+import { ResourcesActions } from '../../../core/state/resources/resources.feature';
 import { selectUser } from '../../../core/state/session/session.feature';
-import { aCaseloadBatchResponse } from '../../../testing/caseload-rows';
-import { aCaseloadPatient, COUNSELOR, FIXED_NOW } from '../../../testing/fhir-builders';
-import { caseloadSearches } from '../data/caseload-request';
+import { CLOCK } from '../../../core/time/clock';
+import { derivedCaseloadResponse } from '../../../testing/caseload-rows';
+import { aCaseloadPatient, aSearchBundle, COUNSELOR, FIXED_NOW } from '../../../testing/fhir-builders';
 import { DEFAULT_VIEW } from '../data/caseload-view';
 import { CaseloadApiActions, CaseloadPageActions } from './caseload.actions';
 import { loadCaseload, syncViewToUrl } from './caseload.effects';
 import { selectView } from './caseload.feature';
-import { CASELOAD_CLOCK } from './caseload-clock';
 
 @Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
 class Blank {}
+
+type Succeeded = ReturnType<typeof CaseloadApiActions.loadSucceeded>;
+type Received = ReturnType<typeof ResourcesActions.received>;
 
 describe('caseload effects', () => {
   let actions$: ReplaySubject<Action>;
@@ -41,7 +44,7 @@ describe('caseload effects', () => {
             { selector: selectView, value: DEFAULT_VIEW },
           ],
         }),
-        { provide: CASELOAD_CLOCK, useValue: () => new Date(FIXED_NOW) },
+        { provide: CLOCK, useValue: () => new Date(FIXED_NOW) },
       ],
     });
     store = TestBed.inject(MockStore);
@@ -56,116 +59,124 @@ describe('caseload effects', () => {
     return emitted;
   }
 
-  function batchResponse(): Bundle {
-    return aCaseloadBatchResponse(aCaseloadPatient('p1'));
-  }
-
-  it('loads the whole caseload in exactly one request: a batch POSTed to the FHIR base', () => {
+  it('stores what the server returned and lists it as the caseload, as of the clock', () => {
     const emitted = runLoad();
-    actions$.next(CaseloadPageActions.opened());
+    actions$.next(CaseloadPageActions.opened({ practitioner: null }));
+    const response = derivedCaseloadResponse([...aCaseloadPatient('p1'), ...aCaseloadPatient('p2')]);
+    http.expectOne({ method: 'POST', url: '/fhir' }).flush(response);
 
-    const requests = http.match(() => true);
-    expect(requests.length).toBe(1);
-    const [request] = requests;
-    expect(request?.request.method).toBe('POST');
-    expect(request?.request.url).toBe('/fhir');
-    const sent = JSON.parse(request?.request.body as string) as Bundle;
-    expect(sent.type).toBe('batch');
-    // The searches of the caseload as of the clock's date.
-    expect(sent.entry?.map((e) => e.request?.url)).toEqual(
-      caseloadSearches(COUNSELOR, FIXED_NOW).map((s) => s.url),
-    );
-    expect(decodeURIComponent(sent.entry?.[1]?.request?.url ?? '')).toContain(
-      `patient._has:CareTeam:patient:participant=${COUNSELOR}`,
-    );
-
-    request?.flush(batchResponse());
-    expect(emitted.length).toBe(1);
-    const action = emitted[0] as ReturnType<typeof CaseloadApiActions.loadSucceeded>;
-    expect(action.type).toBe(CaseloadApiActions.loadSucceeded.type);
-    expect(action.asOf).toBe(FIXED_NOW);
-    expect(action.patientIds).toEqual(['p1']);
-    expect(action.resources.length).toBe(aCaseloadPatient('p1').length);
+    expect(emitted.map((a) => a.type)).toEqual([
+      ResourcesActions.received.type,
+      CaseloadApiActions.loadSucceeded.type,
+    ]);
+    const received = (emitted[0] as Received).resources;
+    const served = (response.entry ?? [])
+      .flatMap((e) => (e.resource as Bundle).entry ?? [])
+      .map((e) => e.resource);
+    expect(received.length).toBe(served.length);
+    const loaded = emitted[1] as Succeeded;
+    expect(loaded.practitioner).toBe(COUNSELOR);
+    expect(loaded.asOf).toBe(FIXED_NOW);
+    expect(loaded.keys).toContain('Patient/p1');
+    expect(loaded.keys).toContain('Patient/p2');
   });
 
-  it('maps a failed request to loadFailed with the server OperationOutcome, and keeps listening', () => {
+  it('follows a search that has more pages instead of refusing it, and keeps every page', () => {
     const emitted = runLoad();
-    actions$.next(CaseloadPageActions.opened());
-    http.expectOne('/fhir').flush(
-      {
-        resourceType: 'OperationOutcome',
-        issue: [{ severity: 'error', code: 'exception', details: { text: 'Database is locked' } }],
-      },
-      { status: 503, statusText: 'Service Unavailable' },
-    );
-    expect(emitted).toEqual([
-      CaseloadApiActions.loadFailed({
+    actions$.next(CaseloadPageActions.opened({ practitioner: null }));
+    const response = derivedCaseloadResponse(aCaseloadPatient('p1'));
+    const summaries = response.entry?.[0]?.resource as Bundle;
+    summaries.link = [{ relation: 'next', url: '/fhir/Observation?_page=next-1' }];
+    http.expectOne({ method: 'POST', url: '/fhir' }).flush(response);
+
+    // The second page: the summaries of one more patient.
+    const more = (derivedCaseloadResponse(aCaseloadPatient('p2')).entry?.[0]?.resource as Bundle).entry ?? [];
+    http
+      .expectOne((r) => r.method === 'GET' && r.url.endsWith('/fhir/Observation?_page=next-1'))
+      .flush({
+        ...aSearchBundle([]),
+        entry: more,
+      });
+    const loaded = emitted.find((a) => a.type === CaseloadApiActions.loadSucceeded.type) as Succeeded;
+    expect(loaded.keys).toContain('Patient/p1');
+    expect(loaded.keys).toContain('Patient/p2');
+  });
+
+  it('maps a failed request to loadFailed with the server OperationOutcome, and a retry loads', () => {
+    const emitted = runLoad();
+    actions$.next(CaseloadPageActions.opened({ practitioner: null }));
+    const failure = {
+      resourceType: 'OperationOutcome' as const,
+      issue: [
+        { severity: 'error' as const, code: 'exception' as const, details: { text: 'Database is locked' } },
+      ],
+    };
+    http.expectOne('/fhir').flush(failure, { status: 503, statusText: 'Service Unavailable' });
+    expect(emitted).toEqual([CaseloadApiActions.loadFailed({ practitioner: COUNSELOR, outcome: failure })]);
+
+    actions$.next(CaseloadPageActions.retried({ practitioner: null }));
+    http.expectOne('/fhir').flush(derivedCaseloadResponse(aCaseloadPatient('p1')));
+    expect(emitted.at(-1)?.type).toBe(CaseloadApiActions.loadSucceeded.type);
+  });
+
+  it('fails the load when one search of the batch fails, naming its outcome', () => {
+    const emitted = runLoad();
+    actions$.next(CaseloadPageActions.opened({ practitioner: null }));
+    const response = derivedCaseloadResponse(aCaseloadPatient('p1'));
+    response.entry![2] = {
+      response: {
+        status: '403 Forbidden',
         outcome: {
           resourceType: 'OperationOutcome',
-          issue: [{ severity: 'error', code: 'exception', details: { text: 'Database is locked' } }],
+          issue: [{ severity: 'error', code: 'forbidden', details: { text: 'No Flag access' } }],
         },
-      }),
-    ]);
-
-    actions$.next(CaseloadPageActions.retried());
-    http.expectOne('/fhir').flush(batchResponse());
-    expect(emitted[1]?.type).toBe(CaseloadApiActions.loadSucceeded.type);
-  });
-
-  it('sends no second request, even for a large caseload', () => {
-    const emitted = runLoad();
-    actions$.next(CaseloadPageActions.opened());
-    const many = Array.from({ length: 300 }, (_, i) => aCaseloadPatient(`p${i}`).slice(0, 3)).flat();
-    http.expectOne('/fhir').flush(aCaseloadBatchResponse(many));
-    http.expectNone('/fhir');
-    const action = emitted[0] as ReturnType<typeof CaseloadApiActions.loadSucceeded>;
-    expect(action.type).toBe(CaseloadApiActions.loadSucceeded.type);
-    expect(action.patientIds.length).toBe(300);
-  });
-
-  it('fails the load, without a second request, when a search reaches the server cap', () => {
-    const emitted = runLoad();
-    actions$.next(CaseloadPageActions.opened());
-    const response = aCaseloadBatchResponse(aCaseloadPatient('p1'));
-    const encounters = caseloadSearches(COUNSELOR, FIXED_NOW).findIndex((s) => s.type === 'Encounter');
-    (response.entry?.[encounters]?.resource as Bundle).link = [
-      { relation: 'next', url: 'Encounter?_offset=1000' },
-    ];
+      },
+    };
     http.expectOne('/fhir').flush(response);
-    http.expectNone('/fhir');
-    expect(emitted.length).toBe(1);
-    const action = emitted[0] as ReturnType<typeof CaseloadApiActions.loadFailed>;
-    expect(action.type).toBe(CaseloadApiActions.loadFailed.type);
-    expect(action.outcome.issue?.[0]?.code).toBe('too-costly');
-    expect(action.outcome.issue?.[0]?.details?.text).toMatch(/more than one page of Encounter/);
+    const failed = emitted[0] as ReturnType<typeof CaseloadApiActions.loadFailed>;
+    expect(failed.type).toBe(CaseloadApiActions.loadFailed.type);
+    expect(failed.outcome.issue[0]?.details?.text).toBe('No Flag access');
+  });
+
+  it('loads another practitioner’s caseload when the page asks for one', () => {
+    const emitted = runLoad();
+    actions$.next(CaseloadPageActions.opened({ practitioner: 'Practitioner/other' }));
+    const request = http.expectOne('/fhir');
+    const sent = JSON.parse(request.request.body as string) as Bundle;
+    expect(decodeURIComponent(sent.entry?.[0]?.request?.url ?? '')).toContain('performer=Practitioner/other');
+    request.flush(derivedCaseloadResponse([]));
+    expect((emitted.at(-1) as Succeeded).practitioner).toBe('Practitioner/other');
   });
 
   it('cancels the request in flight when the page is opened again (switchMap)', () => {
     runLoad();
-    actions$.next(CaseloadPageActions.opened());
+    actions$.next(CaseloadPageActions.opened({ practitioner: null }));
     const first = http.expectOne('/fhir');
-    actions$.next(CaseloadPageActions.retried());
+    actions$.next(CaseloadPageActions.retried({ practitioner: null }));
     expect(first.cancelled).toBeTrue();
-    http.expectOne('/fhir').flush(batchResponse());
+    http.expectOne('/fhir').flush(derivedCaseloadResponse([]));
   });
 
   it('waits for the session to know the user before loading', () => {
     store.overrideSelector(selectUser, null);
     store.refreshState();
     const emitted = runLoad();
-    actions$.next(CaseloadPageActions.opened());
+    actions$.next(CaseloadPageActions.opened({ practitioner: null }));
     http.expectNone('/fhir');
     store.overrideSelector(selectUser, { name: 'Casey', fhirUser: COUNSELOR });
     store.refreshState();
-    http.expectOne('/fhir').flush(batchResponse());
-    expect(emitted.map((a) => a.type)).toEqual([CaseloadApiActions.loadSucceeded.type]);
+    http.expectOne('/fhir').flush(derivedCaseloadResponse([]));
+    expect(emitted.map((a) => a.type)).toEqual([
+      ResourcesActions.received.type,
+      CaseloadApiActions.loadSucceeded.type,
+    ]);
   });
 
   it('fails without a request when the user is not a Practitioner', () => {
     store.overrideSelector(selectUser, { name: 'Pat', fhirUser: 'Patient/p1' });
     store.refreshState();
     const emitted = runLoad();
-    actions$.next(CaseloadPageActions.opened());
+    actions$.next(CaseloadPageActions.opened({ practitioner: null }));
     http.expectNone('/fhir');
     expect(emitted[0]?.type).toBe(CaseloadApiActions.loadFailed.type);
   });

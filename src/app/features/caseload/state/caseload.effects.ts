@@ -2,38 +2,37 @@ import { inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { Store } from '@ngrx/store';
-import { catchError, filter, first, map, of, switchMap, tap, withLatestFrom } from 'rxjs';
+import { catchError, filter, first, of, switchMap, tap, withLatestFrom } from 'rxjs';
 
+import { caseloadSearches } from '../../../../../clinical/derived/views';
 import { FhirClient } from '../../../core/fhir/fhir-client';
 import { synthesizeOutcome, toFhirError } from '../../../core/fhir/operation-outcome';
+import { resourceKeyOf, ResourcesActions } from '../../../core/state/resources/resources.feature';
 import { selectUser } from '../../../core/state/session/session.feature';
-import { caseloadBatch, caseloadSearches, readCaseloadResponse } from '../data/caseload-request';
+import { CLOCK } from '../../../core/time/clock';
 import { applyViewChange, caseloadQueryParams } from '../data/caseload-view';
 import { CaseloadApiActions, CaseloadPageActions } from './caseload.actions';
 import { selectView } from './caseload.feature';
-import { CASELOAD_CLOCK } from './caseload-clock';
 
 /**
- * Loads the signed-in practitioner's caseload in one FHIR round trip (a batch Bundle). Waits for the
- * session to know the user; a newer open or retry cancels the request in flight.
+ * Loads a caseload from the derived resources the server keeps (clinical/derived/views.ts): one batch of three
+ * searches, then any `next` pages in parallel. Waits for the session to know the user; a newer open or retry
+ * cancels the request in flight.
  */
 export const loadCaseload = createEffect(
-  (
-    actions$ = inject(Actions),
-    store = inject(Store),
-    fhir = inject(FhirClient),
-    clock = inject(CASELOAD_CLOCK),
-  ) => {
+  (actions$ = inject(Actions), store = inject(Store), fhir = inject(FhirClient), clock = inject(CLOCK)) => {
     return actions$.pipe(
       ofType(CaseloadPageActions.opened, CaseloadPageActions.retried),
-      switchMap(() =>
+      switchMap(({ practitioner: requested }) =>
         store.select(selectUser).pipe(
           filter((user) => user !== null),
           first(),
           switchMap((user) => {
-            if (!user.fhirUser?.startsWith('Practitioner/')) {
+            const practitioner = requested ?? user.fhirUser;
+            if (!practitioner?.startsWith('Practitioner/')) {
               return of(
                 CaseloadApiActions.loadFailed({
+                  practitioner: null,
                   outcome: synthesizeOutcome(
                     403,
                     'Your account is not linked to a Practitioner record, so it has no caseload',
@@ -42,15 +41,20 @@ export const loadCaseload = createEffect(
               );
             }
             const asOf = clock().toISOString();
-            const searches = caseloadSearches(user.fhirUser, asOf);
-            // The whole caseload in one round trip, whatever its size (one search per type, see caseloadSearches).
-            return fhir.batch(caseloadBatch(searches)).pipe(
-              map((response) => readCaseloadResponse(response, searches)),
-              map(({ patientIds, resources }) =>
-                CaseloadApiActions.loadSucceeded({ patientIds, resources, asOf }),
-              ),
+            return fhir.searchBatch(caseloadSearches(practitioner)).pipe(
+              switchMap((results) => {
+                const resources = results.flatMap((r) => [...r.resources, ...r.included]);
+                return of(
+                  ResourcesActions.received({ resources }),
+                  CaseloadApiActions.loadSucceeded({
+                    practitioner,
+                    keys: [...new Set(resources.map(resourceKeyOf))],
+                    asOf,
+                  }),
+                );
+              }),
               catchError((error: unknown) =>
-                of(CaseloadApiActions.loadFailed({ outcome: toFhirError(error).outcome })),
+                of(CaseloadApiActions.loadFailed({ practitioner, outcome: toFhirError(error).outcome })),
               ),
             );
           }),

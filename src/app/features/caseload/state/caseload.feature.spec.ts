@@ -1,7 +1,14 @@
-import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 
-import type { SessionUser } from '../../../core/state/session/session.models';
-import { aCaseloadRow } from '../../../testing/caseload-rows';
+import { toCaseloadRow } from '../../../../../clinical/caseload/caseload-row';
+import { groupByPatient } from '../../../../../clinical/fhir/patient-record';
+import {
+  initialResourcesState,
+  resourceKeyOf,
+  ResourcesActions,
+  resourcesFeature,
+} from '../../../core/state/resources/resources.feature';
+import { aCaseloadRow, derivedCaseloadResponse } from '../../../testing/caseload-rows';
 import {
   aCareTeam,
   aCaseloadPatient,
@@ -22,103 +29,96 @@ import {
 } from './caseload.feature';
 
 const { reducer } = caseloadFeature;
-const counselor: SessionUser = { name: 'Casey Counselor', role: 'counselor', fhirUser: COUNSELOR };
 const outcome: OperationOutcome = {
   resourceType: 'OperationOutcome',
   issue: [{ severity: 'error', code: 'exception', details: { text: 'The FHIR server failed (HTTP 500)' } }],
 };
 
-function loaded(resources: Resource[], patientIds: string[]) {
-  return reducer(
-    initialCaseloadState,
-    CaseloadApiActions.loadSucceeded({ patientIds, resources, asOf: FIXED_NOW }),
+/** What the server answers for these raw records, as the loader hands it to the store. */
+function served(raw: readonly Resource[]): Resource[] {
+  return (derivedCaseloadResponse(raw).entry ?? []).flatMap((e) =>
+    ((e.resource as Bundle).entry ?? []).map((x) => x.resource as Resource),
   );
+}
+
+function rowsFor(raw: readonly Resource[]) {
+  const resources = served(raw);
+  const entities = resourcesFeature.reducer(
+    initialResourcesState,
+    ResourcesActions.received({ resources }),
+  ).entities;
+  const state = reducer(
+    initialCaseloadState,
+    CaseloadApiActions.loadSucceeded({
+      practitioner: COUNSELOR,
+      keys: resources.map(resourceKeyOf),
+      asOf: FIXED_NOW,
+    }),
+  );
+  return selectRows.projector(entities, state.keys, state.practitioner, state.asOf);
 }
 
 describe('caseload feature', () => {
   describe('reducer', () => {
     it('marks the caseload loading when the page opens or retries', () => {
-      expect(reducer(initialCaseloadState, CaseloadPageActions.opened()).callState).toBe('loading');
-      expect(reducer(initialCaseloadState, CaseloadPageActions.retried()).callState).toBe('loading');
+      expect(
+        reducer(initialCaseloadState, CaseloadPageActions.opened({ practitioner: null })).callState,
+      ).toBe('loading');
+      expect(
+        reducer(initialCaseloadState, CaseloadPageActions.retried({ practitioner: null })).callState,
+      ).toBe('loading');
     });
 
-    it('files each resource in its type table, keyed by id, and keeps the caseload as an id list', () => {
-      const state = loaded([...aCaseloadPatient('p1'), ...aCaseloadPatient('p2')], ['p1', 'p2']);
-      expect(state.callState).toBe('loaded');
-      expect(state.asOf).toBe(FIXED_NOW);
-      expect(state.patientIds).toEqual(['p1', 'p2']);
-      expect(state.resources.Patient.ids).toEqual(['p1', 'p2']);
-      expect(state.resources.EpisodeOfCare.entities['eoc-p2']?.status).toBe('active');
-      expect(state.resources.DiagnosticReport.ids.length).toBe(6);
-      expect(state.resources.Task.ids).toEqual([]);
-    });
-
-    it('replaces the previous load entirely (a patient who left the caseload is gone)', () => {
-      const first = loaded([...aCaseloadPatient('p1'), ...aCaseloadPatient('p2')], ['p1', 'p2']);
-      const second = reducer(
-        first,
-        CaseloadApiActions.loadSucceeded({
-          patientIds: ['p2'],
-          resources: aCaseloadPatient('p2'),
-          asOf: FIXED_NOW,
-        }),
+    it('keeps the keys already shown when a reload fails, and exposes the outcome', () => {
+      const loaded = reducer(
+        initialCaseloadState,
+        CaseloadApiActions.loadSucceeded({ practitioner: COUNSELOR, keys: ['Patient/p1'], asOf: FIXED_NOW }),
       );
-      expect(second.resources.Patient.ids).toEqual(['p2']);
-      expect(second.resources.CareTeam.entities['ct-p1']).toBeUndefined();
-    });
-
-    it('keeps the rows already shown when a reload fails, and exposes the outcome', () => {
       const state = reducer(
-        reducer(loaded(aCaseloadPatient('p1'), ['p1']), CaseloadPageActions.retried()),
-        CaseloadApiActions.loadFailed({ outcome }),
+        reducer(loaded, CaseloadPageActions.retried({ practitioner: null })),
+        CaseloadApiActions.loadFailed({ practitioner: COUNSELOR, outcome }),
       );
       expect(state.callState).toEqual({ error: outcome });
       expect(selectError.projector(state.callState)).toEqual(outcome);
-      expect(state.resources.Patient.ids).toEqual(['p1']);
+      expect(state.keys).toEqual(['Patient/p1']);
     });
   });
 
   describe('selectRows', () => {
-    it('builds one row per caseload patient with the clinical readers, as of the load time', () => {
-      const state = loaded(
-        [
-          ...aCaseloadPatient('p1', { family: 'Rivera', given: 'Sam', track: 'DBT', fentanylWeeks: 3 }),
-          ...aCaseloadPatient('p2', { family: 'Okafor', given: 'Ada', phq9Item9: 2 }),
-        ],
-        ['p1', 'p2'],
-      );
-      const rows = selectRows.projector(state.resources, state.patientIds, state.asOf, counselor);
-      expect(rows.map((r) => r.name)).toEqual(['Sam Rivera', 'Ada Okafor']);
-      const [sam, ada] = rows;
-      expect(sam?.track).toBe('DBT');
-      expect(sam?.week?.label).toBe('w 6 / 12');
-      expect(sam?.lastUds?.flags).toEqual(['fentanyl +']);
-      // Three weekly fentanyl positives: 3 × 2 points → high band.
-      expect(sam?.risk.points.filter((p) => p.ruleId === 'uds-opioid-positive').length).toBe(3);
+    it('equals, patient for patient, the row the clinical rules compute from the whole raw record', () => {
+      const raw = [
+        ...aCaseloadPatient('p1', { family: 'Rivera', given: 'Sam', track: 'DBT', fentanylWeeks: 3 }),
+        ...aCaseloadPatient('p2', { family: 'Okafor', given: 'Ada', phq9Item9: 2 }),
+      ];
+      const rows = rowsFor(raw);
+      const records = groupByPatient(raw);
+      expect(rows.map((r) => r.patientId).sort()).toEqual(['p1', 'p2']);
+      for (const row of rows) {
+        const record = records.get(row.patientId);
+        expect(record).toBeDefined();
+        expect(row).toEqual(toCaseloadRow(record!, FIXED_NOW));
+      }
+      const sam = rows.find((r) => r.patientId === 'p1');
       expect(sam?.risk.band).toBe('high');
-      expect(ada?.alerts[0]?.severity).toBe('safety');
-      expect(ada?.risk.points.some((p) => p.ruleId === 'uds-opioid-positive')).toBeFalse();
+      expect(sam?.alerts[0]?.id).toBe('uds-fentanyl');
+      expect(rows.find((r) => r.patientId === 'p2')?.alerts[0]?.id).toBe('phq9-item9');
     });
 
-    it('leaves out a matched patient without an active episode, or whose care team does not include me', () => {
-      const state = loaded(
-        [
-          ...aCaseloadPatient('p1'),
-          aPatient({ id: 'finished' }),
-          anEpisodeOfCare('finished', { status: 'finished' }),
-          aCareTeam('finished'),
-          aPatient({ id: 'other-team' }),
-          anEpisodeOfCare('other-team', { careManager: { reference: 'Practitioner/someone-else' } }),
-          aCareTeam('other-team', { participant: [{ member: { reference: 'Practitioner/someone-else' } }] }),
-        ],
-        ['p1', 'finished', 'other-team'],
-      );
-      const rows = selectRows.projector(state.resources, state.patientIds, state.asOf, counselor);
+    it('leaves out a patient without an active episode, or whose active care team does not list me', () => {
+      const rows = rowsFor([
+        ...aCaseloadPatient('p1'),
+        aPatient({ id: 'finished' }),
+        anEpisodeOfCare('finished', { status: 'finished' }),
+        aCareTeam('finished'),
+        aPatient({ id: 'other-team' }),
+        anEpisodeOfCare('other-team', { careManager: { reference: 'Practitioner/someone-else' } }),
+        aCareTeam('other-team', { participant: [{ member: { reference: 'Practitioner/someone-else' } }] }),
+      ]);
       expect(rows.map((r) => r.patientId)).toEqual(['p1']);
     });
 
     it('is empty before the first load', () => {
-      expect(selectRows.projector(initialCaseloadState.resources, [], null, counselor)).toEqual([]);
+      expect(selectRows.projector({}, [], null, null)).toEqual([]);
     });
   });
 

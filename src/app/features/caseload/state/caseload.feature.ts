@@ -1,65 +1,34 @@
-import type { ExtractResource, OperationOutcome, Resource } from '@medplum/fhirtypes';
-import { createEntityAdapter, type EntityState } from '@ngrx/entity';
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 
-import { type CaseloadRow, toCaseloadRow } from '../../../../../clinical/caseload/caseload-row';
-import { activeEpisode, isOnCareTeam } from '../../../../../clinical/fhir/episode';
-import { groupByPatient } from '../../../../../clinical/fhir/patient-record';
+import { type CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
+import {
+  caseloadRowFromDerived,
+  derivedRowInputs,
+  summaryListsPractitioner,
+} from '../../../../../clinical/derived/derive';
+import { summaryFacts } from '../../../../../clinical/derived/summary-resource';
+import { type CallState, callStateError } from '../../../core/state/call-state';
+import { selectResourceEntities } from '../../../core/state/resources/resources.feature';
 import { selectQueryParams } from '../../../core/state/router-state';
-import { selectUser } from '../../../core/state/session/session.feature';
-import { CASELOAD_RESOURCE_TYPES, type CaseloadResourceType } from '../data/caseload-request';
 import { applyCaseloadView, parseCaseloadView } from '../data/caseload-view';
 import { CaseloadApiActions, CaseloadPageActions } from './caseload.actions';
 
-/** Flights42-style call state: what the last request is doing. */
-export type CallState = 'idle' | 'loading' | 'loaded' | { readonly error: OperationOutcome };
-
-/** One entity table per FHIR resource type, keyed by resource id. */
-export type ResourceTables = { readonly [K in CaseloadResourceType]: EntityState<ExtractResource<K>> };
-
+/** The caseload view: whose caseload, which resources it loaded (keys into the root table), and when. */
 export interface CaseloadState {
-  readonly resources: ResourceTables;
-  /** The caseload: patient ids, in the order the server returned them. */
-  readonly patientIds: readonly string[];
+  /** `Practitioner/<id>` of the loaded caseload; null before the first load. */
+  readonly practitioner: string | null;
+  readonly keys: readonly string[];
   readonly callState: CallState;
-  /** ISO instant the loaded data is evaluated at (rows, risk, alerts); null before the first load. */
+  /** ISO instant the rows are shown as of (ages); null before the first load. */
   readonly asOf: string | null;
 }
 
-const adapter = createEntityAdapter<Resource>({ selectId: (resource) => resource.id ?? '' });
-
-function emptyTables(): ResourceTables {
-  return Object.fromEntries(
-    CASELOAD_RESOURCE_TYPES.map((type) => [type, adapter.getInitialState()]),
-  ) as unknown as ResourceTables;
-}
-
-function tablesOf(resources: readonly Resource[]): ResourceTables {
-  const byType = new Map<string, Resource[]>(CASELOAD_RESOURCE_TYPES.map((type) => [type, []]));
-  for (const resource of resources) {
-    byType.get(resource.resourceType)?.push(resource);
-  }
-  return Object.fromEntries(
-    CASELOAD_RESOURCE_TYPES.map((type) => [
-      type,
-      adapter.setAll(byType.get(type) ?? [], adapter.getInitialState()),
-    ]),
-  ) as unknown as ResourceTables;
-}
-
 export const initialCaseloadState: CaseloadState = {
-  resources: emptyTables(),
-  patientIds: [],
+  practitioner: null,
+  keys: [],
   callState: 'idle',
   asOf: null,
 };
-
-const { selectAll } = adapter.getSelectors();
-
-/** Every resource of every table, as one flat list (the clinical readers' input). */
-function allResources(tables: ResourceTables): Resource[] {
-  return CASELOAD_RESOURCE_TYPES.flatMap((type) => selectAll(tables[type] as EntityState<Resource>));
-}
 
 export const caseloadFeature = createFeature({
   name: 'caseload',
@@ -69,9 +38,9 @@ export const caseloadFeature = createFeature({
       ...state,
       callState: 'loading',
     })),
-    on(CaseloadApiActions.loadSucceeded, (_state, { patientIds, resources, asOf }): CaseloadState => ({
-      resources: tablesOf(resources),
-      patientIds,
+    on(CaseloadApiActions.loadSucceeded, (_state, { practitioner, keys, asOf }): CaseloadState => ({
+      practitioner,
+      keys,
       callState: 'loaded',
       asOf,
     })),
@@ -80,32 +49,29 @@ export const caseloadFeature = createFeature({
       callState: { error: outcome },
     })),
   ),
-  extraSelectors: ({ selectResources, selectPatientIds, selectCallState, selectAsOf }) => {
+  extraSelectors: ({ selectKeys, selectPractitioner, selectCallState, selectAsOf }) => {
     const selectLoading = createSelector(selectCallState, (callState) => callState === 'loading');
-    const selectError = createSelector(selectCallState, (callState) =>
-      typeof callState === 'object' ? callState.error : null,
-    );
+    const selectError = createSelector(selectCallState, callStateError);
     const selectLoaded = createSelector(selectAsOf, (asOf) => asOf !== null);
     /**
-     * One row per caseload patient, built by the clinical readers: the patient's resources grouped
-     * (`groupByPatient`) and derived as of the load time (`toCaseloadRow`). A patient the server
-     * matched but who, read precisely, is not on an active care team of mine or has no active episode
-     * is left out.
+     * One row per patient whose active care team lists the practitioner, built from the derived resources the
+     * server keeps (summary, current assessment, active Flags); equal to the row the clinical rules compute
+     * from the patient's whole record (server/test/derive/derived-rows.test.ts).
      */
     const selectRows = createSelector(
-      selectResources,
-      selectPatientIds,
+      selectResourceEntities,
+      selectKeys,
+      selectPractitioner,
       selectAsOf,
-      selectUser,
-      (tables, patientIds, asOf, user): CaseloadRow[] => {
-        if (asOf === null) return [];
-        const records = groupByPatient(allResources(tables));
-        const me = user?.fhirUser ? { reference: user.fhirUser } : undefined;
+      (entities, keys, practitioner, asOf): CaseloadRow[] => {
+        if (asOf === null || practitioner === null) return [];
+        const resources = keys.flatMap((key) => entities[key] ?? []);
         const rows: CaseloadRow[] = [];
-        for (const id of patientIds) {
-          const record = records.get(id);
-          if (!record || !activeEpisode(record, asOf) || (me && !isOnCareTeam(record, me, asOf))) continue;
-          rows.push(toCaseloadRow(record, asOf));
+        for (const input of derivedRowInputs(resources)) {
+          if (!summaryListsPractitioner(input.summary, practitioner)) continue;
+          if (!summaryFacts(input.summary).episodeActive) continue;
+          const row = caseloadRowFromDerived(input, asOf);
+          if (row) rows.push(row);
         }
         return rows;
       },
@@ -120,8 +86,7 @@ export const caseloadFeature = createFeature({
 
 export const {
   selectCaseloadState,
-  selectResources,
-  selectPatientIds,
+  selectPractitioner,
   selectCallState,
   selectAsOf,
   selectLoading,
@@ -131,7 +96,3 @@ export const {
   selectView,
   selectVisible,
 } = caseloadFeature;
-
-/** A patient's row by id (the patient page shows the same risk as the caseload). */
-export const selectRowById = (patientId: string) =>
-  createSelector(selectRows, (rows) => rows.find((row) => row.patientId === patientId));

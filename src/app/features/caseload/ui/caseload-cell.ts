@@ -6,6 +6,7 @@ import { MatMenuModule } from '@angular/material/menu';
 
 import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
+import type { GridCellParams, GridCellRenderer } from '../../../shared/ui/data-grid';
 import { RiskChip, riskPhrase } from '../../../shared/ui/risk-chip';
 import { Sparkline } from '../../../shared/ui/sparkline';
 import {
@@ -22,11 +23,8 @@ import {
 import type { CaseloadColumn } from '../data/caseload-view';
 import { openRiskPoints } from './risk-points-dialog';
 
-/** What ag-grid hands a cell renderer (the part this cell reads). */
-export interface CaseloadCellParams {
-  readonly data?: CaseloadRow;
-  readonly colDef?: { readonly colId?: string } | null;
-}
+/** What the data grid hands a cell. */
+export type CaseloadCellParams = GridCellParams<CaseloadRow>;
 
 const MAT_TONE: Readonly<Record<CaseloadRow['mat']['status'], string>> = {
   'on-track': 'ok',
@@ -49,7 +47,7 @@ const MAT_TONE: Readonly<Record<CaseloadRow['mat']['status'], string>> = {
   templateUrl: './caseload-cell.html',
   styleUrl: './caseload-cell.scss',
 })
-export class CaseloadCell {
+export class CaseloadCell implements GridCellRenderer<CaseloadRow> {
   private readonly dialog = inject(MatDialog);
   protected readonly params = signal<CaseloadCellParams | null>(null);
   protected readonly row = computed(() => this.params()?.data ?? null);

@@ -1,4 +1,4 @@
-import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { OperationOutcome } from '@medplum/fhirtypes';
 import { createActionGroup, props } from '@ngrx/store';
 
 export const PatientPageActions = createActionGroup({
@@ -12,7 +12,8 @@ export const PatientPageActions = createActionGroup({
 export const PatientApiActions = createActionGroup({
   source: 'Patient API',
   events: {
-    'Load Succeeded': props<{ patientId: string; resources: Resource[]; asOf: string }>(),
+    /** `keys`: the patient's record in the root resources table; `asOf`: the instant the chart is computed at. */
+    'Load Succeeded': props<{ patientId: string; keys: string[]; asOf: string }>(),
     'Load Failed': props<{ patientId: string; outcome: OperationOutcome }>(),
   },
 });

@@ -1,31 +1,36 @@
 import { inject } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { catchError, map, of, switchMap } from 'rxjs';
+import { catchError, of, switchMap } from 'rxjs';
 
-import { FhirClient } from '../../../core/fhir/fhir-client';
+import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
+import { type BatchSearch, FhirClient } from '../../../core/fhir/fhir-client';
 import { synthesizeOutcome, toFhirError } from '../../../core/fhir/operation-outcome';
-import { headerResources, patientHeaderSearch } from '../data/patient-request';
+import { resourceKeyOf, ResourcesActions } from '../../../core/state/resources/resources.feature';
+import { CLOCK } from '../../../core/time/clock';
 import { PatientApiActions, PatientPageActions } from './patient.actions';
-import { PATIENT_CLOCK } from './patient-clock';
 
-/** Loads the patient header in one search (`Patient?_id=…&_revinclude=…`). */
+/** Loads one patient's whole record in one batch (clinical/fhir/record-query.ts), following any `next` pages. */
 export const loadPatient = createEffect(
-  (actions$ = inject(Actions), fhir = inject(FhirClient), clock = inject(PATIENT_CLOCK)) => {
+  (actions$ = inject(Actions), fhir = inject(FhirClient), clock = inject(CLOCK)) => {
     return actions$.pipe(
       ofType(PatientPageActions.opened, PatientPageActions.retried),
       switchMap(({ patientId }) => {
         const asOf = clock().toISOString();
-        return fhir.search('Patient', patientHeaderSearch(patientId)).pipe(
-          map((result) => {
-            if (!result.resources.some((p) => p.id === patientId)) {
+        return fhir.searchBatch(patientRecordSearches(patientId) as BatchSearch[]).pipe(
+          switchMap((results) => {
+            if (!results[0]?.resources.some((p) => p.id === patientId)) {
               // Outside one's scope answers like a missing record: existence does not leak.
-              return PatientApiActions.loadFailed({ patientId, outcome: synthesizeOutcome(404) });
+              return of(PatientApiActions.loadFailed({ patientId, outcome: synthesizeOutcome(404) }));
             }
-            return PatientApiActions.loadSucceeded({
-              patientId,
-              resources: headerResources([...result.resources, ...result.included]),
-              asOf,
-            });
+            const resources = results.flatMap((r) => [...r.resources, ...r.included]);
+            return of(
+              ResourcesActions.received({ resources }),
+              PatientApiActions.loadSucceeded({
+                patientId,
+                keys: [...new Set(resources.map(resourceKeyOf))],
+                asOf,
+              }),
+            );
           }),
           catchError((error: unknown) =>
             of(PatientApiActions.loadFailed({ patientId, outcome: toFhirError(error).outcome })),

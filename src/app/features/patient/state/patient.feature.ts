@@ -1,44 +1,25 @@
-import type { ExtractResource, OperationOutcome, Resource } from '@medplum/fhirtypes';
-import { createEntityAdapter, type EntityState } from '@ngrx/entity';
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 
 import { type CaseloadRow, toCaseloadRow } from '../../../../../clinical/caseload/caseload-row';
+import { isDerived } from '../../../../../clinical/derived/derived-codes';
 import { groupByPatient } from '../../../../../clinical/fhir/patient-record';
+import { type CallState, callStateError } from '../../../core/state/call-state';
+import { selectResourceEntities } from '../../../core/state/resources/resources.feature';
 import { selectRouteParam } from '../../../core/state/router-state';
-import { PATIENT_HEADER_TYPES, type PatientHeaderType } from '../data/patient-request';
 import { PatientApiActions, PatientPageActions } from './patient.actions';
 
-export type CallState = 'idle' | 'loading' | 'loaded' | { readonly error: OperationOutcome };
-
-/** One entity table per FHIR resource type, keyed by resource id. */
-export type PatientTables = { readonly [K in PatientHeaderType]: EntityState<ExtractResource<K>> };
-
+/** The chart view: which patient, the keys of their record in the root resources table, and when. */
 export interface PatientState {
-  readonly resources: PatientTables;
-  /** The patient the tables hold; the displayed patient is the URL's (`/patients/:id`). */
+  /** The patient the keys belong to; the displayed patient is the URL's (`/patients/:id`). */
   readonly patientId: string | null;
+  readonly keys: readonly string[];
   readonly callState: CallState;
   readonly asOf: string | null;
 }
 
-const adapter = createEntityAdapter<Resource>({ selectId: (resource) => resource.id ?? '' });
-const { selectAll } = adapter.getSelectors();
-
-function tablesOf(resources: readonly Resource[]): PatientTables {
-  return Object.fromEntries(
-    PATIENT_HEADER_TYPES.map((type) => [
-      type,
-      adapter.setAll(
-        resources.filter((r) => r.resourceType === type),
-        adapter.getInitialState(),
-      ),
-    ]),
-  ) as unknown as PatientTables;
-}
-
 export const initialPatientState: PatientState = {
-  resources: tablesOf([]),
   patientId: null,
+  keys: [],
   callState: 'idle',
   asOf: null,
 };
@@ -48,38 +29,37 @@ export const patientFeature = createFeature({
   reducer: createReducer(
     initialPatientState,
     on(PatientPageActions.opened, PatientPageActions.retried, (state, { patientId }): PatientState =>
-      // Another patient's data is dropped at once, never shown under this patient's URL.
+      // Another patient's record is dropped at once, never shown under this patient's URL.
       state.patientId === patientId
         ? { ...state, callState: 'loading' }
         : { ...initialPatientState, patientId, callState: 'loading' },
     ),
-    on(PatientApiActions.loadSucceeded, (state, { patientId, resources, asOf }): PatientState =>
-      state.patientId === patientId
-        ? { resources: tablesOf(resources), patientId, callState: 'loaded', asOf }
-        : state,
+    on(PatientApiActions.loadSucceeded, (state, { patientId, keys, asOf }): PatientState =>
+      state.patientId === patientId ? { patientId, keys, callState: 'loaded', asOf } : state,
     ),
     on(PatientApiActions.loadFailed, (state, { patientId, outcome }): PatientState =>
       state.patientId === patientId ? { ...state, callState: { error: outcome } } : state,
     ),
   ),
-  extraSelectors: ({ selectResources, selectPatientId, selectCallState, selectAsOf }) => {
+  extraSelectors: ({ selectKeys, selectPatientId, selectCallState, selectAsOf }) => {
     const selectUrlPatientId = selectRouteParam('id');
-    const selectError = createSelector(selectCallState, (callState) =>
-      typeof callState === 'object' ? callState.error : null,
-    );
-    /** The header facts of the URL's patient, derived by the same clinical reader as the caseload row. */
-    const selectHeader = createSelector(
-      selectResources,
+    const selectError = createSelector(selectCallState, callStateError);
+    /** The patient's raw record, grouped by the clinical readers (derived resources left out). */
+    const selectRecord = createSelector(
+      selectResourceEntities,
+      selectKeys,
       selectPatientId,
       selectUrlPatientId,
-      selectAsOf,
-      (tables, loadedId, urlId, asOf): CaseloadRow | null => {
-        if (!asOf || !loadedId || loadedId !== urlId) return null;
-        const all = PATIENT_HEADER_TYPES.flatMap((type) => selectAll(tables[type] as EntityState<Resource>));
-        const record = groupByPatient(all).get(loadedId);
-        return record ? toCaseloadRow(record, asOf) : null;
+      (entities, keys, loadedId, urlId) => {
+        if (!loadedId || loadedId !== urlId) return null;
+        const resources = keys.flatMap((key) => entities[key] ?? []).filter((r) => !isDerived(r));
+        return groupByPatient(resources).get(loadedId) ?? null;
       },
     );
-    return { selectError, selectHeader };
+    /** The header facts, computed live from the raw record by the same rules as the caseload row. */
+    const selectHeader = createSelector(selectRecord, selectAsOf, (record, asOf): CaseloadRow | null =>
+      record && asOf ? toCaseloadRow(record, asOf) : null,
+    );
+    return { selectError, selectRecord, selectHeader };
   },
 });

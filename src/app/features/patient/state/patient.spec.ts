@@ -1,46 +1,52 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import type { Bundle } from '@medplum/fhirtypes';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { ReplaySubject } from 'rxjs';
 
+import { toCaseloadRow } from '../../../../../clinical/caseload/caseload-row';
+import { groupByPatient } from '../../../../../clinical/fhir/patient-record';
+import {
+  initialResourcesState,
+  resourceKeyOf,
+  ResourcesActions,
+  resourcesFeature,
+} from '../../../core/state/resources/resources.feature';
+import { CLOCK } from '../../../core/time/clock';
+import { recordBatchResponse } from '../../../testing/caseload-rows';
 import { aCaseloadPatient, aSearchBundle, FIXED_NOW } from '../../../testing/fhir-builders';
 import { PatientApiActions, PatientPageActions } from './patient.actions';
 import { loadPatient } from './patient.effects';
 import { initialPatientState, patientFeature } from './patient.feature';
-import { PATIENT_CLOCK } from './patient-clock';
 
-const { reducer, selectHeader } = patientFeature;
+const { reducer, selectHeader, selectRecord } = patientFeature;
 
-describe('patient header state', () => {
-  it('drops another patient at once and derives the header of the URL patient only', () => {
+describe('patient chart state', () => {
+  it('computes the header live from the record, for the URL patient only', () => {
+    const raw = aCaseloadPatient('p1', { track: 'REBT', fentanylWeeks: 2 });
+    const entities = resourcesFeature.reducer(
+      initialResourcesState,
+      ResourcesActions.received({ resources: raw }),
+    ).entities;
     const loaded = reducer(
       reducer(initialPatientState, PatientPageActions.opened({ patientId: 'p1' })),
-      PatientApiActions.loadSucceeded({
-        patientId: 'p1',
-        resources: aCaseloadPatient('p1', { track: 'REBT', fentanylWeeks: 2 }),
-        asOf: FIXED_NOW,
-      }),
+      PatientApiActions.loadSucceeded({ patientId: 'p1', keys: raw.map(resourceKeyOf), asOf: FIXED_NOW }),
     );
-    const header = selectHeader.projector(loaded.resources, loaded.patientId, 'p1', loaded.asOf);
-    expect(header?.name).toBe('Sam Rivera');
-    expect(header?.track).toBe('REBT');
-    expect(header?.week?.label).toBe('w 6 / 12');
-    expect(header?.risk.points.filter((p) => p.ruleId === 'uds-opioid-positive').length).toBe(2);
+    const record = selectRecord.projector(entities, loaded.keys, loaded.patientId, 'p1');
+    expect(selectHeader.projector(record, loaded.asOf)).toEqual(
+      toCaseloadRow(groupByPatient(raw).get('p1')!, FIXED_NOW),
+    );
     // The URL moved on before the data did: nothing of p1 is shown under p2's URL.
-    expect(selectHeader.projector(loaded.resources, loaded.patientId, 'p2', loaded.asOf)).toBeNull();
+    expect(selectRecord.projector(entities, loaded.keys, loaded.patientId, 'p2')).toBeNull();
 
     const next = reducer(loaded, PatientPageActions.opened({ patientId: 'p2' }));
-    expect(next.resources.Patient.ids).toEqual([]);
+    expect(next.keys).toEqual([]);
     // A late answer for p1 is ignored.
     const late = reducer(
       next,
-      PatientApiActions.loadSucceeded({
-        patientId: 'p1',
-        resources: aCaseloadPatient('p1'),
-        asOf: FIXED_NOW,
-      }),
+      PatientApiActions.loadSucceeded({ patientId: 'p1', keys: ['Patient/p1'], asOf: FIXED_NOW }),
     );
     expect(late).toBe(next);
   });
@@ -56,7 +62,7 @@ describe('patient header state', () => {
           provideHttpClient(),
           provideHttpClientTesting(),
           provideMockActions(() => actions$),
-          { provide: PATIENT_CLOCK, useValue: () => new Date(FIXED_NOW) },
+          { provide: CLOCK, useValue: () => new Date(FIXED_NOW) },
         ],
       });
       http = TestBed.inject(HttpTestingController);
@@ -71,27 +77,25 @@ describe('patient header state', () => {
       return emitted;
     }
 
-    it('loads the header in one search, the id in the POST body rather than the URL', () => {
+    it('reads the whole record in one batch and stores every resource the server returned', () => {
       const emitted = run();
-      const request = http.expectOne('/fhir/Patient/_search');
-      const body = new URLSearchParams(request.request.body as string);
-      expect(body.get('_id')).toBe('p1');
-      expect(body.getAll('_revinclude')).toContain('Observation:patient');
-      const [patient, ...included] = aCaseloadPatient('p1');
-      request.flush({
-        ...aSearchBundle([patient!]),
-        entry: [
-          { resource: patient, search: { mode: 'match' } },
-          ...included.map((resource) => ({ resource, search: { mode: 'include' } })),
-        ],
-      });
-      expect(emitted.length).toBe(1);
-      expect(emitted[0]?.type).toBe(PatientApiActions.loadSucceeded.type);
+      const raw = aCaseloadPatient('p1');
+      const request = http.expectOne({ method: 'POST', url: '/fhir' });
+      expect((JSON.parse(request.request.body as string) as Bundle).type).toBe('batch');
+      request.flush(recordBatchResponse('p1', raw));
+      expect(emitted.map((a) => a.type)).toEqual([
+        ResourcesActions.received.type,
+        PatientApiActions.loadSucceeded.type,
+      ]);
+      const loaded = emitted[1] as ReturnType<typeof PatientApiActions.loadSucceeded>;
+      expect([...loaded.keys].sort()).toEqual(raw.map(resourceKeyOf).sort());
     });
 
     it('answers "not found" when the patient is not returned (outside one\'s scope looks the same)', () => {
       const emitted = run();
-      http.expectOne('/fhir/Patient/_search').flush(aSearchBundle([]));
+      const response = recordBatchResponse('p1', []);
+      (response.entry![0]!.resource as Bundle) = aSearchBundle([]);
+      http.expectOne('/fhir').flush(response);
       const failed = emitted[0] as ReturnType<typeof PatientApiActions.loadFailed>;
       expect(failed.type).toBe(PatientApiActions.loadFailed.type);
       expect(failed.outcome.issue[0]?.code).toBe('not-found');
