@@ -1,13 +1,16 @@
-import { ChangeDetectionStrategy, Component, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, signal, viewChild } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 
-import { DataGrid, type GridColumn } from './data-grid';
+import { DataGrid, type GridColumn, type GridSort } from './data-grid';
 
 interface Row {
   readonly id: string;
   readonly name: string;
   readonly week: number;
+  readonly track: string;
 }
+
+const LAYOUT_KEY = 'waypoint.test.grid.layout';
 
 @Component({
   imports: [DataGrid],
@@ -15,78 +18,138 @@ interface Row {
   template: `
     <wp-data-grid
       label="Caseload"
-      [rowData]="rows()"
-      [columnDefs]="columns"
+      [rows]="rows()"
+      [columns]="columns"
       [rowId]="rowId"
-      [quickFilter]="filter()"
+      [sort]="sort()"
+      [layoutKey]="layoutKey"
       (rowActivated)="activated.set($event)"
+      (sortChange)="sortChanges.push($event)"
     />
   `,
 })
 class Host {
+  readonly grid = viewChild.required(DataGrid<Row>);
   readonly rows = signal<readonly Row[]>([
-    { id: 'a', name: 'Sam Rivera', week: 3 },
-    { id: 'b', name: 'Alex Chen', week: 11 },
+    { id: 'b', name: 'Sam Rivera', week: 3, track: 'CBT' },
+    { id: 'a', name: 'Alex Chen', week: 11, track: 'DBT' },
   ]);
+  readonly enterHandled: Row[] = [];
   readonly columns: GridColumn<Row>[] = [
-    { field: 'name', headerName: 'Patient', filter: 'agTextColumnFilter' },
-    { field: 'week', headerName: 'Week', filter: 'agNumberColumnFilter' },
+    { id: 'name', header: 'Patient', width: 200, key: true, text: (r) => r.name },
+    {
+      id: 'week',
+      header: 'Week',
+      width: 100,
+      text: (r) => `w ${r.week}`,
+      onEnter: (row) => {
+        this.enterHandled.push(row);
+        return true;
+      },
+    },
+    { id: 'track', header: 'Track', width: 100, text: (r) => r.track },
   ];
   readonly rowId = (row: Row) => row.id;
-  readonly filter = signal('');
+  readonly sort = signal<GridSort | null>({ column: 'name', direction: 'asc' });
+  readonly layoutKey = LAYOUT_KEY;
   readonly activated = signal<Row | undefined>(undefined);
+  readonly sortChanges: (GridSort | null)[] = [];
 }
 
-/** ag-grid renders rows asynchronously: wait for them rather than for a fixed time. */
-async function rowsRendered(fixture: ComponentFixture<Host>, count: number): Promise<HTMLElement[]> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+/** ag-grid renders asynchronously: wait for the condition rather than for a fixed time. */
+async function until<T>(fixture: ComponentFixture<Host>, read: () => T | undefined | false): Promise<T> {
+  for (let attempt = 0; attempt < 200; attempt++) {
     await fixture.whenStable();
-    const rows = Array.from(fixture.nativeElement.querySelectorAll('.ag-row')) as HTMLElement[];
-    if (rows.length === count) {
-      return rows;
-    }
+    const value = read();
+    if (value !== undefined && value !== false) return value;
     await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
   }
-  throw new Error(`expected ${count} rendered rows`);
+  throw new Error('condition not met');
 }
 
-/** Row events are dispatched asynchronously by ag-grid: wait for the value, not for a fixed time. */
-async function until<T>(fixture: ComponentFixture<Host>, read: () => T | undefined): Promise<T | undefined> {
-  for (let attempt = 0; attempt < 100 && read() === undefined; attempt++) {
-    await new Promise<void>((resolve) => setTimeout(resolve));
-    await fixture.whenStable();
-  }
-  return read();
+/** Row ids in display order (a pinned column renders each row twice: once per container). */
+function rowIds(el: HTMLElement): string[] {
+  const ids = Array.from(el.querySelectorAll('.ag-row[row-id]')).map((r) => r.getAttribute('row-id') ?? '');
+  return [...new Set(ids)];
 }
 
 describe('DataGrid', () => {
-  it('renders rows and headers in a labelled, Material-themed grid', async () => {
+  beforeEach(() => localStorage.removeItem(LAYOUT_KEY));
+  afterEach(() => localStorage.removeItem(LAYOUT_KEY));
+
+  it('shows the rows in the order it is given, with the sort indicator of that order', async () => {
     const fixture = TestBed.createComponent(Host);
-    const rows = await rowsRendered(fixture, 2);
     const el: HTMLElement = fixture.nativeElement;
+    await until(fixture, () => rowIds(el).length === 2);
     expect(el.querySelector('ag-grid-angular')?.getAttribute('aria-label')).toBe('Caseload');
     const headers = Array.from(el.querySelectorAll('.ag-header-cell-text')).map((h) => h.textContent);
-    expect(headers).toEqual(['Patient', 'Week']);
-    expect(rows.map((r) => r.getAttribute('row-id'))).toEqual(['a', 'b']);
-    expect(rows[0].textContent).toContain('Sam Rivera');
+    expect(headers).toEqual(['Patient', 'Week', 'Track']);
+    // "Sam Rivera" before "Alex Chen" although the indicator says name ascending: the feature owns the order.
+    expect(rowIds(el)).toEqual(['b', 'a']);
+    expect(el.querySelector('[col-id="name"][aria-sort]')?.getAttribute('aria-sort')).toBe('ascending');
   });
 
-  it('applies the quick filter and emits the activated row', async () => {
+  it('reports a header click as a sort change and leaves the order to the feature', async () => {
     const fixture = TestBed.createComponent(Host);
-    await rowsRendered(fixture, 2);
-    fixture.componentInstance.filter.set('chen');
-    const [row] = await rowsRendered(fixture, 1);
-    expect(row.textContent).toContain('Alex Chen');
-    const cell = row.querySelector('.ag-cell') as HTMLElement;
-    cell.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
-    cell.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    expect((await until(fixture, fixture.componentInstance.activated))?.id).toBe('b');
+    const el: HTMLElement = fixture.nativeElement;
+    await until(fixture, () => rowIds(el).length === 2);
+    const header = el.querySelector<HTMLElement>('.ag-header-cell[col-id="week"] .ag-header-cell-label');
+    header?.click();
+    const changes = await until(
+      fixture,
+      () => fixture.componentInstance.sortChanges.length > 0 && fixture.componentInstance.sortChanges,
+    );
+    expect(changes[0]).toEqual({ column: 'week', direction: 'asc' });
+    expect(rowIds(el)).toEqual(['b', 'a']);
+  });
+
+  it('activates a row on click and on Enter, except where the column handles Enter itself', async () => {
+    const fixture = TestBed.createComponent(Host);
+    const el: HTMLElement = fixture.nativeElement;
+    await until(fixture, () => rowIds(el).length === 2);
+    const cell = el.querySelector<HTMLElement>('.ag-row[row-id="a"] .ag-cell[col-id="name"]');
+    cell?.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    cell?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect((await until(fixture, () => fixture.componentInstance.activated()))?.id).toBe('a');
 
     fixture.componentInstance.activated.set(undefined);
-    cell.focus();
-    cell.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-    expect((await until(fixture, fixture.componentInstance.activated))?.id)
-      .withContext('Enter on a focused cell')
-      .toBe('b');
+    cell?.focus();
+    cell?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect((await until(fixture, () => fixture.componentInstance.activated()))?.id).toBe('a');
+
+    fixture.componentInstance.activated.set(undefined);
+    const week = el.querySelector<HTMLElement>('.ag-row[row-id="b"] .ag-cell[col-id="week"]');
+    week?.focus();
+    week?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await until(fixture, () => fixture.componentInstance.enterHandled.length > 0);
+    expect(fixture.componentInstance.enterHandled.map((r) => r.id)).toEqual(['b']);
+    expect(fixture.componentInstance.activated()).toBeUndefined();
+  });
+
+  it('keeps a hidden column hidden for the next grid with the same layout key (ids only in storage)', async () => {
+    const first = TestBed.createComponent(Host);
+    await until(first, () => rowIds(first.nativeElement).length === 2);
+    first.componentInstance.grid().setHidden('week', true);
+    first.componentInstance.grid().setHidden('name', true); // the key column cannot be hidden
+    await until(first, () => localStorage.getItem(LAYOUT_KEY)?.includes('hiddenColIds'));
+    expect(
+      first.componentInstance
+        .grid()
+        .layout()
+        .map((c) => [c.id, c.hidden]),
+    ).toEqual([
+      ['name', false],
+      ['week', true],
+      ['track', false],
+    ]);
+    const stored = localStorage.getItem(LAYOUT_KEY) ?? '';
+    expect(stored).not.toContain('Sam Rivera');
+    first.destroy();
+
+    const second = TestBed.createComponent(Host);
+    const el: HTMLElement = second.nativeElement;
+    await until(second, () => rowIds(el).length === 2);
+    expect(el.querySelector('.ag-header-cell[col-id="week"]')).toBeNull();
+    expect(el.querySelector('.ag-header-cell[col-id="name"]')).not.toBeNull();
   });
 });

@@ -1,32 +1,92 @@
-import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  output,
+  signal,
+  type Type,
+  viewChild,
+} from '@angular/core';
 import { AgGridAngular } from 'ag-grid-angular';
 import {
   type CellKeyDownEvent,
   CellStyleModule,
   ClientSideRowModelModule,
   type ColDef,
-  DateFilterModule,
+  ColumnApiModule,
   type FullWidthCellKeyDownEvent,
   type GetRowIdFunc,
+  type GridApi,
   type GridOptions,
+  type GridState,
+  GridStateModule,
   type Module,
-  NumberFilterModule,
-  PaginationModule,
-  QuickFilterModule,
   type RowClickedEvent,
   RowStyleModule,
-  TextFilterModule,
+  type SortChangedEvent,
   themeQuartz,
   TooltipModule,
   ValidationModule,
 } from 'ag-grid-community';
 
-/** Column and option types for features, so they import the grid from here and nowhere else. */
-export type GridColumn<T> = ColDef<T>;
-export type GridOptionsFor<T> = Omit<
-  GridOptions<T>,
-  'rowData' | 'columnDefs' | 'theme' | 'modules' | 'getRowId' | 'quickFilterText'
->;
+/**
+ * Waypoint's grid: ag-grid behind our own column type. Features describe columns (id, header, width, the
+ * cell's text and optionally a cell component) and hand over rows already filtered and sorted; they never touch
+ * ag-grid's API. Ownership:
+ * - the ORDER of rows is the feature's (its selector sorts, the sort lives in the URL): the grid shows the sort
+ *   indicator and reports header clicks through `sortChange`, but keeps the rows in the order given;
+ * - the LAYOUT of columns (order, visibility, width) is the grid's: it keeps ag-grid's own state
+ *   (`getState()` / `initialState`) per `layoutKey` in localStorage — column ids and widths only, never data.
+ */
+
+/** What a cell component receives (the part of ag-grid's renderer params a Waypoint cell reads). */
+export interface GridCellParams<T> {
+  readonly data?: T;
+  readonly colDef?: { readonly colId?: string } | null;
+}
+
+/** A cell component: ag-grid calls `agInit` once and `refresh` on updates. */
+export interface GridCellRenderer<T> {
+  agInit(params: GridCellParams<T>): void;
+  refresh(params: GridCellParams<T>): boolean;
+}
+
+export interface GridColumn<T> {
+  readonly id: string;
+  readonly header: string;
+  /** Default width in px (the user may resize). */
+  readonly width: number;
+  /** The cell as plain text: the CSV export, tooltips and find-in-page read it; the default cell shows it. */
+  readonly text: (row: T) => string;
+  /** A rich cell; it must show the same facts as `text`. */
+  readonly cell?: Type<GridCellRenderer<T>>;
+  /** Pinned to the left, cannot be hidden (the column that identifies a row). */
+  readonly key?: boolean;
+  /** Default true. */
+  readonly sortable?: boolean;
+  /**
+   * Enter on this cell does something of its own (opens a dialog, a menu) instead of activating the row:
+   * return true when it handled the key.
+   */
+  readonly onEnter?: (row: T, cell: HTMLElement) => boolean;
+}
+
+export type GridSortDirection = 'asc' | 'desc';
+export interface GridSort {
+  readonly column: string;
+  readonly direction: GridSortDirection;
+}
+
+/** One column as the user has laid it out. */
+export interface GridColumnLayout {
+  readonly id: string;
+  readonly header: string;
+  readonly hidden: boolean;
+  readonly key: boolean;
+}
 
 /**
  * Only the modules the Waypoint grids use are bundled (tree-shaken per module). ValidationModule
@@ -35,11 +95,8 @@ export type GridOptionsFor<T> = Omit<
  */
 const GRID_MODULES: Module[] = [
   ClientSideRowModelModule,
-  TextFilterModule,
-  NumberFilterModule,
-  DateFilterModule,
-  QuickFilterModule,
-  PaginationModule,
+  ColumnApiModule,
+  GridStateModule,
   CellStyleModule,
   RowStyleModule,
   TooltipModule,
@@ -68,9 +125,21 @@ const WAYPOINT_GRID_THEME = themeQuartz.withParams({
   spacing: 8,
 });
 
+/** The part of ag-grid's state a layout keeps: which columns, in which order, how wide. */
+type LayoutState = Pick<GridState, 'columnOrder' | 'columnSizing' | 'columnVisibility'>;
+
+function readLayout(storage: Storage | undefined, key: string | undefined): LayoutState | undefined {
+  if (!storage || !key) return undefined;
+  try {
+    const parsed = JSON.parse(storage.getItem(key) ?? 'null') as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as LayoutState) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Thin ag-grid wrapper: features hand it rows, columns and options. Lives in lazy chunks only —
- * import it from feature pages, never from the shell.
+ * Lives in lazy chunks only — import it from feature pages, never from the shell.
  */
 @Component({
   selector: 'wp-data-grid',
@@ -84,14 +153,17 @@ const WAYPOINT_GRID_THEME = themeQuartz.withParams({
       [theme]="theme"
       [modules]="modules"
       [loadThemeGoogleFonts]="false"
-      [gridOptions]="options()"
-      [rowData]="rows()"
+      [gridOptions]="gridOptions"
+      [initialState]="initialState()"
+      [rowData]="rowsCopy()"
       [columnDefs]="columnDefs()"
       [getRowId]="getRowId()"
-      [quickFilterText]="quickFilter()"
-      [loading]="loading()"
+      [rowHeight]="rowHeight()"
       (rowClicked)="onRowClicked($event)"
       (cellKeyDown)="onCellKeyDown($event)"
+      (sortChanged)="onSortChanged($event)"
+      (stateUpdated)="saveLayout()"
+      (firstDataRendered)="layoutVersion.set(layoutVersion() + 1)"
     />
   `,
   styles: `
@@ -106,29 +178,129 @@ const WAYPOINT_GRID_THEME = themeQuartz.withParams({
   `,
 })
 export class DataGrid<T extends object> {
+  private readonly storage = inject(DOCUMENT).defaultView?.localStorage;
+
   /** Accessible name of the grid region, e.g. "Caseload". */
   readonly label = input.required<string>();
-  readonly rowData = input.required<readonly T[] | null>();
-  readonly columnDefs = input.required<GridColumn<T>[]>();
-  readonly options = input<GridOptionsFor<T>>({});
-  /** Row identity, so updates keep selection and scroll position (e.g. `row => row.patientId`). */
-  readonly rowId = input<(row: T) => string>();
-  readonly quickFilter = input<string>('');
-  readonly loading = input(false);
+  /** The rows, filtered and in display order. */
+  readonly rows = input.required<readonly T[]>();
+  readonly columns = input.required<readonly GridColumn<T>[]>();
+  /** Row identity, so updates keep focus and scroll position (e.g. `row => row.patientId`). */
+  readonly rowId = input.required<(row: T) => string>();
+  /** The sort the rows are in (shown on the header); null for the feature's default order. */
+  readonly sort = input<GridSort | null>(null);
+  /** localStorage key of the column layout (per user); none: the layout is not kept. */
+  readonly layoutKey = input<string>();
+  readonly rowHeight = input(48);
   /** Emits the row's data when a row is clicked or activated with Enter. */
   readonly rowActivated = output<T>();
+  /** A header was clicked: the feature re-sorts its rows (and puts the sort in its URL). */
+  readonly sortChange = output<GridSort | null>();
 
   protected readonly theme = WAYPOINT_GRID_THEME;
   protected readonly modules = GRID_MODULES;
+  private readonly agGrid = viewChild(AgGridAngular<T>);
+  private get api(): GridApi<T> | undefined {
+    const api = this.agGrid()?.api;
+    return api && !api.isDestroyed() ? api : undefined;
+  }
+  /** The stored layout; ag-grid applies `initialState` once, when the grid is created. */
+  protected readonly initialState = computed(() => readLayout(this.storage, this.layoutKey()));
+  protected readonly layoutVersion = signal(0);
+
   // ag-grid mutates nothing it is given, but wants a mutable array type.
-  protected readonly rows = computed(() => {
-    const rows = this.rowData();
-    return rows === null ? null : [...rows];
-  });
-  protected readonly getRowId = computed((): GetRowIdFunc<T> | undefined => {
+  protected readonly rowsCopy = computed(() => [...this.rows()]);
+  protected readonly getRowId = computed((): GetRowIdFunc<T> => {
     const rowId = this.rowId();
-    return rowId ? ({ data }) => rowId(data) : undefined;
+    return ({ data }) => rowId(data);
   });
+
+  protected readonly columnDefs = computed((): ColDef<T>[] => {
+    const sort = this.sort();
+    return this.columns().map((column): ColDef<T> => ({
+      colId: column.id,
+      headerName: column.header,
+      valueGetter: ({ data }) => (data ? column.text(data) : ''),
+      ...(column.cell ? { cellRenderer: column.cell } : {}),
+      sortable: column.sortable ?? true,
+      sort: sort?.column === column.id ? sort.direction : null,
+      // The feature has sorted the rows: ag-grid only shows the indicator (see postSortRows).
+      comparator: () => 0,
+      width: column.width,
+      minWidth: 80,
+      resizable: true,
+      lockVisible: column.key === true,
+      pinned: column.key ? 'left' : undefined,
+      suppressKeyboardEvent: column.onEnter
+        ? ({ event, data }) => {
+            // Runs before the grid's own key handling: mark Enter as the cell's, so the row is not activated.
+            if (event.key === 'Enter' && data && event.target instanceof HTMLElement) {
+              const cell = event.target.closest<HTMLElement>('.ag-cell') ?? event.target;
+              if (column.onEnter?.(data, cell)) event.preventDefault();
+            }
+            return false;
+          }
+        : undefined,
+    }));
+  });
+
+  /** The columns as laid out now (order and visibility), for a "Columns" menu and the CSV export. */
+  readonly layout = computed((): GridColumnLayout[] => {
+    this.layoutVersion();
+    const columns = this.columns();
+    const byId = new Map(columns.map((c) => [c.id, c]));
+    const state = this.api?.getColumnState() ?? [];
+    const ordered = state.length > 0 ? state.map((s) => s.colId) : columns.map((c) => c.id);
+    return ordered
+      .map((id) => byId.get(id))
+      .filter((c): c is GridColumn<T> => c !== undefined)
+      .map((c) => ({
+        id: c.id,
+        header: c.header,
+        key: c.key === true,
+        hidden: state.find((s) => s.colId === c.id)?.hide === true,
+      }));
+  });
+
+  protected readonly gridOptions: GridOptions<T> = {
+    headerHeight: 44,
+    animateRows: false,
+    suppressCellFocus: false,
+    suppressDragLeaveHidesColumns: true,
+    ensureDomOrder: true,
+    // Render every column, so screen readers and find-in-page see every cell.
+    suppressColumnVirtualisation: true,
+    // Rows stay in the order the feature gave them; the header only shows which sort that order is.
+    postSortRows: ({ nodes }) => {
+      nodes.sort((a, b) => a.sourceRowIndex - b.sourceRowIndex);
+    },
+  };
+
+  /** Shows or hides a column (not the key column); the layout is kept. */
+  setHidden(columnId: string, hidden: boolean): void {
+    const column = this.columns().find((c) => c.id === columnId);
+    if (!column || column.key) return;
+    this.api?.setColumnsVisible([columnId], !hidden);
+    this.saveLayout();
+  }
+
+  protected saveLayout(): void {
+    const key = this.layoutKey();
+    if (!this.api || !key) return;
+    const { columnOrder, columnSizing, columnVisibility } = this.api.getState();
+    try {
+      this.storage?.setItem(key, JSON.stringify({ columnOrder, columnSizing, columnVisibility }));
+    } catch {
+      // Storage full or disabled: the layout is a convenience, not worth an error.
+    }
+    this.layoutVersion.update((v) => v + 1);
+  }
+
+  protected onSortChanged(event: SortChangedEvent<T>): void {
+    if (event.source !== 'uiColumnSorted') return;
+    const sorted = event.api.getColumnState().find((c) => c.sort);
+    this.sortChange.emit(sorted?.sort ? { column: sorted.colId, direction: sorted.sort } : null);
+  }
 
   protected onRowClicked(event: RowClickedEvent<T>): void {
     if (event.data) {
@@ -138,7 +310,7 @@ export class DataGrid<T extends object> {
 
   protected onCellKeyDown(event: CellKeyDownEvent<T> | FullWidthCellKeyDownEvent<T>): void {
     const key = event.event instanceof KeyboardEvent ? event.event.key : undefined;
-    // A cell that handles Enter itself (e.g. opens a popover) calls preventDefault() in its colDef.suppressKeyboardEvent (ag-grid runs it first).
+    // A column whose cell handles Enter itself marks the event handled (see suppressKeyboardEvent).
     if (key === 'Enter' && event.data && !event.event?.defaultPrevented) {
       this.rowActivated.emit(event.data);
     }
