@@ -6,13 +6,18 @@ import type { Bundle, Observation, Provenance, Resource } from '@medplum/fhirtyp
 import { MEASURE_CODES } from './measures';
 import { bundleResources, groupByPatient } from './patient-record';
 import {
+  aBareRiskAssessment,
+  aCarePlan,
+  aCmReward,
   aConsent,
   aCosignTask,
+  aGoal,
   aMeasure,
   anEncounter,
   anEpisode,
   aNote,
   aPatient,
+  aRelatedPerson,
   aSignature,
   aUds,
   aUdsReport,
@@ -101,6 +106,43 @@ describe('groupByPatient', () => {
     const enc = anEncounter({ day: -1 });
     const phq = { ...aNote({ encounter: enc }), questionnaire: 'http://loinc.org/q/44249-1' };
     assert.equal(groupByPatient([aPatient(), enc, phq]).get('p1')?.notes.length, 0);
+  });
+
+  test("the chart's resources: CarePlans, Goals, RelatedPersons, every Task, RiskAssessments", () => {
+    const enc = anEncounter({ day: -1 });
+    const note = aNote({ encounter: enc });
+    const screen = aUds({ loinc: LOINC.fentanyl, day: -2 });
+    const goal = aGoal({ description: 'PHQ-9 below 10' });
+    const cosign = { ...aCosignTask({ note, authoredDay: -1 }), for: undefined };
+    const reward = aCmReward({ focus: screen, points: 10, day: -2 });
+    const rec = groupByPatient([
+      aPatient(),
+      aPatient({ id: 'p2' }),
+      enc,
+      note,
+      screen,
+      goal,
+      aGoal({ description: 'of p2', patient: 'p2' }),
+      aCarePlan({ goals: [goal] }),
+      aRelatedPerson({ relationship: 'MTH', display: 'mother' }),
+      cosign,
+      reward,
+      aBareRiskAssessment({ day: -7 }),
+    ]).get('p1');
+    assert.equal(rec?.carePlans.length, 1);
+    assert.equal(rec?.goals.length, 1, "p2's goal stays with p2");
+    assert.equal(rec?.relatedPersons.length, 1);
+    assert.deepEqual(
+      rec?.tasks.map((t) => t.id),
+      [cosign.id, reward.id],
+      'every Task: the co-sign Task (through its focus note) and the CM reward (Task.for)',
+    );
+    assert.deepEqual(
+      rec?.cosignTasks.map((t) => t.id),
+      [cosign.id],
+      'cosignTasks keeps co-sign Tasks only',
+    );
+    assert.equal(rec?.riskAssessments.length, 1);
   });
 
   test('an unrelated Provenance (target elsewhere) is not attached', () => {

@@ -1,11 +1,13 @@
 import type {
   Appointment,
   Bundle,
+  CarePlan,
   CareTeam,
   Consent,
   DiagnosticReport,
   Encounter,
   EpisodeOfCare,
+  Goal,
   Medication,
   MedicationAdministration,
   MedicationDispense,
@@ -16,7 +18,9 @@ import type {
   Provenance,
   QuestionnaireResponse,
   Reference,
+  RelatedPerson,
   Resource,
+  RiskAssessment,
   Task,
 } from '@medplum/fhirtypes';
 
@@ -51,7 +55,7 @@ export interface NoteMeta {
   readonly reference: Reference;
 }
 
-/** Everything about one patient that the caseload rules read. Arrays are in input order. */
+/** Everything about one patient that the rules and the patient chart read. Arrays are in input order. */
 export interface PatientRecord {
   readonly patient: Patient;
   readonly episodes: readonly EpisodeOfCare[];
@@ -74,6 +78,16 @@ export interface PatientRecord {
   /** Co-signature Tasks (code cosign) on this patient's notes. */
   readonly cosignTasks: readonly Task[];
   readonly consents: readonly Consent[];
+  /** Treatment plans (CarePlan.subject = the patient). */
+  readonly carePlans: readonly CarePlan[];
+  /** Goals (Goal.subject = the patient), whether or not a CarePlan lists them. */
+  readonly goals: readonly Goal[];
+  /** Family and other supports (RelatedPerson.patient = the patient). */
+  readonly relatedPersons: readonly RelatedPerson[];
+  /** Every Task of the patient (Task.for, or through its focus): co-sign, CM rewards, follow-ups … */
+  readonly tasks: readonly Task[];
+  /** Stored RiskAssessments of the patient (the derived current and weekly ones included). */
+  readonly riskAssessments: readonly RiskAssessment[];
 }
 
 /** An empty record for a patient (handy for builders and for patients without data). */
@@ -96,6 +110,11 @@ export function emptyRecord(patient: Patient): PatientRecord {
     provenances: [],
     cosignTasks: [],
     consents: [],
+    carePlans: [],
+    goals: [],
+    relatedPersons: [],
+    tasks: [],
+    riskAssessments: [],
   };
 }
 
@@ -175,6 +194,7 @@ function directPatientKey(r: Resource): string | undefined {
   switch (r.resourceType) {
     case 'EpisodeOfCare':
     case 'Consent':
+    case 'RelatedPerson':
       return pick(r.patient);
     case 'Task':
       return pick(r.for);
@@ -187,6 +207,9 @@ function directPatientKey(r: Resource): string | undefined {
     case 'Observation':
     case 'DiagnosticReport':
     case 'QuestionnaireResponse':
+    case 'CarePlan':
+    case 'Goal':
+    case 'RiskAssessment':
       return pick(r.subject);
     default:
       return undefined;
@@ -347,10 +370,23 @@ export function groupByPatient(resources: readonly Resource[]): Map<string, Pati
         rec.provenances.push(r);
         break;
       case 'Task':
+        rec.tasks.push(r);
         if (hasCoding(r.code, LOCAL_SYSTEM.task, COSIGN_TASK_CODE)) rec.cosignTasks.push(r);
         break;
       case 'Consent':
         rec.consents.push(r);
+        break;
+      case 'CarePlan':
+        rec.carePlans.push(r);
+        break;
+      case 'Goal':
+        rec.goals.push(r);
+        break;
+      case 'RelatedPerson':
+        rec.relatedPersons.push(r);
+        break;
+      case 'RiskAssessment':
+        rec.riskAssessments.push(r);
         break;
       default:
         break;

@@ -5,11 +5,14 @@
  */
 import type {
   Appointment,
+  CarePlan,
+  CareTeam,
   CodeableConcept,
   Consent,
   DiagnosticReport,
   Encounter,
   EpisodeOfCare,
+  Goal,
   MedicationAdministration,
   MedicationDispense,
   MedicationRequest,
@@ -17,11 +20,14 @@ import type {
   Patient,
   Provenance,
   QuestionnaireResponse,
+  RelatedPerson,
   Resource,
+  RiskAssessment,
   Task,
 } from '@medplum/fhirtypes';
 
 import {
+  CM_POINTS_OUTPUT,
   COSIGN_TASK_CODE,
   EXTENSION,
   LOCAL_SYSTEM,
@@ -29,6 +35,7 @@ import {
   questionnaireUrl,
   SCREEN_RESULT,
   SYSTEM,
+  TASK_CODE,
   type Track,
   UDS_PANEL,
 } from '../terminology';
@@ -398,4 +405,174 @@ export function aStablePatient(
     aConsent(),
     ...extra,
   ];
+}
+
+/** A care team as the demo clinic writes it: counselor, prescriber, coordinator, peer specialist (+ supports). */
+export function aCareTeam(
+  opts: {
+    id?: string;
+    patient?: string;
+    status?: CareTeam['status'];
+    related?: { id: string; display: string }[];
+  } = {},
+): CareTeam {
+  const member = (role: string, id: string, display: string) => ({
+    role: [{ coding: [{ system: LOCAL_SYSTEM.role, code: role, display: role }] }],
+    member: { reference: `Practitioner/${id}`, display },
+  });
+  return {
+    resourceType: 'CareTeam',
+    id: opts.id ?? nextId('ct'),
+    status: opts.status ?? 'active',
+    subject: patientRef(opts.patient ?? PATIENT),
+    participant: [
+      member('counselor', 'counselor-1', 'Casey Counselor'),
+      member('prescriber', 'prescriber-1', 'Dr Pat Prescriber'),
+      member('care-coordinator', 'coordinator-1', 'Cory Coordinator'),
+      member('peer-specialist', 'peer-1', 'Pip Peer'),
+      ...(opts.related ?? []).map((r) => ({
+        role: [
+          {
+            coding: [
+              {
+                system: LOCAL_SYSTEM.role,
+                code: 'family-support',
+                display: 'Family / concerned significant other',
+              },
+            ],
+          },
+        ],
+        member: { reference: `RelatedPerson/${r.id}`, display: r.display },
+      })),
+    ],
+  };
+}
+
+export function aRelatedPerson(opts: {
+  id?: string;
+  patient?: string;
+  relationship: string;
+  display?: string;
+  given?: string;
+  family?: string;
+  active?: boolean;
+}): RelatedPerson {
+  return {
+    resourceType: 'RelatedPerson',
+    id: opts.id ?? nextId('rp'),
+    active: opts.active ?? true,
+    patient: patientRef(opts.patient ?? PATIENT),
+    relationship: [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode',
+            code: opts.relationship,
+            display: opts.display ?? opts.relationship,
+          },
+        ],
+      },
+    ],
+    name: [{ given: [opts.given ?? 'Sam'], family: opts.family ?? 'Rivera' }],
+    telecom: [{ system: 'phone', value: '555-0142', use: 'mobile' }],
+  };
+}
+
+/** A Goal; `target` as FHIR writes it (measure + detailQuantity / detailRange / detailCodeableConcept). */
+export function aGoal(opts: {
+  id?: string;
+  patient?: string;
+  description: string;
+  target?: Goal['target'];
+  lifecycleStatus?: Goal['lifecycleStatus'];
+  achievement?: string;
+  startDay?: number;
+}): Goal {
+  return {
+    resourceType: 'Goal',
+    id: opts.id ?? nextId('goal'),
+    lifecycleStatus: opts.lifecycleStatus ?? 'active',
+    ...(opts.achievement
+      ? {
+          achievementStatus: {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/goal-achievement', code: opts.achievement },
+            ],
+          },
+        }
+      : {}),
+    description: { text: opts.description },
+    subject: patientRef(opts.patient ?? PATIENT),
+    startDate: dateOnly(opts.startDay ?? -40),
+    ...(opts.target ? { target: opts.target } : {}),
+  };
+}
+
+/** A CarePlan listing goals; period from `startDay` to `endDay` (date-only, as the demo writes it). */
+export function aCarePlan(opts: {
+  id?: string;
+  patient?: string;
+  status?: CarePlan['status'];
+  goals?: Goal[];
+  startDay?: number;
+  endDay?: number;
+  extension?: CarePlan['extension'];
+  activity?: CarePlan['activity'];
+  title?: string;
+}): CarePlan {
+  return {
+    resourceType: 'CarePlan',
+    id: opts.id ?? nextId('cp'),
+    status: opts.status ?? 'active',
+    intent: 'plan',
+    title: opts.title ?? 'Recovery plan: Cognitive behavioral therapy track, 12 weeks',
+    subject: patientRef(opts.patient ?? PATIENT),
+    period: {
+      start: dateOnly(opts.startDay ?? -40),
+      ...(opts.endDay !== undefined ? { end: dateOnly(opts.endDay) } : {}),
+    },
+    author: { reference: 'Practitioner/counselor-1', display: 'Casey Counselor' },
+    goal: (opts.goals ?? []).map((g) => ({ reference: `Goal/${g.id ?? ''}` })),
+    ...(opts.extension ? { extension: opts.extension } : {}),
+    ...(opts.activity ? { activity: opts.activity } : {}),
+  };
+}
+
+/** A contingency-management reward Task (LOCAL task#cm-reward) for a negative screen, as the demo writes it. */
+export function aCmReward(opts: {
+  id?: string;
+  patient?: string;
+  focus: Observation;
+  points: number;
+  day: number;
+  status?: Task['status'];
+}): Task {
+  return {
+    resourceType: 'Task',
+    id: opts.id ?? nextId('cm'),
+    status: opts.status ?? 'completed',
+    intent: 'order',
+    code: { coding: [{ system: LOCAL_SYSTEM.task, code: TASK_CODE.cmReward }] },
+    focus: { reference: `Observation/${opts.focus.id ?? ''}` },
+    for: patientRef(opts.patient ?? PATIENT),
+    authoredOn: at(opts.day, 12),
+    lastModified: at(opts.day, 12),
+    output: [
+      {
+        type: { coding: [{ system: LOCAL_SYSTEM.task, code: CM_POINTS_OUTPUT }], text: 'points' },
+        valueInteger: opts.points,
+      },
+    ],
+  };
+}
+
+/** A stored weekly RiskAssessment shape is built by clinical/derived; this is a bare one (not readable back). */
+export function aBareRiskAssessment(opts: { id?: string; patient?: string; day: number }): RiskAssessment {
+  return {
+    resourceType: 'RiskAssessment',
+    id: opts.id ?? nextId('ra'),
+    status: 'final',
+    subject: patientRef(opts.patient ?? PATIENT),
+    occurrenceDateTime: at(opts.day),
+  };
 }
