@@ -257,6 +257,15 @@ export const TASK_CODE = { cmReward: 'cm-reward', followUp: 'follow-up' } as con
 /** Task.code for a co-signature request on a signed note (LOCAL). */
 export const COSIGN_TASK_CODE = 'cosign';
 
+/** Task.code for a note returned to its author for revision (LOCAL). */
+export const REVISE_TASK_CODE = 'revise-note';
+
+/**
+ * PractitionerRole.code (LOCAL_SYSTEM.role) of an associate, pre-licensed counselor whose signed notes need a
+ * supervisor's co-signature. Not a StaffRole: it qualifies the counselor role.
+ */
+export const COSIGN_REQUIRED_ROLE = 'associate';
+
 /** Result values of a qualitative screen (SNOMED), as the demo clinic writes them. */
 export const SCREEN_RESULT = {
   positive: { system: SYSTEM.snomed, code: '10828004', display: 'Positive' },
@@ -312,6 +321,20 @@ export const MEASURE_DETAIL = {
   dbtSkillsInterpersonal: 'dbt-skills-interpersonal-effectiveness',
   /** BAM items 1..17 are LOCAL codes bam-1 … bam-17 (bam-7a … bam-7g for the drug sub-items). */
   bamItemPrefix: 'bam-',
+  /** DBT diary card: highest urge to self-harm / to kill oneself in the week (0–5). */
+  dbtUrgeSelfHarm: 'dbt-urge-self-harm',
+  dbtUrgeSuicide: 'dbt-urge-suicide',
+  /** CBT thought record: the strongest mood rating before and after the balanced thought (0–100 %). */
+  moodRatingBefore: 'mood-rating-before',
+  moodRatingAfter: 'mood-rating-after',
+  /** CBT thought record: belief in the balanced thought (0–100 %). */
+  balancedThoughtBelief: 'balanced-thought-belief',
+  /** CBT behavioral experiment: belief in the tested belief before and after (0–100 %). */
+  experimentBeliefBefore: 'experiment-belief-before',
+  experimentBeliefAfter: 'experiment-belief-after',
+  /** REBT ABCDE: intensity of the unhealthy negative emotion at C and after disputing (0–10). */
+  rebtIntensityBefore: 'rebt-emotion-intensity-before',
+  rebtIntensityAfter: 'rebt-emotion-intensity-after',
 } as const;
 
 /** Task.output type of a CM reward: the points earned (LOCAL, system {@link LOCAL_SYSTEM.task}). */

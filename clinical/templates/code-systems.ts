@@ -11,12 +11,14 @@ import { FACT_DISPLAY } from '../derived/summary-resource';
 import {
   BAM_ANSWER_SYSTEM,
   CM_POINTS_OUTPUT,
+  COSIGN_REQUIRED_ROLE,
   COSIGN_TASK_CODE,
   LOCAL_SYSTEM,
   MAT_PRODUCTS,
   MEASURE,
   MEASURE_DETAIL,
   NOTE_TEMPLATES,
+  REVISE_TASK_CODE,
   RISK_MODEL_CODE,
   type StaffRole,
   SYSTEM,
@@ -84,6 +86,12 @@ export const staffRoleCodeSystem = codeSystem(
     ['counselor', STAFF_ROLE_DISPLAY.counselor, 'Runs CBT/DBT/REBT tracks and documents sessions.'],
     ['supervisor', STAFF_ROLE_DISPLAY.supervisor, 'Supervises counselors: audits caseloads, co-signs notes.'],
     [
+      COSIGN_REQUIRED_ROLE,
+      'Associate counselor (co-signature required)',
+      'A pre-licensed counselor practising under supervision: a supervisor co-signs each signed note. ' +
+        'Given as a second PractitionerRole.code next to counselor.',
+    ],
+    [
       'care-coordinator',
       STAFF_ROLE_DISPLAY['care-coordinator'],
       'Tracks MAT and therapy adherence, UDS, tasks, CM rewards.',
@@ -148,6 +156,15 @@ export const measureCodeSystem = codeSystem(
     [MEASURE_DETAIL.sudsPeak, 'SUDS at peak of exposure (0–100)'],
     [MEASURE_DETAIL.sudsAfter, 'SUDS after exposure (0–100)'],
     [MEASURE.cows, 'Clinical Opiate Withdrawal Scale total (0–48)'],
+    [MEASURE_DETAIL.dbtUrgeSelfHarm, 'DBT diary card urge to self-harm (0–5)'],
+    [MEASURE_DETAIL.dbtUrgeSuicide, 'DBT diary card urge to kill self (0–5)'],
+    [MEASURE_DETAIL.moodRatingBefore, 'Thought record: strongest mood before (0–100 %)'],
+    [MEASURE_DETAIL.moodRatingAfter, 'Thought record: strongest mood after (0–100 %)'],
+    [MEASURE_DETAIL.balancedThoughtBelief, 'Thought record: belief in the balanced thought (0–100 %)'],
+    [MEASURE_DETAIL.experimentBeliefBefore, 'Behavioral experiment: belief before (0–100 %)'],
+    [MEASURE_DETAIL.experimentBeliefAfter, 'Behavioral experiment: belief after (0–100 %)'],
+    [MEASURE_DETAIL.rebtIntensityBefore, 'REBT: emotion intensity at C (0–10)'],
+    [MEASURE_DETAIL.rebtIntensityAfter, 'REBT: emotion intensity after disputing (0–10)'],
   ],
 );
 
@@ -173,6 +190,11 @@ export const taskCodeSystem = codeSystem(
       'Co-signature',
       "A signed note awaiting the supervisor's co-signature; focus = the QuestionnaireResponse.",
     ],
+    [
+      REVISE_TASK_CODE,
+      'Revise note',
+      "A note the supervisor returned to its author for revision; focus = the note, note = the supervisor's comment.",
+    ],
     [CM_POINTS_OUTPUT, 'CM points', 'Task.output type: points earned by a CM reward (escalating schedule).'],
   ],
 );
@@ -180,11 +202,11 @@ export const taskCodeSystem = codeSystem(
 const NOTE_TEMPLATE_DISPLAY: Record<(typeof NOTE_TEMPLATES)[number], string> = {
   'cbt-thought-record': 'CBT thought record',
   'cbt-behavioral-experiment': 'CBT behavioral experiment',
-  'cbt-exposure': 'CBT exposure session',
+  'cbt-exposure': 'CBT exposure',
   'dbt-diary-card': 'DBT diary card',
   'dbt-chain-analysis': 'DBT chain analysis',
-  'rebt-abcde': 'REBT ABCDE worksheet',
-  'session-frame': 'Counseling session note (DAP / BIRP)',
+  'rebt-abcde': 'REBT ABCDE',
+  'session-frame': 'Counseling session note',
 };
 
 export const noteTemplateCodeSystem = codeSystem(

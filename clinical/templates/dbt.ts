@@ -3,17 +3,23 @@ import type { Questionnaire } from '@medplum/fhirtypes';
 
 import { MEASURE, MEASURE_DETAIL, questionnaireUrl } from '../terminology';
 import {
+  aggregate,
+  block,
   bool,
   control,
+  copyForward,
+  date,
   extracted,
   group,
   int,
+  layout,
   localMeasure,
-  questionnaire,
+  maxOccurs,
   str,
   stringChoice,
   text,
 } from './questionnaire-builder';
+import { noteQuestionnaire } from './session-frame';
 
 export type DbtModule =
   'mindfulness' | 'distress-tolerance' | 'emotion-regulation' | 'interpersonal-effectiveness';
@@ -76,59 +82,148 @@ export const DBT_MODULES = Object.keys(DBT_SKILLS) as DbtModule[];
 
 export const DIARY_EMOTIONS = ['Sadness', 'Shame', 'Anger', 'Fear', 'Joy', 'Loneliness'] as const;
 
-export const dbtDiaryCard: Questionnaire = questionnaire(
+/** Personal target behaviors a diary card may track besides the standard urges (Linehan's card has room for 4). */
+export const DIARY_PERSONAL_TARGETS = 4;
+
+/** The answer a skill checkbox stores: "<module title>: <skill>", so each module's days can be counted. */
+export function diarySkillAnswer(module: DbtModule, skill: string): string {
+  return `${DBT_SKILLS[module].title}: ${skill}`;
+}
+
+/**
+ * The diary card as a week grid (Linehan, "DBT Skills Training Manual", 2nd ed. 2015, diary card): one entry per
+ * day — urges 0–5 to use drugs, to self-harm and to kill oneself, up to four personal targets, whether an urge
+ * was acted on, substance and amount, emotions 0–5, skills used per module. The week's highest urges and the
+ * days each module's skills were used are computed (aggregate hints) and extracted for trending.
+ */
+export const DIARY_CARD_BLOCK = block(
+  group('diary-card', 'Diary card', [
+    copyForward(
+      maxOccurs(
+        group('diary.target', 'Personal targets', [str('diary.target.name', 'Target behavior')]),
+        DIARY_PERSONAL_TARGETS,
+      ),
+    ),
+    layout(
+      maxOccurs(
+        group('diary.day', 'Day', [
+          date('diary.day.date', 'Date', { required: true }),
+          int('diary.day.urge-use', 'Urge to use drugs (0–5)', 0, 5),
+          int('diary.day.urge-self-harm', 'Urge to self-harm (0–5)', 0, 5),
+          int('diary.day.urge-suicide', 'Urge to kill self (0–5)', 0, 5),
+          ...Array.from({ length: DIARY_PERSONAL_TARGETS }, (_, i) =>
+            int(`diary.day.target-${i + 1}`, `Personal target ${i + 1} (0–5)`, 0, 5),
+          ),
+          bool('diary.day.acted', 'Acted on an urge (used, self-harmed)'),
+          str('diary.day.substance', 'Substance and amount'),
+          ...DIARY_EMOTIONS.map((emotion) =>
+            int(`diary.day.emotion.${emotion.toLowerCase()}`, `${emotion} (0–5)`, 0, 5),
+          ),
+          control(
+            stringChoice(
+              'diary.day.skills',
+              'Skills used',
+              DBT_MODULES.flatMap((m) => DBT_SKILLS[m].skills.map((skill) => diarySkillAnswer(m, skill))),
+              { repeats: true },
+            ),
+            'check-box',
+          ),
+        ]),
+        7,
+      ),
+      'week-grid',
+    ),
+    extracted(
+      aggregate('diary.urge-use-max', 'Highest urge to use this week (0–5)', 'max', 'diary.day.urge-use'),
+      localMeasure(MEASURE.dbtUrge, 'DBT diary card urge to use (0–5)'),
+    ),
+    extracted(
+      aggregate(
+        'diary.urge-self-harm-max',
+        'Highest urge to self-harm (0–5)',
+        'max',
+        'diary.day.urge-self-harm',
+      ),
+      localMeasure(MEASURE_DETAIL.dbtUrgeSelfHarm, 'DBT diary card urge to self-harm (0–5)'),
+    ),
+    extracted(
+      aggregate('diary.urge-suicide-max', 'Highest urge to kill self (0–5)', 'max', 'diary.day.urge-suicide'),
+      localMeasure(MEASURE_DETAIL.dbtUrgeSuicide, 'DBT diary card urge to kill self (0–5)'),
+    ),
+    ...DBT_MODULES.map((m) =>
+      extracted(
+        aggregate(
+          `diary.skills-days.${m}`,
+          `Days ${DBT_SKILLS[m].title.toLowerCase()} skills were used (0–7)`,
+          'days-with-answer',
+          'diary.day.skills',
+          `${DBT_SKILLS[m].title}: `,
+        ),
+        localMeasure(DBT_SKILLS[m].code, `DBT ${DBT_SKILLS[m].title.toLowerCase()} skills: days used (0–7)`),
+      ),
+    ),
+    text('diary.notes', 'Diary card review notes'),
+  ]),
+  'diary-card',
+);
+
+/**
+ * Chain analysis (Linehan 2015; Rizvi, "Chain Analysis in DBT", 2019): vulnerabilities, the prompting event, the
+ * ordered links (thoughts, feelings, actions), each with a more skilful alternative, the problem behavior, its
+ * short- and long-term consequences, solutions, repair and commitment.
+ */
+export const CHAIN_ANALYSIS_BLOCK = block(
+  group('chain-analysis', 'Chain analysis', [
+    text('ch.vulnerabilities', 'Vulnerabilities (sleep, pain, conflict, missed doses, …)', {
+      required: true,
+    }),
+    text('ch.prompting-event', 'Prompting event', { required: true }),
+    layout(
+      group(
+        'ch.link',
+        'Links in the chain',
+        [
+          stringChoice(
+            'ch.link.kind',
+            'Kind of link',
+            ['Thought', 'Feeling', 'Body sensation', 'Action', 'Event'],
+            {
+              required: true,
+            },
+          ),
+          text('ch.link.text', 'What happened', { required: true }),
+          text('ch.link.alternative', 'More skilful alternative'),
+        ],
+        { repeats: true },
+      ),
+      'chain',
+    ),
+    text('ch.problem', 'Problem behavior (specific, observable)', { required: true }),
+    text('ch.consequences.short', 'Consequences, short term'),
+    text('ch.consequences.long', 'Consequences, long term'),
+    text('ch.solutions', 'Solutions: where the chain could be broken, with which skill'),
+    text('ch.repair', 'Repair'),
+    text('ch.commitment', 'Commitment'),
+  ]),
+  'chain-analysis',
+);
+
+export const dbtDiaryCard: Questionnaire = noteQuestionnaire(
   {
     id: 'wp-dbt-diary-card',
     url: questionnaireUrl('dbt-diary-card'),
     name: 'DbtDiaryCard',
-    title: 'DBT diary card (weekly review)',
+    title: 'DBT diary card',
     template: 'dbt-diary-card',
     description:
-      'Weekly DBT diary card reviewed in session: highest urge to use (0–5), use and MAT adherence, emotions ' +
-      '(0–5), and skills used per module. The urge rating and the days each module was practised are LOCAL ' +
-      'codes extracted to Observations for trending.',
+      'DBT diary card reviewed in session: a week grid of urges (0–5), personal targets, actions, substances, ' +
+      'emotions (0–5) and skills used per module. The highest urges and the days each module was used are ' +
+      'LOCAL codes extracted to Observations for trending.',
   },
-  [
-    group('urges', 'Urges and behaviors this week', [
-      extracted(
-        control(
-          int('urge-to-use', 'Highest urge to use this week (0–5)', 0, 5, { required: true }),
-          'slider',
-        ),
-        localMeasure(MEASURE.dbtUrge, 'DBT diary card urge to use (0–5)'),
-      ),
-      int('urge-self-harm', 'Highest urge to self-harm (0–5)', 0, 5),
-      int('days-used', 'Days any opioid or other drug was used (0–7)', 0, 7),
-      int('mat-doses-missed', 'MAT doses missed this week', 0, 7),
-    ]),
-    group(
-      'emotions',
-      'Emotions (highest intensity this week, 0–5)',
-      DIARY_EMOTIONS.map((emotion) => int(`emotion.${emotion.toLowerCase()}`, emotion, 0, 5)),
-    ),
-    group(
-      'skills',
-      'Skills used',
-      DBT_MODULES.map((module) => {
-        const { title, code, skills } = DBT_SKILLS[module];
-        return group(`skills.${module}`, title, [
-          extracted(
-            int(`skills.${module}.days`, `Days ${title.toLowerCase()} skills were used (0–7)`, 0, 7),
-            localMeasure(code, `DBT ${title.toLowerCase()} skills: days used (0–7)`),
-          ),
-          control(
-            stringChoice(`skills.${module}.used`, `${title} skills used`, skills, { repeats: true }),
-            'check-box',
-          ),
-        ]);
-      }),
-    ),
-    bool('skills-coaching-used', 'Used between-session skills coaching'),
-    text('notes', 'Diary card review notes'),
-  ],
+  DIARY_CARD_BLOCK,
 );
 
-export const dbtChainAnalysis: Questionnaire = questionnaire(
+export const dbtChainAnalysis: Questionnaire = noteQuestionnaire(
   {
     id: 'wp-dbt-chain-analysis',
     url: questionnaireUrl('dbt-chain-analysis'),
@@ -136,33 +231,8 @@ export const dbtChainAnalysis: Questionnaire = questionnaire(
     title: 'DBT chain analysis',
     template: 'dbt-chain-analysis',
     description:
-      'Behavior chain analysis of one problem behavior: vulnerabilities, prompting event, links (thoughts, ' +
-      'feelings, sensations, actions), the behavior, consequences, and repair / solution analysis.',
+      'Behavior chain analysis of one problem behavior: vulnerabilities, prompting event, links with more ' +
+      'skilful alternatives, the behavior, consequences, solutions, repair and commitment.',
   },
-  [
-    str('problem-behavior', 'Problem behavior (specific, observable)', { required: true }),
-    text('vulnerability', 'Vulnerability factors (sleep, pain, conflict, missed doses, …)', {
-      required: true,
-    }),
-    text('prompting-event', 'Prompting event', { required: true }),
-    group(
-      'link',
-      'Links in the chain',
-      [
-        stringChoice('link.kind', 'Kind of link', [
-          'Thought',
-          'Feeling',
-          'Body sensation',
-          'Action',
-          'Event',
-        ]),
-        str('link.description', 'What happened'),
-      ],
-      { repeats: true },
-    ),
-    text('consequences', 'Consequences (short and long term, self and others)', { required: true }),
-    text('solutions', 'Where the chain could be broken, and with which skill'),
-    text('repair', 'Repair', { required: true }),
-    text('prevention', 'Prevention plan for vulnerabilities'),
-  ],
+  CHAIN_ANALYSIS_BLOCK,
 );

@@ -150,6 +150,109 @@ export function control(item: QuestionnaireItem, code: string): QuestionnaireIte
   };
 }
 
+export function date(linkId: string, label: string, extra?: ItemOptions): QuestionnaireItem {
+  return { linkId, text: label, type: 'date', ...extra };
+}
+
+export function time(linkId: string, label: string, extra?: ItemOptions): QuestionnaireItem {
+  return { linkId, text: label, type: 'time', ...extra };
+}
+
+/** A reference answer restricted to one resource type (core questionnaire-referenceResource). */
+export function reference(linkId: string, label: string, resourceType: string, extra?: ItemOptions) {
+  return {
+    linkId,
+    text: label,
+    type: 'reference',
+    ...extra,
+    extension: [
+      ...(extra?.extension ?? []),
+      {
+        url: 'http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource',
+        valueCode: resourceType,
+      },
+    ],
+  } satisfies QuestionnaireItem;
+}
+
+/** At most `max` repetitions of a repeating item (core questionnaire-maxOccurs). */
+export function maxOccurs(item: QuestionnaireItem, max: number): QuestionnaireItem {
+  return {
+    ...item,
+    repeats: true,
+    extension: [
+      ...(item.extension ?? []),
+      { url: 'http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs', valueInteger: max },
+    ],
+  };
+}
+
+/**
+ * Waypoint rendering hints (docs/notes.md lists them): how a group is laid out, and which named method block
+ * a group is (rendered as a region landmark named by the group's text).
+ */
+export const RENDERING = {
+  /** valueCode: `columns` (side by side, e.g. the 7-column thought record), `week-grid` (a repeating day group
+   * as a table, days across), `chain` (an ordered, reorderable list), `letters` (A–F sections). */
+  layout: `${WAYPOINT_BASE}/StructureDefinition/rendering-layout`,
+  /** valueCode: the method block (thought-record, behavioral-experiment, exposure, diary-card, chain-analysis,
+   * abcde). */
+  block: `${WAYPOINT_BASE}/StructureDefinition/note-block`,
+  /** A read-only item computed from other answers: sub-extensions `op` (valueCode max | days-with-answer),
+   * `source` (valueString: linkId of the answered item), `prefix` (valueString: only answers starting so). */
+  aggregate: `${WAYPOINT_BASE}/StructureDefinition/aggregate`,
+  /**
+   * valueString: a new note of the same template starts with this item's answer from the last signed note, put
+   * into the item with this linkId (the item itself when it is its own linkId) — homework becomes "homework to
+   * review", personal diary-card targets stay. Never clinical content.
+   */
+  copyForward: `${WAYPOINT_BASE}/StructureDefinition/copy-forward`,
+  /** core: hidden item. */
+  hidden: 'http://hl7.org/fhir/StructureDefinition/questionnaire-hidden',
+} as const;
+
+export function layout(item: QuestionnaireItem, code: 'columns' | 'week-grid' | 'chain' | 'letters') {
+  return { ...item, extension: [...(item.extension ?? []), { url: RENDERING.layout, valueCode: code }] };
+}
+
+export function block(item: QuestionnaireItem, code: string): QuestionnaireItem {
+  return { ...item, extension: [...(item.extension ?? []), { url: RENDERING.block, valueCode: code }] };
+}
+
+export function copyForward(item: QuestionnaireItem, into: string = item.linkId): QuestionnaireItem {
+  return {
+    ...item,
+    extension: [...(item.extension ?? []), { url: RENDERING.copyForward, valueString: into }],
+  };
+}
+
+/** A hidden, read-only integer computed from other answers (see RENDERING.aggregate). */
+export function aggregate(
+  linkId: string,
+  label: string,
+  op: 'max' | 'days-with-answer',
+  source: string,
+  prefix?: string,
+): QuestionnaireItem {
+  return {
+    linkId,
+    text: label,
+    type: 'integer',
+    readOnly: true,
+    extension: [
+      { url: RENDERING.hidden, valueBoolean: true },
+      {
+        url: RENDERING.aggregate,
+        extension: [
+          { url: 'op', valueCode: op },
+          { url: 'source', valueString: source },
+          ...(prefix !== undefined ? [{ url: 'prefix', valueString: prefix }] : []),
+        ],
+      },
+    ],
+  };
+}
+
 export function localMeasure(code: string, display: string): Coding {
   return { system: LOCAL_SYSTEM.measure, code, display };
 }
