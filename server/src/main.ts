@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import type { FhirRepository } from '@medplum/fhir-router';
 
 import { buildApp } from './app';
+import { recordExportRoute } from './audit/export-route';
 import { createSmartAuth } from './auth/smart-auth';
 import {
   DEFAULT_PATIENTS,
@@ -79,7 +80,8 @@ if (seed !== 'none') {
 const app = await buildApp({
   repository,
   logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
-  plugins: [auth.plugin],
+  // The chart's print/export is recorded by the server (clients cannot write AuditEvents).
+  plugins: [auth.plugin, recordExportRoute({ audit: auth.audit })],
   extendCapabilityStatement: auth.extendCapabilityStatement,
   ...(derivation ? { afterWrite: derivation.afterWrite } : {}),
 });

@@ -8,6 +8,7 @@ import type { Resource } from '@medplum/fhirtypes';
 
 import { LOCAL_SYSTEM, questionnaireUrl, SYSTEM } from '../../../clinical/terminology';
 import { buildApp } from '../../src/app';
+import { recordExportRoute } from '../../src/audit/export-route';
 import type { LockoutPolicy } from '../../src/auth/accounts';
 import { createSmartAuth, type SmartAuth } from '../../src/auth/smart-auth';
 import type { Clock } from '../../src/derive/clock';
@@ -125,7 +126,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const app = await buildApp({
     repository,
     rateLimit: false,
-    plugins: [auth.plugin],
+    plugins: [auth.plugin, recordExportRoute({ audit: auth.audit })],
     extendCapabilityStatement: auth.extendCapabilityStatement,
     ...(derivation ? { afterWrite: derivation.afterWrite } : {}),
   });
