@@ -26,9 +26,9 @@ import {
   fromIndexedStore,
   searchSupport,
 } from './http/capability-statement';
-import { registerFhirRoutes, sendOutcome } from './http/fhir-routes';
+import { registerFhirInteraction, registerFhirRoutes, sendOutcome } from './http/fhir-routes';
 import { malformedJson, outcome, serverFailure } from './http/outcomes';
-import { hasTypeHistory, ValidatingRepository } from './http/validating-repository';
+import { hasTypeHistory, ValidatingRepository } from './store/validating-repository';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -97,6 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onRequest', async (request) => {
     request.fhirRepository = repository;
   });
+  registerFhirInteraction(app, fhirRouter);
 
   app.addHook('onResponse', async (request, reply) => {
     // No URLs with query strings, no bodies, no ids: route pattern, interaction and type only.

@@ -24,6 +24,20 @@ export type AuditActor =
   | { readonly kind: 'system'; readonly clientId: string }
   | { readonly kind: 'anonymous'; readonly username?: string };
 
+/** The actor for a staff account or a signed-in user. */
+export function userActor(user: {
+  readonly practitionerId: string;
+  readonly displayName: string;
+  readonly username: string;
+}): AuditActor {
+  return {
+    kind: 'user',
+    practitionerId: user.practitionerId,
+    display: user.displayName,
+    username: user.username,
+  };
+}
+
 export type Outcome = '0' | '4' | '8' | '12';
 
 export function outcomeForStatus(status: number): Outcome {

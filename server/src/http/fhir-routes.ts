@@ -1,6 +1,8 @@
 // The FHIR REST endpoint under /fhir: hands each interaction to FhirRouter and adds what the router
 // leaves to the adapter — HTTP headers (ETag, Location, Last-Modified), absolute Bundle links,
 // Prefer handling, unknown-search-parameter policy, 404/405 for unknown types and methods.
+// It also names the interaction of every /fhir request (request.fhirInteraction), which the
+// cross-cutting plugins (audit, logs) read instead of parsing the URL themselves.
 import type { SearchRequest } from '@medplum/core';
 import { formatSearchQuery, getStatus, isOk, parseSearchRequest } from '@medplum/core';
 import type { FhirRepository, FhirRequest, FhirRouter, HttpMethod } from '@medplum/fhir-router';
@@ -21,9 +23,25 @@ declare module 'fastify' {
      * request; a later hook (e.g. an access-policy plugin) may replace it with a per-user wrapper.
      */
     fhirRepository: FhirRepository;
-    /** The FHIR interaction being served, for logs and audit (set once the route is known). */
-    fhirInteraction?: { readonly interaction: string; readonly resourceType?: string };
+    /**
+     * The FHIR interaction a /fhir request asks for, from FhirRouter's route for its method and path.
+     * Set by registerFhirInteraction's onRequest hook before any plugin's hook runs, so it is there for
+     * requests refused before routing (401, 429) too; undefined outside /fhir and for `.well-known/*`.
+     */
+    fhirInteraction?: FhirInteraction;
   }
+}
+
+export interface FhirInteraction {
+  /**
+   * A restful-interaction code (`read`, `search-type`, `create`, `batch`, `transaction`, …),
+   * `capabilities` for `metadata`, or `operation` where no interaction answers the method and path.
+   */
+  readonly interaction: string;
+  /** The first path segment (`Patient` in `Patient/1/_history`); undefined for system-level requests. */
+  readonly resourceType?: string;
+  /** The resource id, for instance-level interactions. */
+  readonly id?: string;
 }
 
 export interface FhirRoutesOptions {
@@ -45,14 +63,51 @@ const NEEDS_BODY = new Set(['create', 'update', 'patch', 'batch']);
 /** Interactions after which derived state may be stale. */
 const MAY_WRITE = new Set(['create', 'update', 'patch', 'delete', 'batch', 'operation']);
 
+/**
+ * The path of a /fhir request below the base, without query or trailing slashes (`''` for the base
+ * itself); undefined outside /fhir.
+ */
+export function fhirPathOf(url: string): string | undefined {
+  const path = url.split('?')[0] as string;
+  if (path === FHIR_PREFIX || path === `${FHIR_PREFIX}/`) return '';
+  return path.startsWith(`${FHIR_PREFIX}/`)
+    ? path.slice(FHIR_PREFIX.length + 1).replace(/\/+$/, '')
+    : undefined;
+}
+
+/** Paths anyone may read: the CapabilityStatement and the discovery documents. */
+export function isPublicFhirPath(path: string): boolean {
+  return path === 'metadata' || path.startsWith('.well-known/');
+}
+
+/**
+ * Sets `request.fhirInteraction` on every /fhir request. Call before the plugins: their onRequest
+ * hooks may answer (401, 429) and the audit of such a request still needs to know what was asked.
+ */
+export function registerFhirInteraction(app: FastifyInstance, fhirRouter: FhirRouter): void {
+  app.addHook('onRequest', async (request) => {
+    const path = fhirPathOf(request.url);
+    if (path === undefined || path.startsWith('.well-known/')) return;
+    if (path === 'metadata') {
+      request.fhirInteraction = { interaction: 'capabilities' };
+      return;
+    }
+    const route = fhirRouter.find(request.method as HttpMethod, path);
+    request.fhirInteraction = {
+      interaction: route?.data?.interaction ?? 'operation',
+      resourceType: path === '' ? undefined : path.split('/')[0],
+      id: route?.params['id'],
+    };
+  });
+}
+
 export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): void {
   const { fhirRouter, support, trustForwardedHeaders } = options;
   const pageTokens = new SearchPageTokens();
 
-  app.get(`${FHIR_PREFIX}/metadata`, async (request, reply) => {
-    request.fhirInteraction = { interaction: 'capabilities' };
-    return sendResource(reply, 200, options.capabilityStatement(fhirBaseUrl(request, trustForwardedHeaders)));
-  });
+  app.get(`${FHIR_PREFIX}/metadata`, async (request, reply) =>
+    sendResource(reply, 200, options.capabilityStatement(fhirBaseUrl(request, trustForwardedHeaders))),
+  );
 
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const path = ((request.params as { '*'?: string })['*'] ?? '').replace(/^\/+|\/+$/g, '');
@@ -83,7 +138,11 @@ export function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOpti
           );
     }
     const interaction = route.data?.interaction ?? 'operation';
-    request.fhirInteraction = { interaction, resourceType: first };
+    if (interaction === 'batch' && isPlainObject(request.body)) {
+      // FhirRouter routes both Bundle types as `batch`; only the parsed body tells them apart.
+      if ((request.body as Bundle).type === 'transaction')
+        request.fhirInteraction = { interaction: 'transaction' };
+    }
 
     const prefer = parsePrefer(request.headers['prefer']);
     let query: Query = { ...(request.query as Query) };

@@ -21,17 +21,13 @@
  */
 import type { Operation, SearchRequest, WithId } from '@medplum/core';
 import {
-  applyPatch,
   badRequest,
-  fhirpathPatchTypedValue,
   forbidden,
   normalizeOperationOutcome,
   notFound,
   OperationOutcomeError,
   Operator,
-  parseFhirPathPatchParameters,
   parseSearchRequest,
-  toTypedValue,
 } from '@medplum/core';
 import type {
   CreateResourceOptions,
@@ -67,6 +63,7 @@ import {
   patientIdsOf,
   patientSearchParam,
 } from '../store/compartment';
+import { applyFhirPatch } from '../store/patch';
 import type { ScopedSearchOptions } from '../store/sqlite-repository';
 import type { PatientScope, Principal } from './principal';
 import {
@@ -425,24 +422,7 @@ export class PolicyRepository extends FhirRepository {
       deny(notFound);
     }
     // Apply here so the patched result is checked before it is written (the update below re-checks).
-    const patched = structuredClone(current) as T;
-    try {
-      if (Array.isArray(patch)) {
-        const errors = applyPatch(patched, patch).filter((e) => e !== null);
-        if (errors.length > 0) {
-          deny(badRequest(errors.map((e) => e.message).join('\n')));
-        }
-      } else {
-        fhirpathPatchTypedValue(toTypedValue(patched), parseFhirPathPatchParameters(patch));
-      }
-    } catch (err) {
-      throw err instanceof OperationOutcomeError
-        ? err
-        : new OperationOutcomeError(normalizeOperationOutcome(err));
-    }
-    if (patched.resourceType !== resourceType || patched.id !== id) {
-      deny(badRequest('Patch must not change resourceType or id'));
-    }
+    const patched = applyFhirPatch(current, patch);
     return this.updateResource(patched, { ifMatch: options?.ifMatch ?? current.meta?.versionId });
   }
 

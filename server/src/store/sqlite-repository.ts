@@ -7,10 +7,8 @@
 //   see or join a half-done transaction. Nested withTransaction calls use savepoints.
 import type { Filter, Operation, SearchRequest, WithId } from '@medplum/core';
 import {
-  applyPatch,
   badRequest,
   DEFAULT_MAX_SEARCH_COUNT,
-  fhirpathPatchTypedValue,
   formatSearchQuery,
   generateId,
   gone,
@@ -18,9 +16,7 @@ import {
   notFound,
   OperationOutcomeError,
   Operator,
-  parseFhirPathPatchParameters,
   preconditionFailed,
-  toTypedValue,
   validateResource,
 } from '@medplum/core';
 import type {
@@ -46,6 +42,7 @@ import Database from 'better-sqlite3';
 import { AsyncMutex } from './async-mutex';
 import { compartmentOfIndexRows, inheritedCompartmentReferences } from './compartment';
 import { computeIndexRows, type IndexRows, splitReference } from './index-rows';
+import { applyFhirPatch } from './patch';
 import { INDEX_TABLES, initSchema, markIndexed } from './schema';
 import {
   COLUMN_PARAMS,
@@ -344,22 +341,7 @@ export class SqliteRepository extends FhirRepository {
     return this.withTransaction(
       async (tx) => {
         const resource = await tx.readResource<T>(resourceType, id);
-        try {
-          if (Array.isArray(patch)) {
-            const errors = applyPatch(resource, patch).filter(Boolean);
-            if (errors.length > 0) {
-              throw new OperationOutcomeError(badRequest(errors.map((e) => (e as Error).message).join('\n')));
-            }
-          } else if (patch.parameter) {
-            fhirpathPatchTypedValue(toTypedValue(resource), parseFhirPathPatchParameters(patch));
-          }
-        } catch (err) {
-          throw new OperationOutcomeError(normalizeOperationOutcome(err));
-        }
-        if (resource.resourceType !== resourceType || resource.id !== id) {
-          throw new OperationOutcomeError(badRequest('Patch must not change resourceType or id'));
-        }
-        return tx.updateResource(resource, options);
+        return tx.updateResource(applyFhirPatch(resource, patch), options);
       },
       { resourceTypes: resourceType },
     );

@@ -8,15 +8,11 @@
 import type { Operation, WithId } from '@medplum/core';
 import type { SearchRequest } from '@medplum/core';
 import {
-  applyPatch,
   badRequest,
-  fhirpathPatchTypedValue,
   getReferenceString,
   normalizeOperationOutcome,
   OperationOutcomeError,
-  parseFhirPathPatchParameters,
   parseSearchRequest,
-  toTypedValue,
   validateResource,
 } from '@medplum/core';
 import type {
@@ -32,6 +28,7 @@ import { FhirRepository } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome, Parameters, Reference, Resource } from '@medplum/fhirtypes';
 
 import { assertRequiredBindings } from '../validation/required-bindings';
+import { applyFhirPatch } from './patch';
 
 /** code `exception` makes getStatus() answer 500. */
 const INTERNAL_ERROR: OperationOutcome = {
@@ -109,22 +106,7 @@ export class ValidatingRepository extends FhirRepository implements TypeHistoryR
     options?: UpdateResourceOptions,
   ): Promise<WithId<T>> {
     const current = await this.guard(() => this.inner.readResource<T>(resourceType, id));
-    const patched = structuredClone(current) as T;
-    try {
-      if (Array.isArray(patch)) {
-        const errors = applyPatch(patched, patch).filter((e) => e !== null);
-        if (errors.length > 0) {
-          throw new OperationOutcomeError(badRequest(errors.map((e) => e.message).join('\n')));
-        }
-      } else {
-        fhirpathPatchTypedValue(toTypedValue(patched), parseFhirPathPatchParameters(patch));
-      }
-    } catch (err) {
-      throw new OperationOutcomeError(normalizeOperationOutcome(err));
-    }
-    if (patched.resourceType !== resourceType || patched.id !== id) {
-      throw new OperationOutcomeError(badRequest('Patch must not change resourceType or id'));
-    }
+    const patched = applyFhirPatch(current, patch);
     return this.updateResource(patched, { ifMatch: options?.ifMatch ?? current.meta?.versionId });
   }
 

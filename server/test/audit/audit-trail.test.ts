@@ -118,6 +118,33 @@ describe('what is recorded', () => {
     assert.equal(events[6]?.agent[0]?.who?.display, 'unauthenticated');
   });
 
+  test('batch and transaction Bundles, history, vread and a refused create are named by their interaction', async () => {
+    const { accessToken } = await signIn(server, 'counselor1');
+    const c = server.clinic;
+    const bundle = (type: 'batch' | 'transaction') => ({
+      resourceType: 'Bundle',
+      type,
+      entry: [{ request: { method: 'GET', url: `Patient/${c.patientA}` } }],
+    });
+    const events = await recorded(async () => {
+      await fhir(server, accessToken, 'POST', '', bundle('batch'));
+      await fhir(server, accessToken, 'POST', '', bundle('transaction'));
+      await fhir(server, accessToken, 'GET', `Patient/${c.patientA}/_history`);
+      await fhir(server, accessToken, 'GET', `Patient/${c.patientA}/_history/1`);
+      await fhir(server, undefined, 'POST', 'Observation', { resourceType: 'Observation' });
+    });
+    assert.deepEqual(
+      events.map((e) => [subtype(e), e.outcome, e.entity?.find((x) => x.role?.code === '4')?.what?.reference]),
+      [
+        ['batch', '0', undefined],
+        ['transaction', '0', undefined],
+        ['history-instance', '0', `Patient/${c.patientA}`],
+        ['vread', '0', `Patient/${c.patientA}`],
+        ['create', '4', undefined],
+      ],
+    );
+  });
+
   test('a system token is audited like a user, as the client', async () => {
     const { getSystemToken } = await import('../../src/auth/system-token');
     const dir = mkdtempSync(join(tmpdir(), 'waypoint-audit-keys-'));
