@@ -10,6 +10,7 @@ import {
   STAFF_ROLE_DISPLAY,
 } from '../../../clinical/templates/index';
 import {
+  COSIGN_REQUIRED_ROLE,
   IDENTIFIER_SYSTEM,
   LOCAL_SYSTEM,
   type StaffRole,
@@ -178,7 +179,19 @@ export function staffResources(plan: StaffPlan, since: string, teamIds: IdFactor
       period: { start: since },
       practitioner: practitionerRef(m),
       organization: { reference: `Organization/${CLINIC_ORGANIZATION_ID}` },
-      code: [{ coding: [roleCoding(m.role)] }],
+      code: [
+        { coding: [roleCoding(m.role)] },
+        // An associate (pre-licensed) counselor: a supervisor co-signs each note (clinical needsCosign).
+        ...(m.requiresCosign
+          ? [
+              {
+                coding: [
+                  { system: LOCAL_SYSTEM.role, code: COSIGN_REQUIRED_ROLE, display: 'Associate counselor' },
+                ],
+              },
+            ]
+          : []),
+      ],
       healthcareService: [{ reference: `HealthcareService/${CLINIC_SERVICE_ID}` }],
       telecom: [{ system: 'email', value: `${m.username}@waypoint.example`, use: 'work' }],
     };
