@@ -168,11 +168,12 @@ export function matProductOf(
   );
 }
 
-interface MatOrder {
+/** A MOUD order as the rules read it: its product, its start and, for stopped/completed orders, its end. */
+export interface MatOrder {
   readonly request: MedicationRequest;
   readonly product: MatProductRead;
   readonly startMs: number;
-  /** When it ended, for stopped/completed orders. */
+  /** When it ended (exclusive instant; a date-only end includes its day), for stopped/completed orders. */
   readonly endMs?: number;
 }
 
@@ -193,7 +194,11 @@ function orderEnd(req: MedicationRequest, startMs: number): number {
   );
 }
 
-function matOrders(record: PatientRecord): MatOrder[] {
+/**
+ * Every MOUD order of the record (active, on hold, stopped, completed; not proposals or plans), oldest first,
+ * at any date (callers filter by as-of). Read once per record.
+ */
+export function matOrders(record: PatientRecord): readonly MatOrder[] {
   return memo(record, 'mat.orders', () => computeMatOrders(record));
 }
 
@@ -259,13 +264,17 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-interface SupplyFacts {
+/** MedicationAdministrations (any status) and completed MedicationDispenses with their time and drug. */
+export interface SupplyFacts {
   readonly admins: readonly { a: MedicationAdministration; ms: number; drug: MatDrug | undefined }[];
   readonly dispenses: readonly { d: MedicationDispense; ms: number; drug: MatDrug | undefined }[];
 }
 
-/** Administrations and completed dispenses with their time and drug, parsed once per record. */
-function supplyFacts(record: PatientRecord): SupplyFacts {
+/**
+ * Administrations and completed dispenses with their time and drug (through their order, else their own
+ * medication), at any date; parsed once per record.
+ */
+export function supplyFacts(record: PatientRecord): SupplyFacts {
   return memo(record, 'mat.supply', () => {
     const orders = matOrders(record);
     const admins = record.medicationAdministrations.flatMap((a) => {
