@@ -11,6 +11,7 @@ export * from './chart/days-covered';
 export * from './chart/dose-strip';
 export * from './chart/mat-panel';
 export * from './chart/take-home';
+export * from './cm/cm-ledger';
 export * from './derived/derive';
 export * from './derived/derived-codes';
 export * from './derived/flag-resource';
