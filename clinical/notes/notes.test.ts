@@ -11,6 +11,7 @@ import {
   rebtAbcde,
   sessionFrame,
 } from '../templates/index';
+import { noteCrisisResources, riskCheckPositive } from './crisis-resources';
 import { copyForwardItems, noteChanges, noteHistory } from './note-history';
 import {
   cosignTask,
@@ -423,5 +424,24 @@ describe('copy forward and changes', () => {
         ['craving', 'Craving to use right now (0–10)', '4', '6'],
       ],
     );
+  });
+});
+
+describe('crisis resources', () => {
+  test('active ideation or high overdose risk is positive; passive ideation and elevated risk are not', () => {
+    assert.equal(riskCheckPositive('Active ideation', 'Low'), true);
+    assert.equal(riskCheckPositive('None reported', 'High (return to use, fentanyl, alone)'), true);
+    assert.equal(riskCheckPositive('Passive ideation, no plan or intent', 'Low'), false);
+    assert.equal(riskCheckPositive('None reported', 'Elevated (recent use or missed MAT doses)'), false);
+    assert.equal(riskCheckPositive(undefined, undefined), false);
+  });
+
+  test('988 and the SAMHSA helpline first, then the clinic line from its Organization', () => {
+    const resources = noteCrisisResources();
+    assert.deepEqual(
+      resources.map((r) => r.contact),
+      ['Call or text 988', 'Call 1-800-662-4357', 'Call 555-0100'],
+    );
+    assert.equal(noteCrisisResources({ resourceType: 'Organization', name: 'No phone' }).length, 2);
   });
 });
