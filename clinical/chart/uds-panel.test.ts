@@ -139,26 +139,31 @@ describe('UDS timeline: expected positives per drug, prominent positives', () =>
   });
 });
 
-describe('negative streak in weeks (program weeks from the episode start)', () => {
-  // Episode began on day -40 (Thu 5 Feb): weeks are -40…-34 (week 1), …, -12…-6 (week 5), -5…1 (week 6, current).
+describe('negative streak in weeks (calendar weeks, Monday–Sunday)', () => {
+  // AS_OF is Monday 16 Mar 2026 (day 0): the current week is days 0…6, the last complete one -7…-1 (Sunday
+  // -1), then -14…-8 and so on. The episode began on Thursday 5 Feb (day -40), in the week -42…-36.
   const streak = (resources: Resource[]) => negativeStreak(record([episode, bup, ...resources]), AS_OF);
   const allWeeks = [-1, -8, -15, -22, -29, -36];
 
-  test('six weekly screens negative except the prescribed buprenorphine → 6 weeks since the episode start', () => {
+  test('six Sunday screens negative except the prescribed buprenorphine → 6 weeks, since the episode start', () => {
     const s = streak(weekly(allWeeks));
     assert.equal(s.weeks, 6);
-    assert.equal(s.since, dateOnly(-40));
+    assert.equal(
+      s.since,
+      dateOnly(-40),
+      'the first week began before the episode: the streak starts with it',
+    );
     assert.equal(s.brokenBy.reason, 'start');
     assert.equal(s.evidence.length, 6);
   });
 
-  test('a fentanyl positive in week 4 ends it: 2 weeks, broken by the positive (its Observation)', () => {
+  test('a fentanyl positive on Sunday 1 Mar ends it: 2 weeks, broken by the positive (its Observation)', () => {
     const s = streak(weekly(allWeeks, { [-15]: [LOINC.buprenorphine, LOINC.fentanyl] }));
     assert.equal(s.weeks, 2);
-    assert.equal(s.since, dateOnly(-12));
+    assert.equal(s.since, dateOnly(-14));
     assert.deepEqual(
       [s.brokenBy.reason, s.brokenBy.weekFrom, s.brokenBy.weekTo],
-      ['positive', dateOnly(-19), dateOnly(-13)],
+      ['positive', dateOnly(-21), dateOnly(-15)],
     );
     assert.equal(s.brokenBy.evidence.length, 1);
     assert.match(s.brokenBy.evidence[0]?.reference ?? '', /^Observation\//);
@@ -166,12 +171,12 @@ describe('negative streak in weeks (program weeks from the episode start)', () =
 
   test('a complete week without a screen ends it', () => {
     const s = streak(weekly([-1, -15, -22]));
-    assert.deepEqual([s.weeks, s.brokenBy.reason, s.brokenBy.weekFrom], [1, 'no-screen', dateOnly(-12)]);
+    assert.deepEqual([s.weeks, s.brokenBy.reason, s.brokenBy.weekFrom], [1, 'no-screen', dateOnly(-14)]);
   });
 
-  test('the week in progress does not end it before it is over', () => {
-    const s = streak(weekly([-8, -15]));
-    assert.deepEqual([s.weeks, s.since], [2, dateOnly(-19)]);
+  test('the week in progress does not end it before it is over, and counts once screened', () => {
+    assert.equal(streak(weekly([-1, -8])).weeks, 2);
+    assert.equal(streak(weekly([0, -1, -8])).weeks, 3);
   });
 
   test('a stimulant positive ends it; so does buprenorphine while on methadone (not prescribed)', () => {
@@ -180,21 +185,31 @@ describe('negative streak in weeks (program weeks from the episode start)', () =
       tests: [LOINC.fentanyl, LOINC.cocaine],
       positives: [LOINC.cocaine],
     });
-    assert.deepEqual(
-      [streak([...weekly([-8]), ...cocaine]).weeks, streak([...weekly([-8]), ...cocaine]).brokenBy.reason],
-      [0, 'positive'],
-    );
+    const s = streak([...weekly([-8]), ...cocaine]);
+    assert.deepEqual([s.weeks, s.brokenBy.reason], [0, 'positive']);
     const onMethadone = negativeStreak(record([episode, methadone, ...weekly([-1, -8])]), AS_OF);
     assert.equal(onMethadone.weeks, 0);
   });
 
-  test('a screen without any opioid result does not count as a negative week', () => {
-    const cocaineOnly = aUdsPanel({ day: -1, tests: [LOINC.cocaine] });
-    const s = streak([...cocaineOnly, ...weekly([-8])]);
+  test('a screen without any opioid result does not make a negative week', () => {
+    const cocaineOnly = (day: number) => aUdsPanel({ day, tests: [LOINC.cocaine] });
     assert.deepEqual(
-      [s.weeks, s.since],
-      [1, dateOnly(-12)],
-      'week 6 is in progress and unscreened for opioids',
+      [
+        streak([...cocaineOnly(-1), ...weekly([-8])]).weeks,
+        streak([...cocaineOnly(-1), ...weekly([-8])]).brokenBy.reason,
+      ],
+      [0, 'no-screen'],
     );
+    assert.equal(
+      streak([...cocaineOnly(0), ...weekly([-1, -8])]).weeks,
+      2,
+      'the current week is still in progress',
+    );
+  });
+
+  test('no screens at all: 0 weeks; the week before the episode is not charged', () => {
+    assert.deepEqual([streak([]).weeks, streak([]).brokenBy.reason], [0, 'no-screen']);
+    const fresh = negativeStreak(record([anEpisode({ startDay: -3 }), bup, ...weekly([-1])]), AS_OF);
+    assert.deepEqual([fresh.weeks, fresh.since, fresh.brokenBy.reason], [1, dateOnly(-3), 'start']);
   });
 });

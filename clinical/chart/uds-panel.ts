@@ -73,30 +73,34 @@ function screenEvidence(s: ClassifiedScreen): Evidence[] {
  * Psychiatry 1994;51:568–576; Petry NM, "A comprehensive guide to the application of contingency management
  * procedures in clinical settings", Drug Alcohol Depend 2000;58:9–25; effect sizes in Bolívar HA et al., JAMA
  * Psychiatry 2021). Waypoint's programs screen weekly, so the unit is the week:
- * - a week is a program week: 7 days from the episode start (from the first screen without an episode);
+ * - a week is a calendar week, Monday–Sunday (UTC): the weeks of the CM ledger (cm/cm-ledger.ts), so the
+ *   panel's streak and the CM rewards break on the same missed week;
  * - a week counts when it has a screen with an opioid result and no screen positive for a non-prescribed
  *   opioid (fentanyl, heroin, opiates, oxycodone, or buprenorphine/methadone not prescribed) or a stimulant;
  * - a week with such a positive, or a complete week without a screen, ends the streak; the week in progress
- *   counts once screened and never ends the streak before it is over.
- * Worked example: episode started 4 weeks before as-of; screens in weeks 1–4 negative except buprenorphine
- * (prescribed) → 4 weeks. A fentanyl positive in week 3 → 1 week (week 4), broken by the positive.
+ *   counts once screened and never ends the streak before it is over; weeks that ended before the episode
+ *   began (before the first screen without an episode) end the count ("start").
+ * Worked example (as of Monday 16 Mar 2026, episode since Thu 5 Feb): weekly screens every Sunday from 8 Feb
+ * to 15 Mar, negative except buprenorphine (prescribed) → 6 weeks. A fentanyl positive on Sun 1 Mar → 2 weeks
+ * (the weeks of 2 and 9 Mar), broken by the positive.
  */
 export function negativeStreak(record: PatientRecord, asOf: AsOf): NegativeStreak {
   const now = asOfMillis(asOf);
   const today = utcDay(now);
   const screens = classifiedScreens(record, asOf);
   const anchor = episodeStartDay(record, asOf) ?? screens[0]?.day ?? today;
-  const weekOf = (day: number) => Math.floor((day - anchor) / 7);
-  const weekFrom = (w: number) => isoDay(anchor + 7 * w);
-  const weekTo = (w: number) => isoDay(anchor + 7 * w + 6);
-  const firstWeek = screens.length > 0 ? Math.min(...screens.map((s) => weekOf(s.day))) : weekOf(today);
+  // Calendar weeks from Monday (epoch day 0 was a Thursday), as cm-ledger.ts counts them.
+  const weekOf = (day: number) => Math.floor((day + 3) / 7);
+  const weekStart = (w: number) => w * 7 - 3;
+  const weekFrom = (w: number) => isoDay(weekStart(w));
+  const weekTo = (w: number) => isoDay(weekStart(w) + 6);
   const definition =
-    'Weeks in a row, counted back from the latest, with a screen that has an opioid result and no positive for a non-prescribed opioid or a stimulant. A week is a program week (7 days from the episode start). A positive or a complete week without a screen ends the streak; the current week counts once screened.';
+    'Weeks in a row, counted back from the latest, with a screen that has an opioid result and no positive for a non-prescribed opioid or a stimulant. A week runs Monday to Sunday. A positive or a complete week without a screen ends the streak; the current week counts once screened.';
   const current = weekOf(today);
   let weeks = 0;
   let since: string | null = null;
   const evidence: Evidence[] = [];
-  for (let w = current; w >= Math.min(firstWeek, 0) - 1; w--) {
+  for (let w = current; weekStart(w) + 6 >= anchor; w--) {
     const inWeek = screens.filter((s) => weekOf(s.day) === w).reverse();
     const positive = inWeek.filter(
       (s) => s.unexpectedOpioids.length > 0 || s.unexpectedStimulants.length > 0,
@@ -127,22 +131,16 @@ export function negativeStreak(record: PatientRecord, asOf: AsOf): NegativeStrea
     const counted = inWeek.filter((s) => s.testedOpioids);
     if (counted.length === 0) {
       if (w === current) continue;
-      const reason = w < 0 ? 'start' : 'no-screen';
       return {
         weeks,
         since,
-        brokenBy: {
-          reason,
-          weekFrom: reason === 'start' ? null : weekFrom(w),
-          weekTo: reason === 'start' ? null : weekTo(w),
-          evidence: [],
-        },
+        brokenBy: { reason: 'no-screen', weekFrom: weekFrom(w), weekTo: weekTo(w), evidence: [] },
         evidence,
         definition,
       };
     }
     weeks++;
-    since = weekFrom(w);
+    since = isoDay(Math.max(weekStart(w), anchor));
     evidence.push(...counted.flatMap(screenEvidence));
   }
   return {
