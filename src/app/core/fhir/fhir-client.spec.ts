@@ -349,6 +349,126 @@ describe('FhirClient', () => {
     });
   });
 
+  describe('searchBatchSettled', () => {
+    const searches = [
+      { resourceType: 'Patient' as const, params: { _id: 'p1' } },
+      { resourceType: 'Observation' as const, params: { patient: 'Patient/p1' } },
+      { resourceType: 'Appointment' as const, params: { patient: 'Patient/p1' } },
+    ];
+    const obs = (id: string) => ({
+      resourceType: 'Observation' as const,
+      id,
+      status: 'final' as const,
+      code: {},
+    });
+
+    it('settles each search on its own: a failed entry fails only that search, with its outcome', async () => {
+      const forbidden = operationOutcome('No Appointment access', 'forbidden');
+      const settled = await exchange(client.searchBatchSettled(searches), (req) => {
+        expect(req.request.method).toBe('POST');
+        expect(req.request.url).toBe(BASE);
+        const sent = JSON.parse(req.request.body as string) as Bundle;
+        expect(sent.type).toBe('batch');
+        expect(sent.entry?.map((e) => e.request?.url)).toEqual([
+          'Patient?_id=p1',
+          'Observation?patient=Patient%2Fp1',
+          'Appointment?patient=Patient%2Fp1',
+        ]);
+        req.flush({
+          resourceType: 'Bundle',
+          type: 'batch-response',
+          entry: [
+            { resource: aSearchBundle([aPatient({ id: 'p1' })]), response: { status: '200 OK' } },
+            { resource: aSearchBundle([obs('o1')]), response: { status: '200 OK' } },
+            { response: { status: '403 Forbidden', outcome: forbidden } },
+          ],
+        });
+      });
+      expect(settled.map((s) => s.ok)).toEqual([true, true, false]);
+      expect(settled[1]!.ok && settled[1]!.result.resources.map((r) => r.id)).toEqual(['o1']);
+      expect(settled[2]).toEqual({ ok: false, status: 403, outcome: forbidden });
+    });
+
+    it('follows next pages with the extra headers; a failed page fails only its search', async () => {
+      const result = firstValueFrom(
+        client.searchBatchSettled(searches, { headers: { 'X-Break-Glass-Reason': 'Crisis call from ED' } }),
+      );
+      const batch = http.expectOne(BASE);
+      expect(batch.request.headers.get('X-Break-Glass-Reason')).toBe('Crisis call from ED');
+      const withNext = (bundle: Bundle, next: string): Bundle => ({
+        ...bundle,
+        link: [{ relation: 'next', url: next }],
+      });
+      batch.flush({
+        resourceType: 'Bundle',
+        type: 'batch-response',
+        entry: [
+          { resource: aSearchBundle([aPatient({ id: 'p1' })]), response: { status: '200 OK' } },
+          {
+            resource: withNext(aSearchBundle([obs('o1')]), 'Observation?_page=2'),
+            response: { status: '200 OK' },
+          },
+          {
+            resource: withNext(aSearchBundle([]), `${location.origin}/fhir/Appointment?_page=2`),
+            response: { status: '200 OK' },
+          },
+        ],
+      });
+      // Both next pages are requested in parallel, each with the header.
+      const pages = http.match((r) => r.method === 'GET');
+      expect(pages.map((p) => p.request.url).sort()).toEqual([
+        `${location.origin}/fhir/Appointment?_page=2`,
+        `${location.origin}/fhir/Observation?_page=2`,
+      ]);
+      for (const page of pages) {
+        expect(page.request.headers.get('X-Break-Glass-Reason')).toBe('Crisis call from ED');
+      }
+      const [appointments, observations] = pages.sort((a, b) => a.request.url.localeCompare(b.request.url));
+      observations!.flush(aSearchBundle([obs('o2')]));
+      appointments!.flush(operationOutcome('Database is locked', 'exception'), {
+        status: 503,
+        statusText: 'Service Unavailable',
+      });
+      const settled = await result;
+      expect(settled[1]!.ok && settled[1]!.result.resources.map((r) => r.id)).toEqual(['o1', 'o2']);
+      expect(settled[2]!.ok).toBeFalse();
+      expect(!settled[2]!.ok && settled[2]!.status).toBe(503);
+      expect(!settled[2]!.ok && settled[2]!.outcome.issue[0]?.details?.text).toBe('Database is locked');
+    });
+
+    it('fails as a whole only when the batch request itself fails', async () => {
+      const error = await failure(client.searchBatchSettled(searches), (req) =>
+        req.flush(null, { status: 401, statusText: 'Unauthorized' }),
+      );
+      expect(error.status).toBe(401);
+    });
+
+    it('a short batch response fails the missing searches only', async () => {
+      const settled = await exchange(client.searchBatchSettled(searches), (req) =>
+        req.flush({
+          resourceType: 'Bundle',
+          type: 'batch-response',
+          entry: [{ resource: aSearchBundle([aPatient({ id: 'p1' })]), response: { status: '200 OK' } }],
+        }),
+      );
+      expect(settled.map((s) => s.ok)).toEqual([true, false, false]);
+      expect(!settled[1]!.ok && settled[1]!.status).toBe(502);
+    });
+  });
+
+  it('POSTs an instance operation with a Parameters body', async () => {
+    await exchange(client.instanceOperation('Patient', 'p1', 'record-export'), (req) => {
+      expect(req.request.method).toBe('POST');
+      expect(req.request.url).toBe(`${BASE}/Patient/p1/$record-export`);
+      expect(JSON.parse(req.request.body as string)).toEqual({ resourceType: 'Parameters' });
+      req.flush({ resourceType: 'Parameters' });
+    });
+    const refused = await firstValueFrom(client.instanceOperation('Patient', 'p1', '../x')).catch(
+      (e: unknown) => e,
+    );
+    expect((refused as FhirError).status).toBe(400);
+  });
+
   it('isFhirUrl is true only for the configured server', () => {
     expect(client.isFhirUrl('/fhir/Patient/1')).toBeTrue();
     expect(client.isFhirUrl(`${location.origin}/fhir`)).toBeTrue();

@@ -4,6 +4,8 @@ import type {
   Bundle,
   CapabilityStatement,
   ExtractResource,
+  OperationOutcome,
+  Parameters,
   Resource,
   ResourceType,
 } from '@medplum/fhirtypes';
@@ -63,6 +65,20 @@ export interface BatchSearch {
   readonly resourceType: ResourceType;
   readonly params: SearchParams;
 }
+
+/** Options of {@link FhirClient.searchBatchSettled}. */
+export interface SettledBatchOptions extends SearchAllOptions {
+  /**
+   * Extra request headers, sent with the batch and with every page followed (e.g. `X-Break-Glass-Reason` on
+   * one patient's requests only). Authorization and content headers are the client's own.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** One search of a settled batch: its merged pages, or the outcome it failed with (the batch entry or a page). */
+export type SettledSearch =
+  | { readonly ok: true; readonly result: SearchResult }
+  | { readonly ok: false; readonly status: number; readonly outcome: OperationOutcome };
 
 /** RFC 6902 operation, as accepted by FHIR `PATCH` with `application/json-patch+json`. */
 export type JsonPatchOperation =
@@ -243,6 +259,105 @@ export class FhirClient {
           : EMPTY;
       }),
     );
+  }
+
+  /**
+   * Like {@link searchBatch}, but each search settles on its own: a failed entry (or a failed next page) becomes
+   * `{ ok: false, outcome }` for that search only, and the others still arrive. Only a failure of the batch
+   * request itself (network, 401, a 5xx for the whole Bundle) fails the observable. Results come back in the
+   * order of `searches`, after every page of every successful search.
+   */
+  searchBatchSettled(
+    searches: readonly BatchSearch[],
+    options: SettledBatchOptions = {},
+  ): Observable<SettledSearch[]> {
+    const maxPages = options.maxPages ?? 100;
+    const headers = { ...options.headers };
+    return defer(() => {
+      for (const search of searches) {
+        if (!RESOURCE_TYPE.test(search.resourceType)) {
+          throw invalidRequest(`Invalid resource type "${search.resourceType}"`);
+        }
+      }
+      const bundle = batchBundle(
+        searches.map((s) => {
+          const query = toQueryString(s.params);
+          return getEntry(`${s.resourceType}${query ? `?${query}` : ''}`);
+        }),
+      );
+      return this.request<Bundle>('POST', this.baseUrl, bundle, FHIR_JSON, headers);
+    }).pipe(
+      fhirErrors(),
+      switchMap((response) =>
+        searches.length === 0
+          ? of([])
+          : forkJoin(
+              searches.map((search, i) => {
+                const entry = response.entry?.[i];
+                const outcome = entry
+                  ? entryOutcome(entry)
+                  : synthesizeOutcome(502, 'The batch response is short');
+                if (outcome || !entry?.resource) {
+                  const status = entry ? entryStatus(entry) || 502 : 502;
+                  return of<SettledSearch>({ ok: false, status, outcome: outcome ?? synthesizeOutcome(502) });
+                }
+                const first = unwrapSearchBundle(entry.resource as Bundle, search.resourceType);
+                let pages = 1;
+                const more = (page: SearchResult): Observable<SearchResult> =>
+                  page.next && pages++ < maxPages
+                    ? this.pageWith(page.next, search.resourceType, headers)
+                    : EMPTY;
+                return more(first).pipe(
+                  expand((page) => more(page)),
+                  reduce((all: SearchResult[], page) => [...all, page], [first]),
+                  map((all): SettledSearch => ({ ok: true, result: mergeSearchResults(all) })),
+                  catchError((error: unknown) => {
+                    const failure = toFhirError(error);
+                    return of<SettledSearch>({ ok: false, status: failure.status, outcome: failure.outcome });
+                  }),
+                );
+              }),
+            ),
+      ),
+    );
+  }
+
+  /**
+   * Invokes an operation on an instance (`POST [type]/[id]/$[name]` with a Parameters body), e.g. the server's
+   * `$record-export` audit. Resolves with the server's answer (a Parameters or OperationOutcome resource).
+   */
+  instanceOperation<T extends Resource = Resource>(
+    type: ResourceType,
+    id: string,
+    name: string,
+    parameters: Parameters = { resourceType: 'Parameters' },
+    headers: Readonly<Record<string, string>> = {},
+  ): Observable<T> {
+    return this.guarded(type, id, () => {
+      if (!/^[a-z][a-z0-9-]{0,63}$/.test(name)) {
+        throw invalidRequest(`Invalid operation name "${name}"`);
+      }
+      return this.request<T>('POST', `${this.instanceUrl(type, id)}/$${name}`, parameters, FHIR_JSON, {
+        ...headers,
+      });
+    });
+  }
+
+  /** A `next` page with extra headers (see {@link nextPage}). */
+  private pageWith(
+    link: string,
+    searchedType: string,
+    headers: Readonly<Record<string, string>>,
+  ): Observable<SearchResult> {
+    return defer(() => {
+      const url = this.resolveLink(link);
+      if (!this.isFhirUrl(url)) {
+        throw invalidRequest('The FHIR server returned a paging link to another server');
+      }
+      return this.request<Bundle>('GET', url, undefined, FHIR_JSON, { ...headers }).pipe(
+        map((bundle) => unwrapSearchBundle(bundle, searchedType)),
+      );
+    }).pipe(fhirErrors());
   }
 
   /** Creates a resource (server assigns the id). */
