@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Chart } from 'chart.js';
 
-import { ChartView, type WaypointChartData } from './chart';
+import { type ChartBand, ChartView, OKABE_ITO, type TimeSeries, type WaypointChartData } from './chart';
 
 @Component({
   imports: [ChartView],
@@ -23,6 +23,31 @@ class Host {
   });
 }
 
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 0, 5);
+
+@Component({
+  imports: [ChartView],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `<wp-chart label="PHQ-9 total" [series]="series()" [bands]="bands" [yMin]="0" [yMax]="27" />`,
+})
+class TimeHost {
+  readonly series = signal<TimeSeries[]>([
+    {
+      label: 'PHQ-9',
+      points: [
+        { x: START, y: 18 },
+        { x: START + 14 * DAY, y: 9 },
+      ],
+    },
+  ]);
+  readonly bands: ChartBand[] = [
+    { from: 0, to: 4, label: 'minimal' },
+    { from: 5, to: 9, label: 'mild' },
+    { from: 15, to: 19, label: 'moderately severe' },
+  ];
+}
+
 describe('ChartView', () => {
   afterEach(() => document.documentElement.classList.remove('wp-dark'));
 
@@ -37,7 +62,7 @@ describe('ChartView', () => {
     const chart = Chart.getChart(canvas);
     expect(chart).toBeDefined();
     expect(chart!.data.datasets[0].data).toEqual([18, null, 9]);
-    expect(String(chart!.data.datasets[0].borderColor)).toMatch(/^rgb/);
+    expect(OKABE_ITO.light as readonly string[]).toContain(String(chart!.data.datasets[0].borderColor));
 
     expect(el.querySelector('[wpChartAlternative]')?.textContent).toContain('Falling');
     expect(el.querySelector('caption')?.textContent?.trim()).toBe('PHQ-9 total by week');
@@ -73,5 +98,33 @@ describe('ChartView', () => {
     document.documentElement.classList.add('wp-dark');
     await new Promise<void>((resolve) => queueMicrotask(resolve)); // MutationObserver callbacks are microtasks
     expect(String(chart.data.datasets[0].borderColor)).not.toBe(light);
+  });
+
+  it('draws time series on a linear time axis with decimation, no animation, and bands in words in the table', async () => {
+    const fixture = TestBed.createComponent(TimeHost);
+    await fixture.whenStable();
+    const el: HTMLElement = fixture.nativeElement;
+    const chart = Chart.getChart(el.querySelector('canvas') as HTMLCanvasElement)!;
+    expect(chart.options.animation).toBeFalse();
+    expect((chart.options.scales?.['x'] as { type?: string }).type).toBe('linear');
+    const plugins = chart.options.plugins as { decimation?: { enabled: boolean; algorithm: string } };
+    expect(plugins.decimation).toEqual(jasmine.objectContaining({ enabled: true, algorithm: 'lttb' }));
+    const rows = Array.from(el.querySelectorAll('tbody tr')).map((tr) =>
+      Array.from(tr.children).map((c) => c.textContent?.trim()),
+    );
+    expect(rows).toEqual([
+      ['5 Jan 2026', '18 (moderately severe)'],
+      ['19 Jan 2026', '9 (mild)'],
+    ]);
+    expect(el.querySelector('.bands')?.textContent).toContain('mild 5–9');
+    // A long daily series: decimated on screen, every point in the table.
+    fixture.componentInstance.series.set([
+      {
+        label: 'PHQ-9',
+        points: Array.from({ length: 730 }, (_, i) => ({ x: START + i * DAY, y: i % 28 })),
+      },
+    ]);
+    await fixture.whenStable();
+    expect(el.querySelectorAll('tbody tr').length).toBe(730);
   });
 });

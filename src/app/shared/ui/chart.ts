@@ -15,13 +15,17 @@ import {
   CategoryScale,
   Chart,
   type ChartData,
+  type ChartDataset,
   type ChartOptions,
+  Decimation,
   Filler,
   Legend,
   LinearScale,
   LineController,
   LineElement,
+  type Plugin,
   PointElement,
+  type PointStyle,
   Tooltip,
 } from 'chart.js';
 
@@ -37,18 +41,87 @@ Chart.register(
   Tooltip,
   Legend,
   Filler,
+  Decimation,
 );
 
 export type ChartKind = 'line' | 'bar';
 export type WaypointChartData = ChartData<ChartKind, (number | null)[], string>;
 export type WaypointChartOptions = ChartOptions<ChartKind>;
 
+/** One point of a time series: `x` is epoch milliseconds. `text` replaces the number in the table and tooltip. */
+export interface TimePoint {
+  readonly x: number;
+  readonly y: number;
+  readonly text?: string;
+}
+
 /**
- * Resolves the Material tokens the chart needs to concrete colours. The tokens are `light-dark()`
- * values, which canvas cannot parse: a probe element's computed `color` resolves them for the
- * current scheme.
+ * A series on the time axis. Series are told apart by colour (Okabe–Ito), point shape and dash together, so that
+ * none of them depends on colour. `points` must be sorted by `x`; long series are decimated (LTTB) on screen, the
+ * table keeps every point.
  */
-function tokenColors(host: HTMLElement) {
+export interface TimeSeries {
+  readonly label: string;
+  readonly points: readonly TimePoint[];
+  readonly pointStyle?: PointStyle;
+  readonly dashed?: boolean;
+  /** Index into the palette (default: the series' position). */
+  readonly color?: number;
+  /** Per-point shapes (e.g. by risk band), overriding `pointStyle`. */
+  readonly pointStyles?: readonly PointStyle[];
+  /** Points drawn larger, by index (e.g. the live computation at the end of a stored series). */
+  readonly emphasize?: readonly number[];
+}
+
+/**
+ * A horizontal band behind the lines (e.g. a PHQ-9 severity range), drawn with its words at the right edge.
+ * `from`/`to` are the inclusive whole-number scores of the band (PHQ-9 "mild" is 5–9).
+ */
+export interface ChartBand {
+  readonly from: number;
+  readonly to: number;
+  /** The band's words, e.g. "mild". */
+  readonly label: string;
+}
+
+/** Okabe & Ito (2008) colour-blind-safe palette, ordered for contrast on a light and on a dark surface. */
+export const OKABE_ITO = {
+  light: ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'],
+  dark: ['#56B4E9', '#E69F00', '#009E73', '#CC79A7', '#F0E442', '#D55E00', '#FFFFFF'],
+} as const;
+
+const SHAPES: readonly PointStyle[] = ['circle', 'triangle', 'rect', 'rectRot', 'crossRot', 'star'];
+const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** "3 Mar 2026" (UTC), as the table and tooltips write a time-axis value. */
+export function formatChartDate(ms: number): string {
+  return DATE_FORMAT.format(ms);
+}
+
+interface Palette {
+  readonly dark: boolean;
+  readonly text: string;
+  readonly grid: string;
+  readonly series: readonly string[];
+  readonly band: (i: number) => string;
+}
+
+function luminance(rgb: string): number {
+  const [r = 255, g = 255, b = 255] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
+
+/**
+ * Resolves the Material tokens the chart needs to concrete colours. The tokens are `light-dark()` values, which
+ * canvas cannot parse: a probe element's computed `color` resolves them for the current scheme.
+ */
+function paletteFor(host: HTMLElement): Palette {
   const probe = host.ownerDocument.createElement('span');
   probe.style.display = 'none';
   host.appendChild(probe);
@@ -58,25 +131,61 @@ function tokenColors(host: HTMLElement) {
     return getComputedStyle(probe).color;
   };
   try {
+    const dark = luminance(resolve('--mat-sys-surface', '#ffffff')) < 0.5;
     return {
+      dark,
       text: resolve('--mat-sys-on-surface-variant', '#44474e'),
       grid: resolve('--mat-sys-outline-variant', '#c4c6d0'),
-      series: [
-        resolve('--mat-sys-primary', '#005cbb'),
-        resolve('--mat-sys-tertiary', '#006a6a'),
-        resolve('--mat-sys-error', '#ba1a1a'),
-        resolve('--mat-sys-secondary', '#565e71'),
-      ],
+      series: dark ? OKABE_ITO.dark : OKABE_ITO.light,
+      // One hue, rising opacity: a sequential ramp reads the same for every kind of colour vision.
+      band: (i) => (dark ? `rgba(230, 159, 0, ${0.06 + i * 0.07})` : `rgba(213, 94, 0, ${0.04 + i * 0.06})`),
     };
   } finally {
     probe.remove();
   }
 }
 
+/** Draws `options.plugins.wpBands` behind the datasets, each with its words at the right edge. */
+const bandsPlugin: Plugin<'line'> = {
+  id: 'wpBands',
+  beforeDatasetsDraw(chart, _args, options: { bands?: readonly ChartBand[]; colors?: readonly string[] }) {
+    const bands = options.bands ?? [];
+    const y = chart.scales['y'];
+    const area = chart.chartArea;
+    if (!y || bands.length === 0) return;
+    const ctx = chart.ctx;
+    ctx.save();
+    bands.forEach((band, i) => {
+      const top = Math.max(area.top, y.getPixelForValue(band.to + 0.5));
+      const bottom = Math.min(area.bottom, y.getPixelForValue(band.from - 0.5));
+      if (bottom <= top) return;
+      ctx.fillStyle = options.colors?.[i] ?? 'transparent';
+      ctx.fillRect(area.left, top, area.right - area.left, bottom - top);
+      if (bottom - top >= 12) {
+        ctx.fillStyle = String(chart.options.color ?? '#444');
+        ctx.font = '11px Roboto, sans-serif';
+        ctx.textAlign = 'right';
+        ctx.textBaseline = 'middle';
+        ctx.fillText(band.label, area.right - 4, (top + bottom) / 2);
+      }
+    });
+    ctx.restore();
+  },
+};
+
+interface TableView {
+  readonly series: readonly string[];
+  readonly rows: readonly { readonly category: string; readonly values: readonly (string | null)[] }[];
+}
+
 /**
- * chart.js wrapper: a canvas with an accessible name, plus the same numbers as a table for screen
- * readers and keyboard users (a chart is never the only way to read the data). Features may project
- * their own alternative text with `[wpChartAlternative]`. Lazy chunks only.
+ * chart.js wrapper: a canvas with an accessible name, plus the same numbers as a visually hidden table for
+ * screen readers (a chart is never the only way to read the data). Two forms:
+ * - category data (`data`: labels and one number per label and dataset);
+ * - time series (`series`: points of epoch-ms `x`, a linear time axis with date ticks, LTTB decimation for long
+ *   series, optional `bands` behind the lines whose words also go into the table).
+ * No animation; colours from the Okabe–Ito palette for the current scheme, redrawn when the theme changes.
+ * Features may project their own alternative text with `[wpChartAlternative]`. Lazy chunks only.
  */
 @Component({
   selector: 'wp-chart',
@@ -88,35 +197,41 @@ function tokenColors(host: HTMLElement) {
       </div>
       <figcaption class="caption">
         <ng-content select="[wpChartAlternative]" />
-        <details class="data">
-          <summary>Show the data as a table</summary>
-          <table>
-            <caption>
-              {{
-                label()
-              }}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{{ categoryHeader() }}</th>
-                @for (series of table().series; track $index) {
-                  <th scope="col">{{ series }}</th>
-                }
-              </tr>
-            </thead>
-            <tbody>
-              @for (row of table().rows; track $index) {
-                <tr>
-                  <th scope="row">{{ row.category }}</th>
-                  @for (value of row.values; track $index) {
-                    <td>{{ value ?? '—' }}</td>
-                  }
-                </tr>
-              }
-            </tbody>
-          </table>
-        </details>
+        @if (bands().length > 0) {
+          <p class="bands">
+            Shaded bands:
+            @for (band of bands(); track band.label; let last = $last) {
+              <span>{{ band.label }} {{ band.from }}–{{ band.to }}</span
+              >{{ last ? '' : ' · ' }}
+            }
+          </p>
+        }
       </figcaption>
+      <table class="wp-visually-hidden">
+        <caption>
+          {{
+            label()
+          }}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{{ categoryHeader() }}</th>
+            @for (series of table().series; track $index) {
+              <th scope="col">{{ series }}</th>
+            }
+          </tr>
+        </thead>
+        <tbody>
+          @for (row of table().rows; track $index) {
+            <tr>
+              <th scope="row">{{ row.category }}</th>
+              @for (value of row.values; track $index) {
+                <td>{{ value ?? '—' }}</td>
+              }
+            </tr>
+          }
+        </tbody>
+      </table>
     </figure>
   `,
   styles: `
@@ -125,6 +240,7 @@ function tokenColors(host: HTMLElement) {
     }
     .figure {
       margin: 0;
+      position: relative;
     }
     .canvas-box {
       position: relative;
@@ -135,39 +251,37 @@ function tokenColors(host: HTMLElement) {
       font: var(--mat-sys-body-medium);
       color: var(--mat-sys-on-surface-variant);
     }
-    summary {
-      cursor: pointer;
-      width: fit-content;
+    .bands {
+      margin: 4px 0 0;
+      font: var(--mat-sys-body-small);
     }
-    summary:focus-visible {
-      outline: 2px solid var(--mat-sys-primary);
-      outline-offset: 2px;
+    .wp-visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
-    table {
-      margin-top: 8px;
-      border-collapse: collapse;
-      color: var(--mat-sys-on-surface);
-    }
-    caption {
-      text-align: start;
-      font: var(--mat-sys-label-large);
-      padding-bottom: 4px;
-    }
-    th,
-    td {
-      padding: 4px 12px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-      text-align: start;
-    }
-    td {
-      text-align: end;
-      font-variant-numeric: tabular-nums;
+    @media print {
+      .canvas-box {
+        height: 180px;
+      }
     }
   `,
 })
 export class ChartView {
   readonly type = input<ChartKind>('line');
-  readonly data = input.required<WaypointChartData>();
+  /** Category data; ignored when `series` is given. */
+  readonly data = input<WaypointChartData>({ labels: [], datasets: [] });
+  readonly series = input<readonly TimeSeries[] | null>(null);
+  readonly bands = input<readonly ChartBand[]>([]);
+  /** Fixed y range (e.g. 0–27 for PHQ-9); otherwise chart.js fits the data. */
+  readonly yMin = input<number | undefined>(undefined);
+  readonly yMax = input<number | undefined>(undefined);
+  /** Fixed x range in epoch ms (e.g. the selected date range). */
+  readonly xMin = input<number | undefined>(undefined);
+  readonly xMax = input<number | undefined>(undefined);
   readonly options = input<WaypointChartOptions>({});
   /** Accessible name and table caption, e.g. "PHQ-9 total by week". */
   readonly label = input.required<string>();
@@ -176,13 +290,21 @@ export class ChartView {
 
   private readonly canvas = viewChild.required<ElementRef<HTMLCanvasElement>>('canvas');
   private readonly host: ElementRef<HTMLElement> = inject(ElementRef);
-  private chart: Chart<ChartKind, (number | null)[], string> | undefined;
+  private chart: Chart<ChartKind> | undefined;
 
-  protected readonly table = computed(() => {
+  protected readonly table = computed((): TableView => {
+    const series = this.series();
+    if (series) return timeTable(series, this.bands());
     const { labels = [], datasets } = this.data();
     return {
       series: datasets.map((d, i) => d.label ?? `Series ${i + 1}`),
-      rows: labels.map((category, i) => ({ category, values: datasets.map((d) => d.data[i] ?? null) })),
+      rows: labels.map((category, i) => ({
+        category,
+        values: datasets.map((d) => {
+          const v = d.data[i];
+          return v === null || v === undefined ? null : String(v);
+        }),
+      })),
     };
   });
 
@@ -190,32 +312,9 @@ export class ChartView {
     // (Re)builds after render so the canvas exists and the theme's computed colours are current.
     afterRenderEffect({
       write: () => {
-        const type = this.type();
-        const data = this.data();
-        const options = this.options();
-        const colors = tokenColors(this.host.nativeElement);
+        const config = this.config(paletteFor(this.host.nativeElement));
         this.chart?.destroy();
-        this.chart = new Chart(this.canvas().nativeElement, {
-          type,
-          data: {
-            ...data,
-            datasets: data.datasets.map((d, i) => {
-              const color = colors.series[i % colors.series.length];
-              return { borderColor: color, backgroundColor: color, ...d };
-            }),
-          },
-          options: {
-            responsive: true,
-            maintainAspectRatio: false,
-            animation: false,
-            color: colors.text,
-            scales: {
-              x: { ticks: { color: colors.text }, grid: { color: colors.grid } },
-              y: { ticks: { color: colors.text }, grid: { color: colors.grid } },
-            },
-            ...options,
-          } as WaypointChartOptions,
-        });
+        this.chart = new Chart(this.canvas().nativeElement, config as never);
       },
     });
     // Redraw with the other scheme's colours when the theme class on <html> changes.
@@ -231,26 +330,139 @@ export class ChartView {
     });
   }
 
+  private config(palette: Palette) {
+    const series = this.series();
+    const axis = (extra: object = {}) => ({
+      ticks: { color: palette.text },
+      grid: { color: palette.grid },
+      ...extra,
+    });
+    const base = {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false as const,
+      color: palette.text,
+    };
+    if (!series) {
+      const data = this.data();
+      return {
+        type: this.type(),
+        data: {
+          ...data,
+          datasets: data.datasets.map((d, i) => {
+            const color = palette.series[i % palette.series.length];
+            return { borderColor: color, backgroundColor: color, ...d };
+          }),
+        },
+        options: { ...base, scales: { x: axis(), y: axis() }, ...this.options() },
+      };
+    }
+    const bands = this.bands();
+    return {
+      type: 'line' as const,
+      data: { datasets: series.map((s, i) => this.dataset(s, i, palette)) },
+      options: {
+        ...base,
+        parsing: false as const,
+        normalized: true,
+        interaction: { mode: 'nearest' as const, intersect: false },
+        scales: {
+          x: axis({
+            type: 'linear',
+            min: this.xMin(),
+            max: this.xMax(),
+            ticks: {
+              color: palette.text,
+              maxTicksLimit: 8,
+              callback: (value: number | string) => DAY_FORMAT.format(Number(value)),
+            },
+          }),
+          y: axis({ min: this.yMin(), max: this.yMax(), beginAtZero: true }),
+        },
+        plugins: {
+          decimation: { enabled: true, algorithm: 'lttb' as const, samples: 150, threshold: 300 },
+          legend: { labels: { color: palette.text, usePointStyle: true } },
+          tooltip: {
+            callbacks: {
+              title: (items: { parsed: { x: number | null } }[]) =>
+                items[0] ? formatChartDate(items[0].parsed.x ?? 0) : '',
+              label: (item: { dataset: { label?: string }; raw: unknown }) => {
+                const raw = item.raw as TimePoint;
+                return `${item.dataset.label ?? ''}: ${raw.text ?? raw.y}`;
+              },
+            },
+          },
+          wpBands: { bands, colors: bands.map((_, i) => palette.band(i)) },
+        },
+        ...this.options(),
+      },
+      plugins: [bandsPlugin],
+    };
+  }
+
+  private dataset(s: TimeSeries, i: number, palette: Palette): ChartDataset<'line', TimePoint[]> {
+    const color = palette.series[(s.color ?? i) % palette.series.length] as string;
+    const emphasize = new Set(s.emphasize ?? []);
+    const shape = s.pointStyle ?? SHAPES[i % SHAPES.length];
+    return {
+      label: s.label,
+      data: s.points.map((p) => ({ ...p })),
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 2,
+      borderDash: s.dashed ? [6, 4] : [],
+      pointStyle: s.pointStyles ? [...s.pointStyles] : shape,
+      pointRadius: s.points.map((_, j) => (emphasize.has(j) ? 7 : 3.5)),
+      pointHoverRadius: 7,
+      tension: 0,
+      spanGaps: true,
+      indexAxis: 'x',
+    } as ChartDataset<'line', TimePoint[]>;
+  }
+
   private recolor(): void {
     const chart = this.chart;
     if (!chart) {
       return;
     }
-    const colors = tokenColors(this.host.nativeElement);
-    chart.options.color = colors.text;
+    const palette = paletteFor(this.host.nativeElement);
+    chart.options.color = palette.text;
     for (const axis of ['x', 'y'] as const) {
       const scale = chart.options.scales?.[axis];
       if (scale?.ticks && scale.grid) {
-        scale.ticks.color = colors.text;
-        scale.grid.color = colors.grid;
+        scale.ticks.color = palette.text;
+        scale.grid.color = palette.grid;
       }
     }
+    const series = this.series();
     chart.data.datasets.forEach((d, i) => {
-      const original = this.data().datasets[i];
-      const color = colors.series[i % colors.series.length];
+      const original = series ? undefined : this.data().datasets[i];
+      const color = palette.series[(series?.[i]?.color ?? i) % palette.series.length];
       d.borderColor = original?.borderColor ?? color;
       d.backgroundColor = original?.backgroundColor ?? color;
     });
+    const plugins = chart.options.plugins as { wpBands?: { colors?: string[] } } | undefined;
+    if (plugins?.wpBands) plugins.wpBands.colors = this.bands().map((_, i) => palette.band(i));
     chart.update('none');
   }
+}
+
+/** One row per date (UTC day) that any series has a point on; a band's words follow each value. */
+function timeTable(series: readonly TimeSeries[], bands: readonly ChartBand[]): TableView {
+  const bandOf = (y: number) => bands.find((b) => y >= b.from && y <= b.to)?.label;
+  const rows = new Map<number, (string | null)[]>();
+  series.forEach((s, i) => {
+    for (const p of s.points) {
+      const row = rows.get(p.x) ?? series.map(() => null);
+      const band = bands.length > 0 ? bandOf(p.y) : undefined;
+      row[i] = p.text ?? (band ? `${p.y} (${band})` : String(p.y));
+      rows.set(p.x, row);
+    }
+  });
+  return {
+    series: series.map((s) => s.label),
+    rows: [...rows.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([x, values]) => ({ category: formatChartDate(x), values })),
+  };
 }
