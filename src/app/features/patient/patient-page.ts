@@ -1,139 +1,158 @@
+import { DOCUMENT } from '@angular/common';
 import {
+  afterNextRender,
   ChangeDetectionStrategy,
   Component,
   computed,
   effect,
   inject,
+  Injector,
   input,
+  signal,
   untracked,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink, type UrlTree } from '@angular/router';
 import { Store } from '@ngrx/store';
 
-import { TRACK_DISPLAY } from '../../../../clinical/terminology';
+import type { ChartRange } from '../../../../clinical/chart/chart-facts';
+import { CHART_RANGES } from '../../../../clinical/chart/chart-range';
 import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { callStateError } from '../../core/state/call-state';
+import { Panel } from '../../shared/ui/panel';
 import { RiskChip } from '../../shared/ui/risk-chip';
+import { CHART_RANGE_LABELS, PANEL_NAMES, type PanelId } from './data/chart-panels';
+import { PLACE_ANCHOR, type RiskPointView } from './data/chart-view';
+import { selectHeader, selectMat, selectRisk, selectUds, selectWindow } from './state/chart.selectors';
 import { PatientPageActions } from './state/patient.actions';
 import { patientFeature } from './state/patient.feature';
+import { BreakGlassForm } from './ui/break-glass-form';
+import { MatPanel } from './ui/mat-panel';
+import { PrintNotice } from './ui/print-notice';
+import { RiskPanel } from './ui/risk-panel';
+import { UdsPanel } from './ui/uds-panel';
 
-/** `/patients/:id`: the patient header (name, track and week, relapse risk); the full chart comes later. */
+/**
+ * `/patients/:id`: the patient chart. A header (name, age, pronouns, track, week, risk) and seven panels, each a
+ * region that loads with the page and fails on its own (its Retry re-runs only its searches). The date range is
+ * in the URL (`?range=`). A patient outside one's care team answers not-found; the chart then offers break-glass.
+ * Printing records an export on the server first and prints with the 42 CFR §2.32 notice.
+ */
 @Component({
   selector: 'wp-patient-page',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, RiskChip, RouterLink],
+  imports: [
+    BreakGlassForm,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatIconModule,
+    MatPanel,
+    MatProgressBarModule,
+    Panel,
+    PrintNotice,
+    RiskChip,
+    RiskPanel,
+    RouterLink,
+    UdsPanel,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    <a mat-button [routerLink]="backLink" class="back">
-      <mat-icon aria-hidden="true">arrow_back</mat-icon>
-      Back to caseload
-    </a>
-
-    @if (header(); as h) {
-      <header class="banner">
-        <h1 class="wp-page-title">
-          <bdi>{{ h.name }}</bdi>
-        </h1>
-        <dl class="facts">
-          @if (h.age !== null || h.pronouns) {
-            <div>
-              <dt>Age · pronouns</dt>
-              <dd>
-                {{ h.age !== null ? h.age + ' y' : '—' }}
-                @if (h.pronouns) {
-                  · <bdi>{{ h.pronouns }}</bdi>
-                }
-              </dd>
-            </div>
-          }
-          <div>
-            <dt>Track</dt>
-            <dd>{{ h.track ? h.track + ' — ' + trackDisplay[h.track] : 'No active track' }}</dd>
-          </div>
-          <div>
-            <dt>Program week</dt>
-            <dd>{{ h.week?.label ?? '—' }}</dd>
-          </div>
-          <div>
-            <dt>Relapse risk</dt>
-            <dd><wp-risk-chip [score]="h.risk.score" [riskBand]="h.risk.band" [trend]="h.risk.trend" /></dd>
-          </div>
-        </dl>
-        <p class="note">Risk is decision support, not a diagnosis.</p>
-      </header>
-    } @else if (error(); as outcome) {
-      <div class="error" role="alert">
-        <p>{{ errorMessage() }}</p>
-        <button mat-flat-button type="button" (click)="retry()">Retry</button>
-      </div>
-    } @else {
-      <h1 class="wp-page-title">Patient</h1>
-      <mat-progress-bar mode="indeterminate" aria-label="Loading the patient" />
-    }
-  `,
-  styles: `
-    :host {
-      display: block;
-    }
-    .back {
-      margin: 0 0 8px -12px;
-    }
-    .banner {
-      padding: 16px 20px;
-      border-radius: var(--mat-sys-corner-large);
-      background: var(--mat-sys-surface-container-low);
-    }
-    .facts {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 16px 40px;
-      margin: 0;
-    }
-    dt {
-      font: var(--mat-sys-label-medium);
-      color: var(--mat-sys-on-surface-variant);
-    }
-    dd {
-      margin: 4px 0 0;
-      font: var(--mat-sys-title-medium);
-    }
-    .note {
-      margin: 12px 0 0;
-      font: var(--mat-sys-body-small);
-      color: var(--mat-sys-on-surface-variant);
-    }
-    .error {
-      display: flex;
-      align-items: center;
-      gap: 16px;
-      padding: 12px 16px;
-      border-radius: var(--mat-sys-corner-medium);
-      background: var(--mat-sys-error-container);
-      color: var(--mat-sys-on-error-container);
-    }
-  `,
+  templateUrl: './patient-page.html',
+  styleUrl: './patient-page.scss',
 })
 export class PatientPage {
   private readonly store = inject(Store);
+  private readonly document = inject(DOCUMENT);
+  private readonly injector = inject(Injector);
   /** Bound from the route by withComponentInputBinding(). */
   readonly id = input.required<string>();
 
-  protected readonly trackDisplay = TRACK_DISPLAY;
+  protected readonly names = PANEL_NAMES;
+  protected readonly ranges = CHART_RANGES;
+  protected readonly rangeLabels = CHART_RANGE_LABELS;
+  protected readonly anchors = PLACE_ANCHOR;
   /** The caseload view the patient was opened from (filters kept), else the caseload. */
   protected readonly backLink: UrlTree = this.caseloadLink();
-  protected readonly header = this.store.selectSignal(patientFeature.selectHeader);
+
+  protected readonly pageState = this.store.selectSignal(patientFeature.selectPageState);
   protected readonly error = this.store.selectSignal(patientFeature.selectError);
+  protected readonly panels = this.store.selectSignal(patientFeature.selectPanels);
+  protected readonly range = this.store.selectSignal(patientFeature.selectRange);
+  protected readonly breakGlassReason = this.store.selectSignal(patientFeature.selectBreakGlassReason);
+  protected readonly exporting = this.store.selectSignal(patientFeature.selectExporting);
+  protected readonly header = this.store.selectSignal(selectHeader);
+  protected readonly window = this.store.selectSignal(selectWindow);
+  protected readonly risk = this.store.selectSignal(selectRisk);
+  protected readonly mat = this.store.selectSignal(selectMat);
+  protected readonly uds = this.store.selectSignal(selectUds);
+
+  protected readonly notFound = computed(() => this.error()?.issue?.[0]?.code === 'not-found');
   protected readonly errorMessage = computed(() => {
     const error = this.error();
     return error ? outcomeMessage(error) : '';
   });
+  protected readonly exportError = computed(() => {
+    const error = callStateError(this.exporting());
+    return error ? outcomeMessage(error) : null;
+  });
+  /** The anchor of the evidence of the selected risk point. */
+  protected readonly highlight = signal<string | null>(null);
 
   constructor() {
     effect(() => {
       const patientId = this.id();
-      untracked(() => this.store.dispatch(PatientPageActions.opened({ patientId })));
+      untracked(() => {
+        this.highlight.set(null);
+        this.store.dispatch(PatientPageActions.opened({ patientId }));
+      });
     });
+  }
+
+  protected panelLoading(panel: PanelId): boolean {
+    return this.panels()[panel].callState === 'loading';
+  }
+
+  protected panelError(panel: PanelId): string | null {
+    const error = callStateError(this.panels()[panel].callState);
+    return error ? outcomeMessage(error) : null;
+  }
+
+  protected retryPanel(panel: PanelId): void {
+    const searches = [...this.panels()[panel].failedSearches];
+    this.store.dispatch(PatientPageActions.panelRetried({ patientId: this.id(), panel, searches }));
+  }
+
+  protected retry(): void {
+    this.store.dispatch(PatientPageActions.retried({ patientId: this.id() }));
+  }
+
+  protected selectRange(range: ChartRange): void {
+    this.store.dispatch(PatientPageActions.rangeChanged({ range }));
+  }
+
+  protected breakGlass(reason: string): void {
+    this.store.dispatch(PatientPageActions.breakGlassRequested({ patientId: this.id(), reason }));
+  }
+
+  protected print(): void {
+    this.store.dispatch(PatientPageActions.printRequested({ patientId: this.id() }));
+  }
+
+  /** A risk point was selected: highlight its evidence where a panel shows it, scroll there and move focus. */
+  protected showEvidence(point: RiskPointView): void {
+    const target = point.targets.find((id) => this.document.getElementById(id));
+    if (!target) return;
+    this.highlight.set(target);
+    afterNextRender(
+      () => {
+        const element = this.document.getElementById(target);
+        const reduced = this.document.defaultView?.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+        element?.scrollIntoView({ block: 'center', behavior: reduced ? 'auto' : 'smooth' });
+        element?.focus({ preventScroll: true });
+      },
+      { injector: this.injector },
+    );
   }
 
   private caseloadLink(): UrlTree {
@@ -142,9 +161,5 @@ export class PatientPage {
     const tree = typeof from === 'string' ? router.parseUrl(from) : null;
     const path = tree?.root.children['primary']?.segments.map((s) => s.path).join('/');
     return tree && path === 'caseload' ? tree : router.parseUrl('/caseload');
-  }
-
-  protected retry(): void {
-    this.store.dispatch(PatientPageActions.retried({ patientId: this.id() }));
   }
 }

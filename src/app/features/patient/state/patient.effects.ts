@@ -1,43 +1,159 @@
+import { DOCUMENT } from '@angular/common';
 import { inject } from '@angular/core';
+import { Router } from '@angular/router';
+import type { Resource } from '@medplum/fhirtypes';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { catchError, of, switchMap } from 'rxjs';
+import { concatLatestFrom } from '@ngrx/operators';
+import { Store } from '@ngrx/store';
+import { catchError, exhaustMap, filter, map, mergeMap, of, switchMap, tap } from 'rxjs';
 
 import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
-import { type BatchSearch, FhirClient } from '../../../core/fhir/fhir-client';
+import { type BatchSearch, FhirClient, type SettledSearch } from '../../../core/fhir/fhir-client';
 import { synthesizeOutcome, toFhirError } from '../../../core/fhir/operation-outcome';
 import { resourceKeyOf, ResourcesActions } from '../../../core/state/resources/resources.feature';
 import { CLOCK } from '../../../core/time/clock';
-import { PatientApiActions, PatientPageActions } from './patient.actions';
+import { breakGlassHeaders } from '../data/break-glass';
+import { PATIENT_SEARCH } from '../data/chart-panels';
+import { PatientApiActions, PatientPageActions, type SettledSearchKeys } from './patient.actions';
+import { patientFeature } from './patient.feature';
 
-/** Loads one patient's whole record in one batch (clinical/fhir/record-query.ts), following any `next` pages. */
+/** The searches of the record batch with these names (all of them when `names` is absent). */
+function recordSearches(patientId: string, names?: readonly string[]): BatchSearch[] {
+  const all = patientRecordSearches(patientId) as BatchSearch[];
+  return names ? all.filter((s) => names.includes(s.resourceType)) : all;
+}
+
+/**
+ * Runs searches of the record batch in one round trip (plus any `next` pages, in parallel) and settles each one on
+ * its own: a failed entry fails only the panels that read it. A Patient search that does not return the patient
+ * answers not-found, as a patient outside one's scope does (existence does not leak).
+ */
+function runSearches(
+  fhir: FhirClient,
+  patientId: string,
+  searches: BatchSearch[],
+  asOf: string,
+  reason: string | undefined,
+) {
+  return fhir.searchBatchSettled(searches, { headers: breakGlassHeaders(reason) }).pipe(
+    mergeMap((settled: SettledSearch[]) => {
+      const resources: Resource[] = [];
+      const outcomes: SettledSearchKeys[] = settled.map((s, i) => {
+        const search = searches[i]?.resourceType ?? '';
+        if (!s.ok) return { search, outcome: s.outcome };
+        const found = [...s.result.resources, ...s.result.included];
+        if (search === PATIENT_SEARCH && !s.result.resources.some((p) => p.id === patientId)) {
+          return { search, outcome: synthesizeOutcome(404) };
+        }
+        resources.push(...found);
+        return { search, keys: [...new Set(found.map(resourceKeyOf))] };
+      });
+      return of(
+        ResourcesActions.received({ resources }),
+        PatientApiActions.searchesSettled({ patientId, asOf, searches: outcomes }),
+      );
+    }),
+    catchError((error: unknown) =>
+      of(
+        PatientApiActions.loadFailed({
+          patientId,
+          searches: searches.map((s) => s.resourceType),
+          outcome: toFhirError(error).outcome,
+        }),
+      ),
+    ),
+  );
+}
+
+/** Loads one patient's whole record in one batch (clinical/fhir/record-query.ts); a newer open cancels it. */
 export const loadPatient = createEffect(
-  (actions$ = inject(Actions), fhir = inject(FhirClient), clock = inject(CLOCK)) => {
+  (actions$ = inject(Actions), store = inject(Store), fhir = inject(FhirClient), clock = inject(CLOCK)) => {
     return actions$.pipe(
-      ofType(PatientPageActions.opened, PatientPageActions.retried),
-      switchMap(({ patientId }) => {
-        const asOf = clock().toISOString();
-        return fhir.searchBatch(patientRecordSearches(patientId) as BatchSearch[]).pipe(
-          switchMap((results) => {
-            if (!results[0]?.resources.some((p) => p.id === patientId)) {
-              // Outside one's scope answers like a missing record: existence does not leak.
-              return of(PatientApiActions.loadFailed({ patientId, outcome: synthesizeOutcome(404) }));
-            }
-            const resources = results.flatMap((r) => [...r.resources, ...r.included]);
-            return of(
-              ResourcesActions.received({ resources }),
-              PatientApiActions.loadSucceeded({
-                patientId,
-                keys: [...new Set(resources.map(resourceKeyOf))],
-                asOf,
-              }),
-            );
-          }),
-          catchError((error: unknown) =>
-            of(PatientApiActions.loadFailed({ patientId, outcome: toFhirError(error).outcome })),
-          ),
-        );
-      }),
+      ofType(PatientPageActions.opened, PatientPageActions.retried, PatientPageActions.breakGlassRequested),
+      concatLatestFrom(() => store.select(patientFeature.selectBreakGlass)),
+      switchMap(([{ patientId }, reasons]) =>
+        runSearches(fhir, patientId, recordSearches(patientId), clock().toISOString(), reasons[patientId]),
+      ),
     );
   },
   { functional: true },
+);
+
+/** A panel's Retry: only the searches that failed for it, in one batch. */
+export const retryPanel = createEffect(
+  (actions$ = inject(Actions), store = inject(Store), fhir = inject(FhirClient), clock = inject(CLOCK)) => {
+    return actions$.pipe(
+      ofType(PatientPageActions.panelRetried),
+      filter(({ searches }) => searches.length > 0),
+      concatLatestFrom(() => store.select(patientFeature.selectBreakGlass)),
+      mergeMap(([{ patientId, searches }, reasons]) =>
+        runSearches(
+          fhir,
+          patientId,
+          recordSearches(patientId, searches),
+          clock().toISOString(),
+          reasons[patientId],
+        ),
+      ),
+    );
+  },
+  { functional: true },
+);
+
+/** The date range lives in the URL query (`?range=`): a change is a navigation, other parameters kept. */
+export const syncRangeToUrl = createEffect(
+  (actions$ = inject(Actions), router = inject(Router)) => {
+    return actions$.pipe(
+      ofType(PatientPageActions.rangeChanged),
+      tap(({ range }) => {
+        const url = router.parseUrl(router.url);
+        const params: Record<string, unknown> = { ...url.queryParams };
+        if (range === 'episode') delete params['range'];
+        else params['range'] = range;
+        url.queryParams = params;
+        void router.navigateByUrl(url, { replaceUrl: true });
+      }),
+    );
+  },
+  { functional: true, dispatch: false },
+);
+
+/**
+ * Printing is an export of the record: the server records it (AuditEvent, `$record-export`) before the print
+ * dialog opens; when it cannot, nothing is printed.
+ */
+export const recordExport = createEffect(
+  (actions$ = inject(Actions), store = inject(Store), fhir = inject(FhirClient)) => {
+    return actions$.pipe(
+      ofType(PatientPageActions.printRequested),
+      concatLatestFrom(() => store.select(patientFeature.selectBreakGlass)),
+      exhaustMap(([{ patientId }, reasons]) =>
+        fhir
+          .instanceOperation(
+            'Patient',
+            patientId,
+            'record-export',
+            { resourceType: 'Parameters', parameter: [{ name: 'medium', valueCode: 'print' }] },
+            breakGlassHeaders(reasons[patientId]),
+          )
+          .pipe(
+            map(() => PatientApiActions.exportRecorded({ patientId })),
+            catchError((error: unknown) =>
+              of(PatientApiActions.exportFailed({ patientId, outcome: toFhirError(error).outcome })),
+            ),
+          ),
+      ),
+    );
+  },
+  { functional: true },
+);
+
+export const printAfterExport = createEffect(
+  (actions$ = inject(Actions), document = inject(DOCUMENT)) => {
+    return actions$.pipe(
+      ofType(PatientApiActions.exportRecorded),
+      tap(() => document.defaultView?.print()),
+    );
+  },
+  { functional: true, dispatch: false },
 );

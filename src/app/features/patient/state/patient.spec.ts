@@ -1,13 +1,13 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { Bundle } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
+import { provideMockStore } from '@ngrx/store/testing';
 import { ReplaySubject } from 'rxjs';
 
-import { toCaseloadRow } from '../../../../../clinical/caseload/caseload-row';
-import { groupByPatient } from '../../../../../clinical/fhir/patient-record';
+import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
 import {
   initialResourcesState,
   resourceKeyOf,
@@ -17,14 +17,21 @@ import {
 import { CLOCK } from '../../../core/time/clock';
 import { recordBatchResponse } from '../../../testing/caseload-rows';
 import { aCaseloadPatient, aSearchBundle, FIXED_NOW } from '../../../testing/fhir-builders';
+import { PANEL_SEARCHES, panelState } from '../data/chart-panels';
 import { PatientApiActions, PatientPageActions } from './patient.actions';
-import { loadPatient } from './patient.effects';
-import { initialPatientState, patientFeature } from './patient.feature';
+import { loadPatient, retryPanel } from './patient.effects';
+import { initialPatientState, patientFeature, RECORD_SEARCH_NAMES } from './patient.feature';
 
-const { reducer, selectHeader, selectRecord } = patientFeature;
+const { reducer, selectRecord, selectResources, selectPanels } = patientFeature;
+const failure: OperationOutcome = {
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code: 'exception', details: { text: 'Database is locked' } }],
+};
+
+type Settled = ReturnType<typeof PatientApiActions.searchesSettled>;
 
 describe('patient chart state', () => {
-  it('computes the header live from the record, for the URL patient only', () => {
+  it('keeps the keys per search and computes the record for the URL patient only', () => {
     const raw = aCaseloadPatient('p1', { track: 'REBT', fentanylWeeks: 2 });
     const entities = resourcesFeature.reducer(
       initialResourcesState,
@@ -32,73 +39,177 @@ describe('patient chart state', () => {
     ).entities;
     const loaded = reducer(
       reducer(initialPatientState, PatientPageActions.opened({ patientId: 'p1' })),
-      PatientApiActions.loadSucceeded({ patientId: 'p1', keys: raw.map(resourceKeyOf), asOf: FIXED_NOW }),
+      PatientApiActions.searchesSettled({
+        patientId: 'p1',
+        asOf: FIXED_NOW,
+        searches: RECORD_SEARCH_NAMES.map((search) => ({
+          search,
+          keys: raw.filter((r) => r.resourceType === search || search === 'Patient').map(resourceKeyOf),
+        })),
+      }),
     );
-    const record = selectRecord.projector(entities, loaded.keys, loaded.patientId, 'p1');
-    expect(selectHeader.projector(record, loaded.asOf)).toEqual(
-      toCaseloadRow(groupByPatient(raw).get('p1')!, FIXED_NOW),
-    );
+    expect(Object.values(loaded.searches).every((s) => s === 'loaded')).toBeTrue();
+    const resources = selectResources.projector(entities, loaded.keys, true);
+    expect(resources.length).toBe(raw.length);
+    expect(selectRecord.projector(resources, 'p1')?.patient.id).toBe('p1');
     // The URL moved on before the data did: nothing of p1 is shown under p2's URL.
-    expect(selectRecord.projector(entities, loaded.keys, loaded.patientId, 'p2')).toBeNull();
+    expect(selectResources.projector(entities, loaded.keys, false)).toEqual([]);
 
     const next = reducer(loaded, PatientPageActions.opened({ patientId: 'p2' }));
-    expect(next.keys).toEqual([]);
-    // A late answer for p1 is ignored.
+    expect(next.keys).toEqual({});
     const late = reducer(
       next,
-      PatientApiActions.loadSucceeded({ patientId: 'p1', keys: ['Patient/p1'], asOf: FIXED_NOW }),
+      PatientApiActions.searchesSettled({ patientId: 'p1', asOf: FIXED_NOW, searches: [] }),
     );
     expect(late).toBe(next);
   });
 
-  describe('loadPatient effect', () => {
+  it('fails only the panels that read a failed search, and a panel retry marks only its searches loading', () => {
+    const opened = reducer(initialPatientState, PatientPageActions.opened({ patientId: 'p1' }));
+    const settled = reducer(
+      opened,
+      PatientApiActions.searchesSettled({
+        patientId: 'p1',
+        asOf: FIXED_NOW,
+        searches: RECORD_SEARCH_NAMES.map((search) =>
+          search === 'QuestionnaireResponse' ? { search, outcome: failure } : { search, keys: [] },
+        ),
+      }),
+    );
+    const panels = selectPanels.projector(settled.searches);
+    expect(panels.sessions.callState).toEqual({ error: failure });
+    expect(panels.sessions.failedSearches).toEqual(['QuestionnaireResponse']);
+    for (const panel of ['mat', 'uds', 'measures', 'risk', 'plan', 'network'] as const) {
+      expect(panels[panel].callState).withContext(panel).toBe('loaded');
+    }
+    const retrying = reducer(
+      settled,
+      PatientPageActions.panelRetried({
+        patientId: 'p1',
+        panel: 'sessions',
+        searches: ['QuestionnaireResponse'],
+      }),
+    );
+    expect(retrying.searches['QuestionnaireResponse']).toBe('loading');
+    expect(retrying.searches['Observation']).toBe('loaded');
+    expect(panelState('sessions', retrying.searches).callState).toBe('loading');
+    expect(panelState('mat', retrying.searches).callState).toBe('loaded');
+  });
+
+  it('every panel reads searches that the record batch has', () => {
+    for (const searches of Object.values(PANEL_SEARCHES)) {
+      for (const s of searches) expect(RECORD_SEARCH_NAMES).toContain(s);
+    }
+  });
+
+  it('keeps break-glass reasons across patients for the session', () => {
+    const glass = reducer(
+      initialPatientState,
+      PatientPageActions.breakGlassRequested({ patientId: 'p9', reason: 'Crisis call from ED' }),
+    );
+    expect(glass.patientId).toBe('p9');
+    const other = reducer(glass, PatientPageActions.opened({ patientId: 'p1' }));
+    expect(other.breakGlass).toEqual({ p9: 'Crisis call from ED' });
+  });
+
+  describe('effects', () => {
     let actions$: ReplaySubject<Action>;
     let http: HttpTestingController;
 
-    beforeEach(() => {
+    function setUp(breakGlass: Record<string, string> = {}): void {
       actions$ = new ReplaySubject<Action>();
       TestBed.configureTestingModule({
         providers: [
           provideHttpClient(),
           provideHttpClientTesting(),
           provideMockActions(() => actions$),
+          provideMockStore({ selectors: [{ selector: patientFeature.selectBreakGlass, value: breakGlass }] }),
           { provide: CLOCK, useValue: () => new Date(FIXED_NOW) },
         ],
       });
       http = TestBed.inject(HttpTestingController);
-    });
+    }
 
     afterEach(() => http.verify());
 
-    function run(): Action[] {
+    function run(effect: typeof loadPatient, action: Action): Action[] {
       const emitted: Action[] = [];
-      TestBed.runInInjectionContext(() => loadPatient()).subscribe((a) => emitted.push(a));
-      actions$.next(PatientPageActions.opened({ patientId: 'p1' }));
+      TestBed.runInInjectionContext(() => effect()).subscribe((a) => emitted.push(a));
+      actions$.next(action);
       return emitted;
     }
 
-    it('reads the whole record in one batch and stores every resource the server returned', () => {
-      const emitted = run();
+    it('reads the whole record in one batch and settles every search', () => {
+      setUp();
+      const emitted = run(loadPatient, PatientPageActions.opened({ patientId: 'p1' }));
       const raw = aCaseloadPatient('p1');
       const request = http.expectOne({ method: 'POST', url: '/fhir' });
-      expect((JSON.parse(request.request.body as string) as Bundle).type).toBe('batch');
+      const sent = JSON.parse(request.request.body as string) as Bundle;
+      expect(sent.type).toBe('batch');
+      expect(sent.entry?.length).toBe(patientRecordSearches('p1').length);
+      expect(request.request.headers.has('X-Break-Glass-Reason')).toBeFalse();
       request.flush(recordBatchResponse('p1', raw));
       expect(emitted.map((a) => a.type)).toEqual([
         ResourcesActions.received.type,
-        PatientApiActions.loadSucceeded.type,
+        PatientApiActions.searchesSettled.type,
       ]);
-      const loaded = emitted[1] as ReturnType<typeof PatientApiActions.loadSucceeded>;
-      expect([...loaded.keys].sort()).toEqual(raw.map(resourceKeyOf).sort());
+      const settled = emitted[1] as Settled;
+      expect(settled.searches.every((s) => 'keys' in s)).toBeTrue();
+      const keys = settled.searches.flatMap((s) => ('keys' in s ? s.keys : []));
+      expect([...new Set(keys)].sort()).toEqual(raw.map(resourceKeyOf).sort());
     });
 
-    it('answers "not found" when the patient is not returned (outside one\'s scope looks the same)', () => {
-      const emitted = run();
+    it('a failed entry fails only its search; the others still arrive', () => {
+      setUp();
+      const emitted = run(loadPatient, PatientPageActions.opened({ patientId: 'p1' }));
+      const response = recordBatchResponse('p1', aCaseloadPatient('p1'));
+      const i = patientRecordSearches('p1').findIndex((s) => s.resourceType === 'DiagnosticReport');
+      response.entry![i] = { response: { status: '500 Internal Server Error', outcome: failure } };
+      http.expectOne('/fhir').flush(response);
+      const settled = emitted[1] as Settled;
+      const failed = settled.searches.filter((s) => 'outcome' in s);
+      expect(failed).toEqual([{ search: 'DiagnosticReport', outcome: failure }]);
+    });
+
+    it('answers not-found when the Patient search does not return the patient', () => {
+      setUp();
+      const emitted = run(loadPatient, PatientPageActions.opened({ patientId: 'p1' }));
       const response = recordBatchResponse('p1', []);
       (response.entry![0]!.resource as Bundle) = aSearchBundle([]);
       http.expectOne('/fhir').flush(response);
+      const patient = (emitted[1] as Settled).searches.find((s) => s.search === 'Patient');
+      expect(patient && 'outcome' in patient && patient.outcome.issue[0]?.code).toBe('not-found');
+    });
+
+    it('a panel retry sends only the searches it names, with the break-glass reason of that patient', () => {
+      setUp({ p1: 'Crisis call from ED' });
+      const emitted = run(
+        retryPanel,
+        PatientPageActions.panelRetried({
+          patientId: 'p1',
+          panel: 'sessions',
+          searches: ['QuestionnaireResponse'],
+        }),
+      );
+      const request = http.expectOne('/fhir');
+      expect(request.request.headers.get('X-Break-Glass-Reason')).toBe('Crisis call from ED');
+      const sent = JSON.parse(request.request.body as string) as Bundle;
+      expect(sent.entry?.map((e) => e.request?.url.split('?')[0])).toEqual(['QuestionnaireResponse']);
+      request.flush({
+        resourceType: 'Bundle',
+        type: 'batch-response',
+        entry: [{ response: { status: '200 OK' }, resource: aSearchBundle([]) }],
+      });
+      expect((emitted[1] as Settled).searches).toEqual([{ search: 'QuestionnaireResponse', keys: [] }]);
+    });
+
+    it('a failed batch request fails every search it carried', () => {
+      setUp();
+      const emitted = run(loadPatient, PatientPageActions.opened({ patientId: 'p1' }));
+      http.expectOne('/fhir').flush(failure, { status: 503, statusText: 'Service Unavailable' });
       const failed = emitted[0] as ReturnType<typeof PatientApiActions.loadFailed>;
       expect(failed.type).toBe(PatientApiActions.loadFailed.type);
-      expect(failed.outcome.issue[0]?.code).toBe('not-found');
+      expect(failed.searches).toEqual(RECORD_SEARCH_NAMES as string[]);
     });
   });
 });
