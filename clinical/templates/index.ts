@@ -17,7 +17,7 @@ import { bam, craving } from './bam';
 import { cbtBehavioralExperiment, cbtExposure, cbtThoughtRecord } from './cbt';
 import { CLINIC_VALUE_SETS, LOCAL_CODE_SYSTEMS } from './code-systems';
 import { dbtChainAnalysis, dbtDiaryCard } from './dbt';
-import { clinicOrganization, clinicService } from './organization';
+import { clinicCrisisService, clinicOrganization, clinicService } from './organization';
 import { gad7, phq9 } from './phq9-gad7';
 import { rebtAbcde } from './rebt';
 import { sessionFrame } from './session-frame';
@@ -54,6 +54,7 @@ export function clinicDefinitions(): ClinicDefinition[] {
     ...CLINIC_VALUE_SETS,
     clinicOrganization,
     clinicService,
+    clinicCrisisService,
     ...Object.values(NOTE_TEMPLATE_QUESTIONNAIRES),
     ...MEASURE_QUESTIONNAIRES,
     rulesDevice(),

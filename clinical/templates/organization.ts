@@ -82,3 +82,35 @@ export const clinicService: HealthcareService = {
     { daysOfWeek: ['sat'], availableStartTime: '08:00:00', availableEndTime: '12:00:00' },
   ],
 };
+
+export const CLINIC_CRISIS_SERVICE_ID = 'waypoint-crisis-line';
+
+/**
+ * The clinic's own crisis contact, shown with every safety alert after the national lines (DESIGN §5b). A
+ * HealthcareService whose type says "Crisis line" (no standard code exists for it; clinicCrisisContacts in
+ * clinical/chart/crisis-contacts.ts reads any service named or typed "crisis"). Synthetic number.
+ */
+export const clinicCrisisService: HealthcareService = {
+  resourceType: 'HealthcareService',
+  id: CLINIC_CRISIS_SERVICE_ID,
+  identifier: [{ system: IDENTIFIER_SYSTEM.healthcareService, value: 'crisis-line' }],
+  active: true,
+  providedBy: { reference: `Organization/${CLINIC_ORGANIZATION_ID}`, display: clinicOrganization.name },
+  category: [
+    {
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/service-category',
+          code: '8',
+          display: 'Counselling',
+        },
+      ],
+    },
+  ],
+  type: [{ text: 'Crisis line' }],
+  name: 'Waypoint crisis line (synthetic)',
+  comment:
+    'For enrolled patients, answered around the clock by the on-call counselor. In immediate danger, call 911.',
+  telecom: [{ system: 'phone', value: '555-0199', use: 'work', rank: 1 }],
+  availableTime: [{ daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], allDay: true }],
+};
