@@ -28,6 +28,9 @@ import {
 } from './http/capability-statement';
 import { registerFhirInteraction, registerFhirRoutes, sendOutcome } from './http/fhir-routes';
 import { malformedJson, outcome, serverFailure } from './http/outcomes';
+import { BusinessRulesRepository } from './rules/business-rules';
+import { CmRewardRule } from './rules/cm-rewards';
+import { NoteSigningRule } from './rules/note-signing';
 import { hasTypeHistory, ValidatingRepository } from './store/validating-repository';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -67,6 +70,8 @@ export interface BuildAppOptions {
   readonly softwareVersion?: string;
   /** Awaited after each write before its response is sent (the embedded deriver's `afterWrite`). */
   readonly afterWrite?: () => Promise<void>;
+  /** The clock the business rules read (default Date.now; tests move a manual clock). */
+  readonly now?: () => number;
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -81,10 +86,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       : { logger: withSafeSerializers(options.logger ?? false) }),
   });
 
-  const repository = new ValidatingRepository(options.repository, (error) => {
+  // Validation of every write, then the clinical business rules no caller may break (signed notes,
+  // contingency-management rewards); the per-request access policy wraps this repository.
+  const validating = new ValidatingRepository(options.repository, (error) => {
     // Error class and code only: messages from the store may quote data.
     const { name, code } = error as { name?: string; code?: string };
     app.log.error({ err: { type: name, code } }, 'store failure');
+  });
+  const repository = new BusinessRulesRepository(validating, [new NoteSigningRule(), new CmRewardRule()], {
+    ...(options.now ? { now: options.now } : {}),
   });
   const store = options.capabilities ?? storeCapabilitiesOf(options.repository);
   const fhirRouter = new FhirRouter();

@@ -129,6 +129,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     plugins: [auth.plugin, recordExportRoute({ audit: auth.audit })],
     extendCapabilityStatement: auth.extendCapabilityStatement,
     ...(derivation ? { afterWrite: derivation.afterWrite } : {}),
+    ...(options.derive ? { now: () => options.derive!.clock.now() } : {}),
   });
   await app.listen({ port, host: '127.0.0.1' });
   return {
