@@ -39,6 +39,7 @@ export * from './notes/crisis-resources';
 export * from './notes/note-history';
 export * from './notes/note-lifecycle';
 export * from './notes/note-rules';
+export * from './notes/note-templates';
 export * from './notes/response-items';
 export * from './risk/relapse-risk';
 export * from './risk/risk-assessment';

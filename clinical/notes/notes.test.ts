@@ -8,6 +8,7 @@ import {
   cbtThoughtRecord,
   dbtDiaryCard,
   diarySkillAnswer,
+  NOTE_TEMPLATE_QUESTIONNAIRES,
   rebtAbcde,
   sessionFrame,
 } from '../templates/index';
@@ -29,6 +30,7 @@ import {
   validateNote,
   withAggregates,
 } from './note-rules';
+import { NEW_NOTE_TEMPLATES, noteTemplateOf } from './note-templates';
 import { firstValue } from './response-items';
 
 const v = (value: string | number | boolean) =>
@@ -443,5 +445,29 @@ describe('crisis resources', () => {
       ['Call or text 988', 'Call 1-800-662-4357', 'Call 555-0100'],
     );
     assert.equal(noteCrisisResources({ resourceType: 'Organization', name: 'No phone' }).length, 2);
+  });
+});
+
+describe('new-note templates', () => {
+  test('the menu names are the Questionnaire titles; a note names its template by its canonical', () => {
+    for (const { template, title } of NEW_NOTE_TEMPLATES) {
+      assert.equal(NOTE_TEMPLATE_QUESTIONNAIRES[template].title, title);
+    }
+    assert.deepEqual(
+      NEW_NOTE_TEMPLATES.map((t) => t.title),
+      [
+        'CBT thought record',
+        'CBT behavioral experiment',
+        'CBT exposure',
+        'DBT diary card',
+        'DBT chain analysis',
+        'REBT ABCDE',
+      ],
+    );
+    assert.equal(
+      noteTemplateOf(`${NOTE_TEMPLATE_QUESTIONNAIRES['dbt-diary-card'].url}|1.0.0`),
+      'dbt-diary-card',
+    );
+    assert.equal(noteTemplateOf('http://loinc.org/q/44249-1'), undefined);
   });
 });
