@@ -8,6 +8,8 @@ import { join, relative } from 'node:path';
 
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 
+import { referenceParts } from '../../../clinical/fhir/reference';
+
 export interface ImportOptions {
   /** FHIR base URL, e.g. http://127.0.0.1:8080/fhir */
   readonly server: string;
@@ -245,7 +247,7 @@ function typeOf(responseEntry: BundleEntry, requestEntry: BundleEntry | undefine
   return (
     responseEntry.resource?.resourceType ??
     requestEntry?.resource?.resourceType ??
-    (location ? location.replace(/^https?:\/\/[^/]+\/(.*\/)?(?=[A-Z])/, '').split('/')[0] : undefined)
+    referenceParts(location)?.type
   );
 }
 

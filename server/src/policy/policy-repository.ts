@@ -54,6 +54,7 @@ import type {
 } from '@medplum/fhirtypes';
 
 import { isDerived } from '../../../clinical/derived/derived-codes';
+import { referenceParts } from '../../../clinical/fhir/reference';
 import type { AuditLog } from '../audit/audit-log';
 import type { Permission } from '../auth/smart-scopes';
 import {
@@ -102,13 +103,6 @@ function deny(outcome: OperationOutcome, text?: string): never {
   throw new OperationOutcomeError(
     text ? { ...outcome, issue: [{ ...outcome.issue[0], details: { text } }] } : outcome,
   );
-}
-
-function referenceParts(reference: string | undefined): [string, string] | undefined {
-  const match = reference
-    ? /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference)
-    : null;
-  return match ? [match[1] as string, match[2] as string] : undefined;
 }
 
 export class PolicyRepository extends FhirRepository {
@@ -214,7 +208,7 @@ export class PolicyRepository extends FhirRepository {
       const parts = referenceParts(reference.reference);
       if (!parts) continue;
       try {
-        const target = await this.inner.readResource(parts[0], parts[1]);
+        const target = await this.inner.readResource(parts.type, parts.id);
         if (await this.canRead(target, depth + 1)) return true;
       } catch {
         // a dangling or deleted target grants nothing
@@ -326,7 +320,7 @@ export class PolicyRepository extends FhirRepository {
     if (!parts) {
       deny(badRequest('Invalid reference'));
     }
-    return this.readResource<T>(parts[0], parts[1]);
+    return this.readResource<T>(parts.type, parts.id);
   }
 
   async readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {

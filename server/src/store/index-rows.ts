@@ -12,6 +12,7 @@ import type {
   Timing,
 } from '@medplum/fhirtypes';
 
+import { referenceParts } from '../../../clinical/fhir/reference';
 import { type InstantRange, parseDateRange, periodRange } from './date-range';
 import { getIndexedParams, type IndexedParam, presentRoots, type SimplePath } from './search-params';
 import { normalizeText } from './text-normalize';
@@ -30,15 +31,15 @@ export interface IndexRows {
   uri: [code: string, value: string][];
 }
 
-const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
-const ABSOLUTE_REFERENCE =
-  /^(?:https?:\/\/.*\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
-
-/** Splits a reference string into [type, id]; canonical/absolute non-FHIR URLs become ['', url]. */
+/**
+ * Splits a reference string into [type, id]; canonical/absolute non-FHIR URLs become ['', url]. A reference
+ * counts as a FHIR literal reference when it is relative or its base is an http(s) URL (`ftp://x/Patient/1`,
+ * `/Patient/1` and `foo/Patient/1` are URLs, not references): the index rows depend on exactly this.
+ */
 export function splitReference(reference: string): [string, string] {
-  const m = RELATIVE_REFERENCE.exec(reference) ?? ABSOLUTE_REFERENCE.exec(reference);
-  if (m) {
-    return [m[1] as string, m[2] as string];
+  const parts = referenceParts(reference);
+  if (parts && (parts.base === undefined || /^https?:\/\//.test(parts.base))) {
+    return [parts.type, parts.id];
   }
   const bar = reference.indexOf('|');
   return ['', bar > 0 ? reference.slice(0, bar) : reference];

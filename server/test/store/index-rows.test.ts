@@ -8,7 +8,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { clinicShape, generateClinic } from '../../../bench/server-clinic';
 import { parseDateRange } from '../../src/store/date-range';
 import { initFhirDefinitions } from '../../src/store/definitions';
-import { computeIndexRows } from '../../src/store/index-rows';
+import { computeIndexRows, splitReference } from '../../src/store/index-rows';
 import { getIndexedParams, type IndexedParam } from '../../src/store/search-params';
 
 // Third-party samples kept in the repository (server/test/fixtures/fhir-samples/README.md): Synthea bundles of
@@ -62,6 +62,39 @@ test('the JSON-walking fast path indexes exactly what the FHIRPath expressions g
     for (const [param, paths] of saved) {
       (param as { simplePaths?: unknown }).simplePaths = paths;
     }
+  }
+});
+
+test('reference index rows: relative and http(s) references split into type and id, anything else is a URL', () => {
+  const cases: [string, [string, string]][] = [
+    ['Patient/1', ['Patient', '1']],
+    ['Patient/1/_history/2', ['Patient', '1']],
+    ['http://x/fhir/Patient/1', ['Patient', '1']],
+    ['https://x/fhir/Patient/1/_history/2', ['Patient', '1']],
+    ['http://Patient/1', ['', 'http://Patient/1']],
+    ['http:///Patient/1', ['Patient', '1']],
+    ['/Patient/1', ['', '/Patient/1']],
+    ['foo/Patient/1', ['', 'foo/Patient/1']],
+    ['urn:uuid:0d4c', ['', 'urn:uuid:0d4c']],
+    ['http://hl7.org/fhir/ValueSet/foo', ['ValueSet', 'foo']],
+    [
+      'http://waypoint.health/fhir/Questionnaire/phq9|1.0.0',
+      ['', 'http://waypoint.health/fhir/Questionnaire/phq9'],
+    ],
+    ['http://loinc.org', ['', 'http://loinc.org']],
+    ['ftp://x/Patient/1', ['', 'ftp://x/Patient/1']],
+    ['Patient/1/x', ['', 'Patient/1/x']],
+    ['patient/1', ['', 'patient/1']],
+    ['Patient/a_b', ['', 'Patient/a_b']],
+    ['Patient/1/_history/a_b', ['', 'Patient/1/_history/a_b']],
+    ['#contained', ['', '#contained']],
+    ['http://x/Patient/Observation/2', ['Observation', '2']],
+    [`Observation/${'a'.repeat(65)}`, ['', `Observation/${'a'.repeat(65)}`]],
+    ['Patient?identifier=x|1', ['', 'Patient?identifier=x']],
+    ['', ['', '']],
+  ];
+  for (const [reference, expected] of cases) {
+    assert.deepEqual(splitReference(reference), expected, reference);
   }
 });
 

@@ -7,6 +7,7 @@ import { type Action, Store } from '@ngrx/store';
 import type { User } from 'oidc-client-ts';
 import { firstValueFrom } from 'rxjs';
 
+import { referenceParts } from '../../../../clinical/fhir/reference';
 import { APP_CONFIG } from '../config/waypoint-config';
 import { DraftStore } from '../drafts/draft-store';
 import { ErrorNotifier } from '../errors/error-notifier';
@@ -39,13 +40,19 @@ function formatName(name: HumanName | undefined): string | undefined {
   return name.text?.trim() || [...(name.given ?? []), name.family ?? ''].join(' ').trim() || undefined;
 }
 
-/** `Practitioner/123` from a relative or absolute fhirUser claim. */
+/** The resource types a fhirUser claim may name (SMART App Launch 2.x). */
+const FHIR_USER_TYPES: ReadonlySet<string> = new Set([
+  'Practitioner',
+  'PractitionerRole',
+  'Patient',
+  'RelatedPerson',
+  'Person',
+]);
+
+/** `Practitioner/123` from a relative or absolute (unversioned) fhirUser claim. */
 export function relativeReference(fhirUser: string): string | undefined {
-  const match =
-    /(?:^|\/)(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\/([A-Za-z0-9\-.]{1,64})$/.exec(
-      fhirUser,
-    );
-  return match ? `${match[1]}/${match[2]}` : undefined;
+  const parts = referenceParts(fhirUser);
+  return parts && !parts.version && FHIR_USER_TYPES.has(parts.type) ? `${parts.type}/${parts.id}` : undefined;
 }
 
 /** The signed-in user from id_token claims (`name`, `fhirUser`, `waypoint_role` on the embedded server). */

@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 
+import { referenceParts } from '../../../../clinical/fhir/reference';
 import { isOperationOutcome, synthesizeOutcome } from './operation-outcome';
 
 /** A searchset Bundle, unwrapped: the matches, what `_include`/`_revinclude` brought along, paging. */
@@ -80,16 +81,16 @@ export function mergeSearchResults<T extends Resource>(pages: readonly SearchRes
   };
 }
 
-/** Finds an included resource by reference (`Practitioner/123`). */
+/** Finds an included resource by reference (`Practitioner/123`, absolute or versioned too). */
 export function findIncluded<T extends Resource>(
   result: Pick<SearchResult, 'included'>,
   reference: string | undefined,
 ): T | undefined {
-  if (!reference) {
+  const parts = referenceParts(reference);
+  if (!parts) {
     return undefined;
   }
-  const [type, id] = reference.split('/');
-  return result.included.find((r) => r.resourceType === type && r.id === id) as T | undefined;
+  return result.included.find((r) => r.resourceType === parts.type && r.id === parts.id) as T | undefined;
 }
 
 /** A request entry for a `batch` or `transaction` Bundle. */
