@@ -4,7 +4,6 @@ import { after, before, describe, test } from 'node:test';
 import { parseSearchRequest, type SearchRequest } from '@medplum/core';
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes';
 
-import { rewriteReferenceTypeModifiers } from '../../src/store/query-normalize';
 import type { SqliteRepository } from '../../src/store/sqlite-repository';
 import { matchIds, openStore, search } from './store-fixtures';
 
@@ -462,15 +461,3 @@ function modes(bundle: Bundle): string[] {
     .filter((e) => e.search?.mode !== 'outcome')
     .map((e) => `${e.search?.mode}:${e.resource?.resourceType}/${e.resource?.id}`);
 }
-
-test('rewriteReferenceTypeModifiers turns subject:Patient=id into subject=Patient/id', () => {
-  assert.deepEqual(
-    rewriteReferenceTypeModifiers('Observation', {
-      'subject:Patient': 'p1,Patient/p2',
-      'subject:Patient.name': 'smith',
-      'code:text': 'x',
-      subject: 'Group/g1',
-    }),
-    { subject: ['Patient/p1,Patient/p2', 'Group/g1'], 'subject:Patient.name': 'smith', 'code:text': 'x' },
-  );
-});
