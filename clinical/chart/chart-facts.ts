@@ -518,15 +518,18 @@ export interface SupportPersonFacts {
   readonly careTeamRole: string | null;
 }
 
+/** Contingency management, from the CM ledger (cm/cm-ledger.ts: the escalating schedule and its resets). */
 export interface CmSummary {
-  /** Points of completed rewards. */
+  /** Points the reward Tasks record (their cm-points outputs). */
   readonly pointsEarned: number;
-  /** Points of rewards not yet handed out (requested, in progress). */
+  /** Points earned on the schedule that no reward Task records yet. */
   readonly pointsPending: number;
+  /** Rewarded screens. */
   readonly rewards: number;
-  /** Consecutive rewarded screens, counting back from the latest screen. */
+  /** Consecutive negative screens on the schedule (a positive or a week without a screen resets it). */
   readonly currentStreak: number;
   readonly lastReward: { readonly date: string; readonly points: number; readonly evidence: Evidence } | null;
+  /** The reward Tasks. */
   readonly evidence: readonly Evidence[];
 }
 
