@@ -2,6 +2,7 @@ import type { Reference } from '@medplum/fhirtypes';
 
 import type { Part2ConsentState } from '../fhir/consent';
 import type { MatStatusKind } from '../fhir/mat';
+import type { NoteChip } from '../notes/note-lifecycle';
 import type { RiskBand, RiskPoint } from '../risk/relapse-risk';
 import type { MatDrug, Substance, Track } from '../terminology';
 
@@ -568,12 +569,13 @@ export interface SupportNetworkFacts {
 
 export type SessionListStatus = 'attended' | 'no-show' | 'cancelled' | 'upcoming' | 'not-recorded';
 
-export type NoteListStatus = 'draft' | 'signed' | 'cosign-pending' | 'amended' | 'returned';
+/** A note's status in the list: the notes module's chip (notes/note-lifecycle.ts NoteChip). */
+export type NoteListStatus = NoteChip;
 
 export interface SessionNoteFacts {
   readonly note: Evidence;
   readonly status: NoteListStatus;
-  /** "draft", "signed", "co-sign pending", "amended", "returned for revision". */
+  /** NOTE_CHIP_LABEL: "Draft", "Signed", "Co-sign pending", "Co-signed", "Amended", "Returned for revision". */
   readonly label: string;
   /** The note's questionnaire canonical (its template). */
   readonly questionnaire: string | null;
@@ -583,9 +585,9 @@ export interface SessionNoteFacts {
   readonly signedAt: string | null;
   /** ISO instant of the co-signature; null when none. */
   readonly cosignedAt: string | null;
-  /** The co-sign or revision Task about the note, if any. */
+  /** The open revision or co-sign Task about the note, else the latest co-sign or revision Task; null when none. */
   readonly task: Evidence | null;
-  /** Why it was returned (the Task's statusReason / businessStatus text), when returned. */
+  /** The supervisor's comment on the revision Task (Task.note), when returned. */
   readonly returnReason: string | null;
 }
 
