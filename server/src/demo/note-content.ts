@@ -9,6 +9,7 @@ import {
   DBT_MODULES,
   DBT_SKILLS,
   DIARY_EMOTIONS,
+  diarySkillAnswer,
   IRRATIONAL_BELIEF_TYPES,
   OVERDOSE_RISK,
   SESSION_CPT,
@@ -29,6 +30,10 @@ export interface SessionContext {
   readonly lowMood: boolean;
   readonly suicidalIdeation: boolean;
   readonly minutes: number;
+  /** Service date (YYYY-MM-DD) and clinic-local start and end times (HH:MM:SS). */
+  readonly date: string;
+  readonly start: string;
+  readonly end: string;
   readonly cpt: SessionCpt;
   readonly modality: string;
   readonly naloxone: boolean;
@@ -81,7 +86,15 @@ const HOMEWORK = [
   'Write rational coping statements on a card and read them twice daily.',
 ];
 
-export function sessionFrameItems(random: Random, ctx: SessionContext): QuestionnaireResponseItem[] {
+/**
+ * A note's items in template order: the frame's session items and format, the method block (none for a
+ * frame-only note), then the DAP or BIRP narrative, the risk check and the homework.
+ */
+export function noteItems(
+  random: Random,
+  ctx: SessionContext,
+  block: QuestionnaireResponseItem | undefined,
+): QuestionnaireResponseItem[] {
   const trigger = random.pick(TRIGGERS);
   const coping = random.pick(COPING);
   const format = random.chance(0.6) ? 'DAP' : 'BIRP';
@@ -130,16 +143,21 @@ export function sessionFrameItems(random: Random, ctx: SessionContext): Question
   return [
     qGroup('session', [
       qItem('session.modality', ctx.modality),
+      { linkId: 'session.date', answer: [{ valueDate: ctx.date }] },
+      { linkId: 'session.start', answer: [{ valueTime: ctx.start }] },
+      { linkId: 'session.end', answer: [{ valueTime: ctx.end }] },
       qItem('session.duration', ctx.minutes),
       qItem('session.cpt', SESSION_CPT[ctx.cpt]),
     ]),
     qItem('format', format),
+    ...(block ? [block] : []),
     narrative,
     qGroup('risk', [
       qItem('risk.suicidal-ideation', ctx.suicidalIdeation ? SUICIDAL_IDEATION[1] : SUICIDAL_IDEATION[0]),
       qItem('risk.overdose', overdose),
       qItem('risk.naloxone', ctx.naloxone),
       qItem('risk.safety-plan-reviewed', ctx.suicidalIdeation || ctx.usedOpioids),
+      qItem('risk.crisis-resources-given', ctx.suicidalIdeation),
       ...(ctx.suicidalIdeation
         ? [
             qItem(
@@ -153,222 +171,218 @@ export function sessionFrameItems(random: Random, ctx: SessionContext): Question
   ];
 }
 
-export function thoughtRecordItems(random: Random, ctx: SessionContext): QuestionnaireResponseItem[] {
+const mood = (linkId: string, name: string, rating: number) =>
+  qGroup(linkId, [qItem(`${linkId}.name`, name), qItem(`${linkId}.rating`, rating)]);
+
+/** The seven-column thought record block. */
+export function thoughtRecordBlock(random: Random, ctx: SessionContext): QuestionnaireResponseItem {
+  const name = random.pick(['Anxious', 'Ashamed', 'Angry', 'Hopeless', 'Restless']);
   const before = random.int(60, 95);
   const after = Math.max(10, before - random.int(20, 50));
-  return [
-    qItem('situation', `${random.pick(TRIGGERS)[0]?.toUpperCase()}${random.pick(TRIGGERS).slice(1)}.`),
-    qItem(
-      'automatic-thought',
-      random.pick([
-        "One time won't hurt, I deserve it after this week.",
-        "I'll never be able to stay clean, so why bother.",
-        "Everyone at home already thinks I'm using anyway.",
-        "I can't handle this feeling without something.",
-      ]),
-    ),
-    qItem('belief-before', before),
-    qGroup('emotion', [
-      qItem('emotion.name', random.pick(['Anxious', 'Ashamed', 'Angry', 'Hopeless', 'Restless'])),
-      qItem('emotion.intensity-before', random.int(60, 95)),
+  const situation = random.pick(TRIGGERS);
+  return qGroup('thought-record', [
+    qItem('tr.situation', `${situation[0]?.toUpperCase()}${situation.slice(1)}.`),
+    mood('tr.mood', name, before),
+    mood('tr.mood', 'Craving', random.int(50, 90)),
+    qGroup('tr.thought', [
+      qItem(
+        'tr.thought.text',
+        random.pick([
+          "One time won't hurt, I deserve it after this week.",
+          "I'll never be able to stay clean, so why bother.",
+          "Everyone at home already thinks I'm using anyway.",
+          "I can't handle this feeling without something.",
+        ]),
+      ),
+      qItem('tr.thought.hot', true),
     ]),
-    qItem('distortion', random.pick(COGNITIVE_DISTORTIONS), random.pick(COGNITIVE_DISTORTIONS.slice(0, 5))),
-    qItem('evidence-for', 'I have used in similar moments before and the feeling went away fast.'),
+    qGroup('tr.thought', [
+      qItem('tr.thought.text', 'They can tell I am struggling.'),
+      qItem('tr.thought.hot', false),
+    ]),
+    qItem('tr.evidence-for', 'I have used in similar moments before and the feeling went away fast.'),
     qItem(
-      'evidence-against',
+      'tr.evidence-against',
       `I have had ${ctx.week} weeks in treatment; last time I ${random.pick(COPING)} and the urge passed within an hour.`,
     ),
+    qGroup('tr.balanced', [
+      qItem(
+        'tr.balanced.text',
+        'The urge is strong but it peaks and passes; using would cost me what I have built.',
+      ),
+      qItem('tr.balanced.belief', random.int(55, 85)),
+    ]),
+    mood('tr.rerate', name, after),
     qItem(
-      'balanced-thought',
-      'The urge is strong but it peaks and passes; using would cost me what I have built.',
+      'tr.distortion',
+      random.pick(COGNITIVE_DISTORTIONS),
+      random.pick(COGNITIVE_DISTORTIONS.slice(0, 5)),
     ),
-    qItem('emotion.intensity-after', after),
-    qItem('plan', random.pick(HOMEWORK)),
-  ];
+  ]);
 }
 
-export function behavioralExperimentItems(random: Random): QuestionnaireResponseItem[] {
+export function behavioralExperimentBlock(random: Random): QuestionnaireResponseItem {
   const before = random.int(60, 90);
-  return [
+  return qGroup('behavioral-experiment', [
     qItem(
-      'belief',
+      'be.belief',
       random.pick([
         'If I go to the family dinner sober, I will not be able to cope.',
         'I cannot sleep without using.',
         'If I say no to my friend, he will cut me off.',
       ]),
     ),
-    qItem('belief-rating-before', before),
-    qItem('prediction', 'I will feel overwhelmed within an hour and have to leave or use.'),
-    qItem('experiment', 'Go for two hours with a support person, with a leave plan and naloxone on hand.'),
-    qItem('safety-behaviors', 'Checking the phone for old contacts; keeping cash in the pocket.'),
+    qItem('be.belief-before', before),
+    qItem('be.prediction', 'I will feel overwhelmed within an hour and have to leave or use.'),
+    qItem('be.experiment', 'Go for two hours with a support person, with a leave plan and naloxone on hand.'),
     qItem(
-      'outcome',
+      'be.outcome',
       'Felt anxious for the first 30 minutes, then settled; left on plan and called the peer specialist.',
     ),
-    qItem('learning', 'Discomfort rises and falls; I can stay with it when I have a plan.'),
-    qItem('belief-rating-after', Math.max(10, before - random.int(25, 50))),
-  ];
+    qItem('be.learned', 'Discomfort rises and falls; I can stay with it when I have a plan.'),
+    qItem('be.belief-after', Math.max(10, before - random.int(25, 50))),
+  ]);
 }
 
-export function exposureItems(random: Random): {
-  items: QuestionnaireResponseItem[];
-  suds: [number, number, number];
-} {
+export function exposureBlock(random: Random): QuestionnaireResponseItem {
   const before = random.int(30, 55);
   const peak = Math.min(100, before + random.int(15, 40));
   const after = Math.max(5, peak - random.int(30, 55));
-  return {
-    suds: [before, peak, after],
-    items: [
-      qItem(
-        'target',
-        random.pick([
-          'Images of paraphernalia',
-          'Drive past old buying spot',
-          'Holding a lighter and foil',
-          'Imagining payday evening alone',
-        ]),
-      ),
-      qItem('exposure-type', random.pick(['In vivo', 'Imaginal', 'Cue (paraphernalia, images)'])),
-      qItem('duration-minutes', random.int(20, 45)),
-      qItem('suds-before', before),
-      qItem('suds-peak', peak),
-      qItem('suds-after', after),
-      qItem(
-        'observations',
-        'Urge peaked at about 10 minutes and declined without escape; used paced breathing.',
-      ),
-      qItem('next-step', 'Move one step up the hierarchy next session.'),
-    ],
-  };
-}
-
-export interface DiaryCard {
-  readonly items: QuestionnaireResponseItem[];
-  readonly urge: number;
-  readonly skillDays: readonly number[];
-}
-
-export function diaryCardItems(random: Random, ctx: SessionContext): DiaryCard {
-  const urge = Math.min(5, Math.max(0, Math.round(ctx.craving / 2 + random.gaussian() * 0.5)));
-  const practice = ctx.phase === 'stable' ? 4 : ctx.phase === 'using' ? 1 : 2;
-  const skillDays = DBT_MODULES.map(() => Math.min(7, Math.max(0, practice + random.int(-1, 2))));
-  return {
-    urge,
-    skillDays,
-    items: [
-      qGroup('urges', [
-        qItem('urge-to-use', urge),
-        qItem('urge-self-harm', ctx.suicidalIdeation ? random.int(1, 2) : 0),
-        qItem('days-used', ctx.usedOpioids ? random.int(1, 3) : 0),
-        qItem('mat-doses-missed', Math.min(7, ctx.missedDoses)),
+  return qGroup('exposure', [
+    qItem(
+      'ex.item',
+      random.pick([
+        'Images of paraphernalia',
+        'Drive past old buying spot',
+        'Holding a lighter and foil',
+        'Imagining payday evening alone',
       ]),
-      qGroup(
-        'emotions',
-        DIARY_EMOTIONS.map((e) =>
+    ),
+    qItem('ex.suds-before', before),
+    qItem('ex.suds-peak', peak),
+    qItem('ex.suds-after', after),
+    qItem('ex.duration', random.int(20, 45)),
+    qItem('ex.safety-dropped', 'Left the phone in the car; no cash in the pocket.'),
+    qItem(
+      'ex.observations',
+      'Urge peaked at about 10 minutes and declined without escape; used paced breathing.',
+    ),
+  ]);
+}
+
+/** A week grid: the 7 days before the session, each with urges, emotions and skills used. */
+export function diaryCardBlock(
+  random: Random,
+  ctx: SessionContext,
+  days: readonly string[],
+): QuestionnaireResponseItem {
+  const peak = Math.min(5, Math.max(0, Math.round(ctx.craving / 2 + random.gaussian() * 0.5)));
+  const practice = ctx.phase === 'stable' ? 0.6 : ctx.phase === 'using' ? 0.15 : 0.35;
+  const useDay = ctx.usedOpioids ? random.int(0, days.length - 1) : -1;
+  return qGroup('diary-card', [
+    qGroup('diary.target', [qItem('diary.target.name', 'Skipping MAT doses')]),
+    qGroup('diary.target', [qItem('diary.target.name', 'Isolating')]),
+    ...days.map((date, i) => {
+      const skills = DBT_MODULES.flatMap((m) =>
+        random.chance(practice) ? [diarySkillAnswer(m, random.pick(DBT_SKILLS[m].skills))] : [],
+      );
+      return qGroup('diary.day', [
+        { linkId: 'diary.day.date', answer: [{ valueDate: date }] },
+        qItem('diary.day.urge-use', i === useDay ? 5 : Math.max(0, peak - random.int(0, 2))),
+        qItem('diary.day.urge-self-harm', ctx.suicidalIdeation ? random.int(0, 2) : 0),
+        qItem('diary.day.urge-suicide', 0),
+        qItem('diary.day.target-1', Math.min(5, ctx.missedDoses > 0 ? random.int(2, 4) : random.int(0, 1))),
+        qItem('diary.day.target-2', ctx.lowMood ? random.int(2, 4) : random.int(0, 2)),
+        qItem('diary.day.acted', i === useDay),
+        ...(i === useDay ? [qItem('diary.day.substance', 'Fentanyl, smoked, about 1 pill')] : []),
+        ...DIARY_EMOTIONS.map((e) =>
           qItem(
-            `emotion.${e.toLowerCase()}`,
+            `diary.day.emotion.${e.toLowerCase()}`,
             e === 'Joy'
               ? random.int(ctx.lowMood ? 0 : 2, 4)
               : random.int(ctx.lowMood ? 2 : 0, ctx.lowMood ? 5 : 3),
           ),
         ),
-      ),
-      qGroup(
-        'skills',
-        DBT_MODULES.map((m, i) => {
-          const days = skillDays[i] ?? 0;
-          const used = random.shuffle(DBT_SKILLS[m].skills).slice(0, days === 0 ? 0 : random.int(1, 3));
-          return qGroup(`skills.${m}`, [
-            qItem(`skills.${m}.days`, days),
-            ...(used.length > 0 ? [qItem(`skills.${m}.used`, ...used)] : []),
-          ]);
-        }),
-      ),
-      qItem('skills-coaching-used', random.chance(0.3)),
-      qItem(
-        'notes',
-        ctx.usedOpioids
-          ? 'Use episode reviewed; chain analysis completed.'
-          : 'Diary card complete; skills use discussed.',
-      ),
-    ],
-  };
+        ...(skills.length > 0 ? [qItem('diary.day.skills', ...skills)] : []),
+      ]);
+    }),
+    qItem(
+      'diary.notes',
+      ctx.usedOpioids
+        ? 'Use episode reviewed; chain analysis next session.'
+        : 'Diary card complete; skills use discussed.',
+    ),
+  ]);
 }
 
-export function chainAnalysisItems(random: Random, ctx: SessionContext): QuestionnaireResponseItem[] {
-  return [
-    qItem('problem-behavior', ctx.usedOpioids ? 'Used fentanyl (smoked) alone' : 'Skipped MAT doses'),
+export function chainAnalysisBlock(random: Random, ctx: SessionContext): QuestionnaireResponseItem {
+  const link = (kind: string, text: string, alternative: string) =>
+    qGroup('ch.link', [
+      qItem('ch.link.kind', kind),
+      qItem('ch.link.text', text),
+      qItem('ch.link.alternative', alternative),
+    ]);
+  return qGroup('chain-analysis', [
     qItem(
-      'vulnerability',
+      'ch.vulnerabilities',
       `${ctx.missedDoses > 0 ? `Missed ${ctx.missedDoses} doses, ` : ''}poor sleep, conflict at home.`,
     ),
-    qItem('prompting-event', `${random.pick(TRIGGERS)}.`),
-    {
-      linkId: 'link',
-      item: [
-        qItem('link.kind', 'Thought'),
-        qItem('link.description', '"I can\'t take this anymore, just once."'),
-      ],
-    },
-    {
-      linkId: 'link',
-      item: [
-        qItem('link.kind', 'Body sensation'),
-        qItem('link.description', 'Restless, stomach cramps, sweating.'),
-      ],
-    },
-    {
-      linkId: 'link',
-      item: [qItem('link.kind', 'Action'), qItem('link.description', 'Texted old contact, drove to meet.')],
-    },
-    qItem('consequences', 'Short term relief; then shame, missed work, partner upset; high overdose risk.'),
-    qItem(
-      'solutions',
-      'Call peer specialist at the first thought; TIPP skill for the body sensations; delete contact.',
+    qItem('ch.prompting-event', `${random.pick(TRIGGERS)}.`),
+    link(
+      'Thought',
+      '"I can\'t take this anymore, just once."',
+      'Check the facts: the urge peaks and passes.',
     ),
-    qItem('repair', 'Told partner the truth; restarted MAT with the prescriber; attends extra session.'),
-    qItem('prevention', 'Sleep routine, dose reminders, keep naloxone on hand.'),
-  ];
+    link('Body sensation', 'Restless, stomach cramps, sweating.', 'TIPP: cold water, paced breathing.'),
+    link(
+      'Action',
+      'Texted old contact, drove to meet.',
+      'Call the peer specialist first; delete the contact.',
+    ),
+    qItem('ch.problem', ctx.usedOpioids ? 'Used fentanyl (smoked) alone' : 'Skipped MAT doses'),
+    qItem('ch.consequences.short', 'Relief for an hour.'),
+    qItem('ch.consequences.long', 'Shame, missed work, partner upset; high overdose risk.'),
+    qItem('ch.solutions', 'Call peer specialist at the first thought; TIPP skill for the body sensations.'),
+    qItem('ch.repair', 'Told partner the truth; restarted MAT with the prescriber; attends extra session.'),
+    qItem('ch.commitment', 'Keep naloxone on hand; dose reminders; call before acting on an urge.'),
+  ]);
 }
 
-export function abcdeItems(random: Random, ctx: SessionContext): QuestionnaireResponseItem[] {
+export function abcdeBlock(random: Random, ctx: SessionContext): QuestionnaireResponseItem {
   const intensity = Math.min(10, Math.max(3, Math.round(ctx.craving + random.int(0, 3))));
-  return [
-    qItem('activating-event', `${random.pick(TRIGGERS)[0]?.toUpperCase()}${random.pick(TRIGGERS).slice(1)}.`),
-    qGroup('beliefs', [
+  const event = random.pick(TRIGGERS);
+  return qGroup('abcde', [
+    qItem('ab.a', `${event[0]?.toUpperCase()}${event.slice(1)}.`),
+    qGroup('ab.b', [
       qItem(
-        'beliefs.irrational',
+        'ab.b.irrational',
         random.pick([
           '"I must not feel this bad; I can\'t stand it."',
           '"They should respect me; it\'s awful that they don\'t."',
           '"I\'m a total failure for relapsing."',
         ]),
       ),
-      qItem('beliefs.type', random.pick(IRRATIONAL_BELIEF_TYPES)),
+      qItem('ab.b.type', random.pick(IRRATIONAL_BELIEF_TYPES)),
+      qItem('ab.b.rational', 'I would prefer not to feel this, and I can stand it.'),
     ]),
-    qGroup('consequences', [
-      qItem('consequences.emotional', random.pick(['Rage', 'Shame', 'Anxiety', 'Depression'])),
+    qGroup('ab.c', [
+      qItem('ab.c.emotional', random.pick(['Rage', 'Shame', 'Anxiety', 'Depression'])),
       qItem(
-        'consequences.behavioral',
+        'ab.c.behavioral',
         ctx.usedOpioids ? 'Used opioids that evening.' : 'Strong urge to use; isolated in room.',
       ),
-      qItem('consequences.intensity', intensity),
+      qItem('ab.c.intensity', intensity),
     ]),
-    qGroup('disputation', [
-      qItem(
-        'disputation.empirical',
-        'Where is it written that I must not feel discomfort? I have stood it before.',
-      ),
-      qItem('disputation.logical', 'Feeling bad does not mean I cannot cope.'),
-      qItem('disputation.pragmatic', 'Believing this keeps me using; it has not helped me.'),
+    qGroup('ab.d', [
+      qItem('ab.d.empirical', 'Where is it written that I must not feel discomfort? I have stood it before.'),
+      qItem('ab.d.logical', 'Feeling bad does not mean I cannot cope.'),
+      qItem('ab.d.pragmatic', 'Believing this keeps me using; it has not helped me.'),
     ]),
-    qItem(
-      'effective-belief',
-      'I strongly dislike this feeling, and I can stand it; it does not make me a failure.',
-    ),
-    qItem('effect.intensity', Math.max(1, intensity - random.int(2, 5))),
-    qItem('homework', random.pick(HOMEWORK)),
-  ];
+    qItem('ab.e', 'I strongly dislike this feeling, and I can stand it; it does not make me a failure.'),
+    qGroup('ab.f', [
+      qItem('ab.f.feelings', 'Concerned rather than panicked.'),
+      qItem('ab.f.actions', 'Called my sister and went to a meeting.'),
+      qItem('ab.f.intensity', Math.max(1, intensity - random.int(2, 5))),
+    ]),
+  ]);
 }

@@ -4,38 +4,38 @@ import type {
   Appointment,
   Encounter,
   EpisodeOfCare,
+  Observation,
   Provenance,
   QuestionnaireResponse,
   QuestionnaireResponseItem,
   Task,
 } from '@medplum/fhirtypes';
 
+import { extractObservations } from '../../../clinical/notes/note-rules';
 import {
   cptForMinutes,
-  DBT_MODULES,
-  DBT_SKILLS,
+  NOTE_TEMPLATE_QUESTIONNAIRES,
   STAFF_ROLE_DISPLAY,
 } from '../../../clinical/templates/index';
 import {
   COSIGN_TASK_CODE,
   LOCAL_SYSTEM,
   MEASURE,
-  MEASURE_DETAIL,
   MEASURE_QUESTIONNAIRE,
   type NoteTemplate,
   questionnaireUrl,
   SYSTEM,
 } from '../../../clinical/terminology';
 import {
-  abcdeItems,
-  behavioralExperimentItems,
-  chainAnalysisItems,
-  diaryCardItems,
-  exposureItems,
+  abcdeBlock,
+  behavioralExperimentBlock,
+  chainAnalysisBlock,
+  diaryCardBlock,
+  exposureBlock,
+  noteItems,
   qItem,
   type SessionContext,
-  sessionFrameItems,
-  thoughtRecordItems,
+  thoughtRecordBlock,
 } from './note-content';
 import { isCovered, type WeekState } from './patient-plan';
 import { CLINIC, localCoding, type RecordContext, ref, type Session, toInstant } from './record-context';
@@ -237,6 +237,9 @@ function noteResources(
     lowMood: week.phq9 >= 15,
     suicidalIdeation: week.item9 > 0,
     minutes,
+    date: clock.date(day),
+    start: clockTime(hour, 0),
+    end: clockTime(hour, minutes),
     cpt: cptForMinutes(minutes) ?? '90832',
     modality: telehealth ? 'Video (telehealth)' : 'In person',
     naloxone: random.chance(0.8),
@@ -259,11 +262,10 @@ function noteResources(
   const signed =
     signedAtHours !== undefined && day * 24 + signedAtHours < -1 ? clock.at(day, signedAtHours) : undefined;
 
-  const notes: {
-    template: NoteTemplate;
-    items: QuestionnaireResponseItem[];
-    extract?: (qr: QuestionnaireResponse) => void;
-  }[] = [{ template: 'session-frame', items: sessionFrameItems(random, ctx) }];
+  // One note per attended session: the track's method block inside the session frame. DBT weeks with use or
+  // missed doses get a chain analysis instead of the diary card review.
+  let template: NoteTemplate;
+  let block: QuestionnaireResponseItem | undefined;
   if (plan.track === 'CBT') {
     const kind =
       w === 0
@@ -273,69 +275,60 @@ function noteResources(
             ['experiment', 0.25],
             ['exposure', 0.25],
           ] as const);
-    if (kind === 'exposure') {
-      const { items, suds } = exposureItems(random);
-      notes.push({
-        template: 'cbt-exposure',
-        items,
-        extract: (qr) =>
-          [MEASURE_DETAIL.sudsBefore, MEASURE_DETAIL.sudsPeak, MEASURE_DETAIL.sudsAfter].forEach((code, i) =>
-            surveyObservation(record, qr, localCoding(LOCAL_SYSTEM.measure, code), suds[i] ?? 0, day, hour),
-          ),
-      });
-    } else if (kind === 'experiment')
-      notes.push({ template: 'cbt-behavioral-experiment', items: behavioralExperimentItems(random) });
-    else notes.push({ template: 'cbt-thought-record', items: thoughtRecordItems(random, ctx) });
+    template =
+      kind === 'exposure'
+        ? 'cbt-exposure'
+        : kind === 'experiment'
+          ? 'cbt-behavioral-experiment'
+          : 'cbt-thought-record';
+    block =
+      kind === 'exposure'
+        ? exposureBlock(random)
+        : kind === 'experiment'
+          ? behavioralExperimentBlock(random)
+          : thoughtRecordBlock(random, ctx);
   } else if (plan.track === 'DBT') {
-    const card = diaryCardItems(random, ctx);
-    notes.push({
-      template: 'dbt-diary-card',
-      items: card.items,
-      extract: (qr) => {
-        surveyObservation(
-          record,
-          qr,
-          localCoding(LOCAL_SYSTEM.measure, MEASURE.dbtUrge),
-          card.urge,
-          day,
-          hour,
+    const chain = ctx.usedOpioids || ctx.missedDoses > 1;
+    template = chain ? 'dbt-chain-analysis' : 'dbt-diary-card';
+    block = chain
+      ? chainAnalysisBlock(random, ctx)
+      : diaryCardBlock(
+          random,
+          ctx,
+          Array.from({ length: 7 }, (_, i) => clock.date(day - 7 + i)),
         );
-        DBT_MODULES.forEach((m, i) =>
-          surveyObservation(
-            record,
-            qr,
-            localCoding(LOCAL_SYSTEM.measure, DBT_SKILLS[m].code),
-            card.skillDays[i] ?? 0,
-            day,
-            hour,
-          ),
-        );
-      },
-    });
-    if (ctx.usedOpioids || ctx.missedDoses > 1)
-      notes.push({ template: 'dbt-chain-analysis', items: chainAnalysisItems(random, ctx) });
   } else {
-    notes.push({ template: 'rebt-abcde', items: abcdeItems(random, ctx) });
+    template = 'rebt-abcde';
+    block = abcdeBlock(random, ctx);
   }
 
-  for (const note of notes) {
-    const qr = record.push<QuestionnaireResponse>({
-      resourceType: 'QuestionnaireResponse',
-      id: record.ids.next(),
-      meta: record.meta(signed ?? sessionEnd),
-      questionnaire: questionnaireUrl(note.template),
-      status: signed ? 'completed' : 'in-progress',
-      subject: record.patientRef,
-      encounter: ref(encounter),
-      authored: sessionEnd,
-      author: practitionerRef(staff.counselor),
-      source: record.patientRef,
-      item: note.items,
-    });
-    if (!signed) continue;
+  const qr = record.push<QuestionnaireResponse>({
+    resourceType: 'QuestionnaireResponse',
+    id: record.ids.next(),
+    meta: record.meta(signed ?? sessionEnd),
+    questionnaire: questionnaireUrl(template),
+    status: signed ? 'completed' : 'in-progress',
+    subject: record.patientRef,
+    encounter: ref(encounter),
+    authored: sessionEnd,
+    author: practitionerRef(staff.counselor),
+    source: record.patientRef,
+    item: noteItems(random, ctx, block),
+  });
+  if (signed) {
     provenance(record, qr, signed, 'author');
-    note.extract?.(qr);
-    if (note.template === 'session-frame' && staff.counselor.requiresCosign) {
+    // The SDC extraction a signature runs (clinical/notes/note-rules.ts): SUDS, urges, skills, ratings.
+    for (const observation of extractObservations(NOTE_TEMPLATE_QUESTIONNAIRES[template], qr, {
+      noteId: qr.id as string,
+      effective: clock.at(day, hour, 5),
+    })) {
+      record.push<Observation>({
+        ...observation,
+        meta: { ...record.meta(signed), security: observation.meta?.security ?? [] },
+        performer: [record.patientRef],
+      });
+    }
+    if (staff.counselor.requiresCosign) {
       const signedDay = Math.floor((Date.parse(signed) - clock.asOfMs) / 86_400_000);
       const cosignDay = signedDay + random.int(1, 4);
       const cosigned = cosignDay < -1 ? clock.at(cosignDay, random.int(9, 17)) : undefined;
@@ -374,6 +367,12 @@ function noteResources(
     day,
     hour,
   );
+}
+
+/** A clinic-local time of day (HH:MM:SS) `minutes` after the full hour. */
+function clockTime(hour: number, minutes: number): string {
+  const total = Math.round(hour * 60 + minutes);
+  return `${String(Math.floor(total / 60) % 24).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}:00`;
 }
 
 function provenance(

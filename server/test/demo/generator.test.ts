@@ -6,6 +6,9 @@ import { describe, it } from 'node:test';
 import { validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 
+import { isNoteTemplateResponse } from '../../../clinical/access/response-access';
+import { validateNote } from '../../../clinical/notes/note-rules';
+import { questionnaireItems } from '../../../clinical/notes/response-items';
 import { clinicDefinitions } from '../../../clinical/templates/index';
 import { MAT_PRODUCTS } from '../../../clinical/terminology';
 import { demoStaff, generateClinic } from '../../src/demo/index';
@@ -219,5 +222,34 @@ describe('demo clinic generator', () => {
       }
       if (r.resourceType === 'Patient') assert.equal(codes.length, 0);
     }
+  });
+
+  it('writes every note against its template: known items only, and a signed note passes the signing rules', () => {
+    const questionnaires = new Map(
+      clinicDefinitions()
+        .filter((d) => d.resourceType === 'Questionnaire')
+        .map((q) => [q.url, q]),
+    );
+    let notes = 0;
+    for (const r of small.resources) {
+      if (r.resourceType !== 'QuestionnaireResponse' || !r.questionnaire) continue;
+      const questionnaire = questionnaires.get(r.questionnaire);
+      assert.ok(questionnaire, r.questionnaire);
+      if (!isNoteTemplateResponse(r)) continue;
+      notes++;
+      const known = new Set(questionnaireItems(questionnaire).map((x) => x.item.linkId));
+      const unknown = (function walk(items: typeof r.item): string[] {
+        return (items ?? []).flatMap((i) => [...(known.has(i.linkId) ? [] : [i.linkId]), ...walk(i.item)]);
+      })(r.item);
+      assert.deepEqual(unknown, [], `${r.questionnaire} QuestionnaireResponse/${r.id}`);
+      if (r.status === 'completed') {
+        assert.deepEqual(
+          validateNote(questionnaire, r),
+          [],
+          `${r.questionnaire} QuestionnaireResponse/${r.id}`,
+        );
+      }
+    }
+    assert.ok(notes > 100, `${notes} notes`);
   });
 });
