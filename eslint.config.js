@@ -43,6 +43,35 @@ const srcImports = {
   group: ['**/src/app/**', '**/src/main', '**/src/main.ts'],
   message: 'The server and clinical/ never import the SPA (docs/architecture.md).',
 };
+const stateImports = {
+  group: ['**/state/**', '**/state', '@ngrx/store', '@ngrx/effects'],
+  message: 'ui/ components are presentational: pass data in through inputs, never read state.',
+};
+function otherFeatureImports(feature) {
+  const group = otherFeaturePatterns(feature);
+  return group.length
+    ? [{ group, message: 'Features never import each other: move what both need to shared/ or core/.' }]
+    : [];
+}
+
+/**
+ * One `no-restricted-imports` block. A flat config's later block replaces an earlier block's options for the
+ * same rule, so every block below lists all the bans of the files it matches, and the more specific blocks
+ * (a feature's ui/ folder) come after the general ones.
+ */
+const clinicalImports = [
+  srcImports,
+  { group: ['**/server/**'], message: 'clinical/ is imported by the server, never the reverse.' },
+  { group: ['@angular/*', '@ngrx/*'], message: 'clinical/ is framework-free.' },
+];
+const nodeImports = {
+  group: ['node:*', 'fs', 'path', 'crypto', 'os'],
+  message: 'clinical/ runs in the browser too: no Node APIs (its tests excepted).',
+};
+
+function bans(files, patterns, extra = {}) {
+  return { files, ...extra, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
 
 module.exports = tseslint.config(
   {
@@ -108,7 +137,6 @@ module.exports = tseslint.config(
       '@angular-eslint/component-selector': ['error', { type: 'element', prefix: 'wp', style: 'kebab-case' }],
       '@angular-eslint/prefer-on-push-component-change-detection': 'error',
       '@angular-eslint/prefer-signals': 'error',
-      'no-restricted-imports': ['error', { patterns: [serverImports] }],
     },
   },
   {
@@ -119,68 +147,18 @@ module.exports = tseslint.config(
       '@angular-eslint/template/prefer-self-closing-tags': 'error',
     },
   },
-  // A feature never imports another feature.
-  ...features.map((feature) => ({
-    files: [`src/app/features/${feature}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            serverImports,
-            ...(otherFeaturePatterns(feature).length
-              ? [
-                  {
-                    group: otherFeaturePatterns(feature),
-                    message: 'Features never import each other: move what both need to shared/ or core/.',
-                  },
-                ]
-              : []),
-          ],
-        },
-      ],
-    },
-  })),
-  // Presentational components never reach into state.
-  {
-    files: ['src/app/**/ui/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            serverImports,
-            {
-              group: ['**/state/**', '**/state', '@ngrx/store', '@ngrx/effects'],
-              message: 'ui/ components are presentational: pass data in through inputs, never read state.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [srcImports] }] },
-  },
-  {
-    files: ['clinical/**/*.ts'],
-    ignores: ['clinical/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            srcImports,
-            { group: ['**/server/**'], message: 'clinical/ is imported by the server, never the reverse.' },
-            { group: ['@angular/*', '@ngrx/*'], message: 'clinical/ is framework-free.' },
-            {
-              group: ['node:*', 'fs', 'path', 'crypto', 'os'],
-              message: 'clinical/ runs in the browser too: no Node APIs.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // The SPA never imports the server; ui/ never reads state; a feature never imports another feature.
+  bans(['src/**/*.ts'], [serverImports]),
+  bans(['src/app/**/ui/**/*.ts'], [serverImports, stateImports]),
+  ...features.flatMap((feature) => [
+    bans([`src/app/features/${feature}/**/*.ts`], [serverImports, ...otherFeatureImports(feature)]),
+    bans(
+      [`src/app/features/${feature}/**/ui/**/*.ts`],
+      [serverImports, ...otherFeatureImports(feature), stateImports],
+    ),
+  ]),
+  bans(['server/**/*.ts'], [srcImports]),
+  // clinical/ is imported by the SPA and the server, never the reverse; it runs in the browser too.
+  bans(['clinical/**/*.ts'], [...clinicalImports, nodeImports], { ignores: ['clinical/**/*.test.ts'] }),
+  bans(['clinical/**/*.test.ts'], clinicalImports),
 );
