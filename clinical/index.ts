@@ -13,6 +13,7 @@ export * from './chart/dose-strip';
 export * from './chart/mat-panel';
 export * from './chart/measures-panel';
 export * from './chart/plan-panel';
+export * from './chart/risk-series';
 export * from './chart/sessions-panel';
 export * from './chart/support-panel';
 export * from './chart/take-home';
