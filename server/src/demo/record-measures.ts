@@ -114,22 +114,24 @@ export function measureResources(record: RecordContext, sessions: Session[]): vo
   }
 }
 
+/** The PHQ/GAD frequency answer for an item score (0 "Not at all" … 3 "Nearly every day"), without its score. */
+function frequencyCoding(score: number): Coding {
+  const { score: _s, ...c } = FREQUENCY_ANSWERS[score] as Coding & { score: number };
+  return c;
+}
+
 function phq9(record: RecordContext, week: WeekState, s: Session): void {
   const item9 = Math.min(3, week.item9);
   const others = spread(record.random, Math.max(0, week.phq9 - item9), 8, 3);
   const scores = [...others, item9];
   const total = scores.reduce((a, b) => a + b, 0);
-  const coding = (score: number) => {
-    const { score: _s, ...c } = FREQUENCY_ANSWERS[score] as Coding & { score: number };
-    return c;
-  };
   const qr = measureResponse(
     record,
     'phq-9',
     s.day,
     s.hour,
     s.encounter,
-    [...PHQ9.items.map((code, i) => qItem(code, coding(scores[i] ?? 0))), qItem(PHQ9.total, total)],
+    [...PHQ9.items.map((code, i) => qItem(code, frequencyCoding(scores[i] ?? 0))), qItem(PHQ9.total, total)],
     PHQ9.questionnaire,
   );
   surveyObservation(
@@ -176,17 +178,16 @@ function phq9(record: RecordContext, week: WeekState, s: Session): void {
 function gad7(record: RecordContext, week: WeekState, s: Session): void {
   const scores = spread(record.random, week.gad7, 7, 3);
   const total = scores.reduce((a, b) => a + b, 0);
-  const coding = (score: number) => {
-    const { score: _s, ...c } = FREQUENCY_ANSWERS[score] as Coding & { score: number };
-    return c;
-  };
   const qr = measureResponse(
     record,
     'gad-7',
     s.day,
     s.hour,
     s.encounter,
-    [...GAD7_ITEMS.map((item, i) => qItem(item.code, coding(scores[i] ?? 0))), qItem(GAD7.total, total)],
+    [
+      ...GAD7_ITEMS.map((item, i) => qItem(item.code, frequencyCoding(scores[i] ?? 0))),
+      qItem(GAD7.total, total),
+    ],
     GAD7.questionnaire,
   );
   surveyObservation(

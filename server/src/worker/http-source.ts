@@ -15,6 +15,7 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 
+import { patientRecordSearches, type RecordSearch } from '../../../clinical/fhir/record-query';
 import {
   DERIVED_SYSTEM,
   derivedId,
@@ -46,28 +47,11 @@ const MEDICATION_HOLDERS = [
 ] as const;
 
 /**
- * What the rules read, per type, as R4 searches for one patient (each parameter is defined by R4 for its type:
- * hl7.org/fhir/R4/searchparameter-registry.html). Provenance?patient finds Provenance about the Patient itself;
- * the Provenance and co-signature Tasks of the patient's notes come through the QuestionnaireResponse search.
+ * Beyond the record's searches (clinical/fhir/record-query.ts): Provenance about the Patient itself. The
+ * Provenance and co-signature Tasks of the patient's notes come through the QuestionnaireResponse search.
  */
-export const RECORD_SEARCHES: readonly { type: string; param: string; extra?: string }[] = [
-  { type: 'Patient', param: '_id' },
-  { type: 'EpisodeOfCare', param: 'patient' },
-  { type: 'CareTeam', param: 'patient' },
-  { type: 'Appointment', param: 'patient' },
-  { type: 'Encounter', param: 'patient' },
-  ...MEDICATION_HOLDERS.map((type) => ({ type, param: 'patient', extra: `_include=${type}:medication` })),
-  { type: 'Observation', param: 'patient' },
-  { type: 'DiagnosticReport', param: 'patient' },
-  {
-    type: 'QuestionnaireResponse',
-    param: 'patient',
-    extra: '_revinclude=Provenance:target&_revinclude=Task:focus',
-  },
-  { type: 'Consent', param: 'patient' },
-  { type: 'RiskAssessment', param: 'patient' },
-  { type: 'Flag', param: 'patient' },
-  { type: 'Provenance', param: 'patient' },
+const WORKER_SEARCHES = (patientId: string): RecordSearch[] => [
+  { resourceType: 'Provenance', params: [['patient', `Patient/${patientId}`]] },
 ];
 
 /**
@@ -157,16 +141,29 @@ export class HttpDeriverSource implements DeriverSource {
     return [...new Set(patients.filter((p) => p.resourceType === 'Patient').map((p) => p.id as string))];
   }
 
-  /** The searches of RECORD_SEARCHES for one patient; refuses a parameter the server says it lacks. */
+  /**
+   * One patient's record as R4 searches (each parameter defined by R4 for its type:
+   * hl7.org/fhir/R4/searchparameter-registry.html), `_count` set to the page size; refuses a parameter the
+   * server says it lacks.
+   */
   private searches(caps: CapabilityStatement, patientId: string): string[] {
-    const id = encodeURIComponent(patientId);
-    return RECORD_SEARCHES.map(({ type, param, extra }) => {
-      const declared = restResource(caps, type)?.searchParam;
-      if (!param.startsWith('_') && declared?.length && !declared.some((p) => p.name === param)) {
-        throw new Error(`The server does not support the search ${type}?${param} (CapabilityStatement)`);
-      }
-      return `${type}?${param}=${id}&_count=${this.pageSize}${extra ? `&${extra}` : ''}`;
-    });
+    return [...patientRecordSearches(patientId), ...WORKER_SEARCHES(patientId)].map(
+      ({ resourceType, params }) => {
+        const declared = restResource(caps, resourceType)?.searchParam;
+        for (const [name] of params) {
+          if (!name.startsWith('_') && declared?.length && !declared.some((p) => p.name === name)) {
+            throw new Error(
+              `The server does not support the search ${resourceType}?${name} (CapabilityStatement)`,
+            );
+          }
+        }
+        const query = new URLSearchParams(
+          params.filter(([name]) => name !== '_count').map(([n, v]) => [n, v]),
+        );
+        query.set('_count', String(this.pageSize));
+        return `${resourceType}?${query.toString()}`;
+      },
+    );
   }
 
   /**
