@@ -425,6 +425,11 @@ describe('matChart', () => {
     assert.equal(chart.supplyRemainingDays, 1, 'the take-home covers today');
     assert.equal(chart.takeHome?.dayOfTreatment, 21);
     assert.equal(chart.takeHome?.maxDaysSupply, 14);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(chart)),
+      chart,
+      'plain JSON, strip and take-home facts included',
+    );
   });
 
   test('Vivitrol due 28 days after the last injection; Sublocade 28 days, not before 26', () => {

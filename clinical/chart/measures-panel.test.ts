@@ -71,6 +71,7 @@ describe('measuresChart', () => {
     assert.deepEqual([chart.phq9.baseline?.value, chart.phq9.latest?.value, chart.phq9.change], [16, 8, -8]);
     assert.equal(chart.phq9.bands, PHQ9_BANDS);
     assert.equal(measuresChart(record([phq(22, -60), phq(8, -7)]), AS_OF, 'all').phq9.points.length, 2);
+    assert.deepEqual(JSON.parse(JSON.stringify(chart)), chart, 'plain JSON');
   });
 
   test('one value: baseline and latest are the same, no change; no values: nulls', () => {
@@ -123,7 +124,9 @@ describe('PHQ-9 item 9 safety facts and crisis resources', () => {
 
   test('0 on the latest PHQ-9 (after an earlier positive) → no safety alert; the chart carries it', () => {
     assert.equal(phq9Safety(record([item9(2, -14), item9(0, -3)]), AS_OF), null);
-    assert.equal(measuresChart(record([item9(2, -3)]), AS_OF).safety?.resources.length, 2);
+    const chart = measuresChart(record([item9(2, -3)]), AS_OF);
+    assert.equal(chart.safety?.resources.length, 2);
+    assert.deepEqual(JSON.parse(JSON.stringify(chart)), chart, 'plain JSON');
   });
 });
 
