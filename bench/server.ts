@@ -1,7 +1,8 @@
 // Server storage/search benchmark (issue #3). Not a test: prints a table.
 //   npm run bench:server -- [--sizes 50000,1000000] [--iterations 40]
 // For each size: bulk-loads a generated clinic into a fresh SqliteRepository (a temp file), then measures
-// (a) one patient's Observations by code sorted by date, (b) a counselor's caseload with _include/_revinclude,
+// (a) one patient's Observations by code sorted by date, (b) a counselor's caseload with _include/_revinclude
+// (store only — no HTTP, no token, no access policy; bench/views.ts measures the real path),
 // (c) a 5-search batch for one patient chart (through FhirRouter), (d) Observation?_summary=count.
 // At sizes ≤ 50,000 the same queries also run against fhir-router's MemoryRepository for comparison.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -46,7 +47,8 @@ function parseArgs(argv: string[]): Args {
 type QueryName = 'a' | 'b' | 'c' | 'd';
 const QUERY_LABELS: Record<QueryName, string> = {
   a: "(a) patient's Observations by code, sorted by date",
-  b: '(b) counselor caseload + _include/_revinclude',
+  // The store alone: what the real caseload costs over HTTP with a user token and the policy is bench:views.
+  b: '(b) store only — no HTTP, no token, no policy; see bench:views for the real path',
   c: '(c) 5-search batch for one patient chart',
   d: '(d) Observation?_summary=count',
 };
