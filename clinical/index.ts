@@ -22,6 +22,7 @@ export * from './cm/cm-ledger';
 export * from './derived/derive';
 export * from './derived/derived-codes';
 export * from './derived/flag-resource';
+export * from './derived/population-facts';
 export * from './derived/risk-resource';
 export * from './derived/summary-resource';
 export * from './derived/views';

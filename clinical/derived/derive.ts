@@ -4,14 +4,15 @@ import { orderAlerts } from '../alerts/patient-alerts';
 import { type CaseloadRow, toCaseloadRow } from '../caseload/caseload-row';
 import { activeEpisode, careTeamMembers } from '../fhir/episode';
 import { type AsOf, asOfMillis, DAY_MS, dayOf, HOUR_MS, isoInstant, utcDay } from '../fhir/fhir-date';
-import { referenceKey } from '../fhir/reference';
 import { NOTE_RULES, notesDue } from '../fhir/notes';
 import { patientAge, patientName, patientPronouns } from '../fhir/patient-facts';
 import type { PatientRecord } from '../fhir/patient-record';
+import { referenceKey } from '../fhir/reference';
 import { assessRelapseRisk, type RiskResult, riskTrend } from '../risk/relapse-risk';
 import { RISK_MODEL_V1 } from '../risk/risk-model.config';
 import { DERIVED_TAG, derivedId, hasDerivedTag, isDerived } from './derived-codes';
 import { activeFlag, alertFromFlag, closedFlag } from './flag-resource';
+import { populationFacts } from './population-facts';
 import { derivedRiskAssessment, riskFromAssessment, riskIdentifierValue } from './risk-resource';
 import { isSummaryObservation, summaryFacts, summaryObservation } from './summary-resource';
 
@@ -70,15 +71,17 @@ export function deriveState(record: PatientRecord, asOf: AsOf, stored: readonly 
     if (id !== undefined && !raised.has(id)) flags.push(closedFlag(flag, at));
   }
 
+  const weekly = missingWeeks(record, now, stored);
   return {
     summary: summaryObservation(
       { ...row, episodeActive: activeEpisode(record, at) !== undefined },
       patientId,
       at,
       careTeamMembers(record, at),
+      populationFacts(record, at, [...stored, ...weekly]),
     ),
     risk: derivedRiskAssessment(result, patientId, row.risk.trend, 'current'),
-    weekly: missingWeeks(record, now, stored),
+    weekly,
     flags,
     nextReviewAt: isoInstant(nextReview(record, now, row)),
   };

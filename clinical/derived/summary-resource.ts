@@ -12,6 +12,7 @@ import {
   derivedMeta,
   RULES_DEVICE_REFERENCE,
 } from './derived-codes';
+import { POPULATION_FACT, populationComponents, type PopulationFacts } from './population-facts';
 
 /**
  * The caseload summary: the facts of a caseload row that are neither the risk (RiskAssessment) nor the alerts
@@ -145,6 +146,7 @@ export function summaryObservation(
   patientId: string,
   asOf: string,
   careTeam: readonly Reference[],
+  population?: PopulationFacts,
 ): Observation {
   const c: ObservationComponent[] = [fact(FACT.episodeActive, { valueBoolean: facts.episodeActive })];
   if (facts.track) {
@@ -210,6 +212,7 @@ export function summaryObservation(
   c.push(fact(FACT.notesUnsigned, { valueInteger: facts.notesDue.unsigned }));
   c.push(fact(FACT.notesOver24h, { valueInteger: facts.notesDue.over24h }));
   c.push(fact(FACT.notesOverdue, { valueInteger: facts.notesDue.overdue }));
+  if (population) c.push(...populationComponents(population));
 
   const identifier = summaryIdentifierValue(patientId);
   return {
@@ -227,6 +230,13 @@ export function summaryObservation(
       ? { performer: careTeam.map((r) => ({ ...r })) as Observation['performer'] }
       : {}),
     device: RULES_DEVICE_REFERENCE as Observation['device'],
+    ...(population?.careManager
+      ? {
+          extension: [
+            { url: POPULATION_FACT.careManager, valueReference: { reference: population.careManager } },
+          ],
+        }
+      : {}),
     component: c,
   };
 }

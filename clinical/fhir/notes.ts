@@ -106,3 +106,49 @@ export function notesDue(record: PatientRecord, asOf: AsOf): NotesDue {
     notes: unsigned,
   };
 }
+
+export interface NoteTimeliness {
+  /** Notes of sessions in the window that are signed with a known signing time, or still unsigned. */
+  readonly notes: number;
+  readonly signedWithin24h: number;
+  readonly signedWithin72h: number;
+  /** signedWithin24h / notes and signedWithin72h / notes as whole percentages; null without notes. */
+  readonly percent24h: number | null;
+  readonly percent72h: number | null;
+}
+
+/**
+ * How promptly notes were signed (supervision, issue #14): of the notes of sessions in the last `days` days
+ * (28: four weeks) — each signed with a known signing time (an author Provenance) or still unsigned — how many
+ * were signed within 24 h and within 72 h of the session (NOTE_RULES). Notes marked signed without any
+ * Provenance (other servers) have no signing time and are not counted.
+ */
+export function noteTimeliness(record: PatientRecord, asOf: AsOf, days = 28): NoteTimeliness {
+  const now = asOfMillis(asOf);
+  const from = now - days * 24 * HOUR_MS;
+  const signatures = signatureFacts(record);
+  let notes = 0;
+  let within24 = 0;
+  let within72 = 0;
+  for (const note of record.notes) {
+    if (note.status === 'entered-in-error' || note.status === 'stopped') continue;
+    const { ms } = sessionTime(record, note);
+    if (ms === undefined || ms < from || ms > now) continue;
+    const signed = signatures.signedMs.get(note.id);
+    const unsigned = note.status === 'in-progress' || (signed !== undefined && signed > now);
+    if (!unsigned && signed === undefined) continue;
+    notes++;
+    if (unsigned || signed === undefined) continue;
+    const hours = (signed - ms) / HOUR_MS;
+    if (hours <= NOTE_RULES.dueAfterHours) within24++;
+    if (hours <= NOTE_RULES.overdueAfterHours) within72++;
+  }
+  const percent = (n: number) => (notes === 0 ? null : Math.round((100 * n) / notes));
+  return {
+    notes,
+    signedWithin24h: within24,
+    signedWithin72h: within72,
+    percent24h: percent(within24),
+    percent72h: percent(within72),
+  };
+}

@@ -7,6 +7,7 @@ import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes
 import { ALERT_IDS } from '../alerts/patient-alerts';
 import { DERIVED_SYSTEM, DERIVED_TAG } from '../derived/derived-codes';
 import { ALERT_DISPLAY } from '../derived/flag-resource';
+import { POPULATION_FACT_DISPLAY } from '../derived/population-facts';
 import { FACT_DISPLAY } from '../derived/summary-resource';
 import {
   BAM_ANSWER_SYSTEM,
@@ -262,7 +263,11 @@ export const caseloadFactCodeSystem = codeSystem(
   'Waypoint caseload facts',
   'The caseload summary Observation and its components (clinical/derived/summary-resource.ts), and the MAT ' +
     'status values. LOCAL codes.',
-  [...Object.entries(FACT_DISPLAY).map(([code, display]): Concept => [code, display]), ...MAT_STATUS_FACTS],
+  [
+    ...Object.entries(FACT_DISPLAY).map(([code, display]): Concept => [code, display]),
+    ...Object.entries(POPULATION_FACT_DISPLAY).map(([code, display]): Concept => [code, display]),
+    ...MAT_STATUS_FACTS,
+  ],
 );
 
 export const derivedTagCodeSystem = codeSystem(

@@ -13,6 +13,8 @@ import {
   hasDerivedTag,
   isDerived,
   isSummaryObservation,
+  populationFacts,
+  summaryPopulationFacts,
   toCaseloadRow,
 } from '../../../clinical/index';
 import { DEMO_ARCHETYPE_SYSTEM } from '../../../clinical/terminology';
@@ -59,6 +61,12 @@ describe('caseload rows from derived resources', () => {
       assert.ok(summary && risk, `derived resources of Patient/${id}`);
       const row = caseloadRowFromDerived({ patient: record.patient as Patient, summary, risk, flags }, NOW);
       assert.deepStrictEqual(row, toCaseloadRow(record, NOW), `${archetype} Patient/${id}`);
+      // The workspaces' facts read back equal the rules on the raw record (weekly risk from the stored series).
+      assert.deepStrictEqual(
+        summaryPopulationFacts(summary),
+        populationFacts(record, NOW, resources.filter((r) => isDerived(r))),
+        `${archetype} Patient/${id} population facts`,
+      );
     }
     assert.deepEqual([...archetypes.keys()].sort(), [
       'ambivalent',
