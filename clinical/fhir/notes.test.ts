@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { notesDue } from './notes';
+import { notesDue, noteTimeliness } from './notes';
 import { anEncounter, aNote, aPatient, AS_OF, aSignature, at, recordOf } from './test-builders';
 
 describe('notes due', () => {
@@ -68,5 +68,41 @@ describe('notes due', () => {
   test('a draft started after as-of does not exist yet', () => {
     const enc = anEncounter({ day: 1 });
     assert.equal(notesDue(recordOf([aPatient(), enc, aNote({ encounter: enc })]), AS_OF).unsigned, 0);
+  });
+});
+
+describe('note timeliness', () => {
+  test('of 4 notes in the last 4 weeks: signed after 2 h, 30 h, 100 h, and one draft → 25 % within 24 h, 50 % within 72 h', () => {
+    // Sessions end at 11:00 on their day; as-of is day 0 at 12:00.
+    const encounters = [-3, -8, -15, -2].map((day) => anEncounter({ day }));
+    const [e1, e2, e3, e4] = encounters as [
+      ReturnType<typeof anEncounter>,
+      ReturnType<typeof anEncounter>,
+      ReturnType<typeof anEncounter>,
+      ReturnType<typeof anEncounter>,
+    ];
+    const signedNote = (encounter: typeof e1, hours: number) => {
+      const note = aNote({ encounter, status: 'completed' });
+      const end = Date.parse(encounter.period?.end ?? '');
+      return [note, aSignature({ note, recorded: new Date(end + hours * 3_600_000).toISOString() })];
+    };
+    const old = anEncounter({ day: -40 });
+    const record = recordOf([
+      aPatient(),
+      ...encounters,
+      old,
+      ...signedNote(e1, 2),
+      ...signedNote(e2, 30),
+      ...signedNote(e3, 100),
+      aNote({ encounter: e4 }),
+      ...signedNote(old, 1), // outside the 4 weeks
+    ]);
+    assert.deepEqual(noteTimeliness(record, AS_OF), {
+      notes: 4,
+      signedWithin24h: 1,
+      signedWithin72h: 2,
+      percent24h: 25,
+      percent72h: 50,
+    });
   });
 });
