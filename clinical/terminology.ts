@@ -65,7 +65,7 @@ export const TRACK_DISPLAY: Record<Track, string> = {
   REBT: 'Rational emotive behavior therapy track',
 };
 
-/** Medications for opioid use disorder, by RxNorm code (DESIGN.md §3; CDC IG value sets). */
+/** Medications for opioid use disorder, by RxNorm code (CDC IG value sets). */
 export type MatDrug = 'buprenorphine' | 'methadone' | 'naltrexone';
 export interface MatProduct {
   readonly code: string;
@@ -99,7 +99,7 @@ export const MAT_PRODUCTS: readonly MatProduct[] = [
   { code: '991147', display: 'methadone hydrochloride 10 MG/ML Oral Solution', drug: 'methadone' },
   { code: '864706', display: 'methadone hydrochloride 10 MG Oral Tablet', drug: 'methadone' },
   { code: '864708', display: 'methadone hydrochloride 10 MG Oral Tablet [Dolophine]', drug: 'methadone' },
-  // DESIGN.md marks both naltrexone codes "re-check": no value set in fhir-samples lists them.
+  // Both naltrexone codes are unverified (re-check against RxNorm): no value set in fhir-samples lists them.
   {
     code: '637213',
     display: 'naltrexone 380 MG extended-release injectable suspension [Vivitrol]',
@@ -126,9 +126,9 @@ export type Substance =
   | 'benzodiazepine'
   | 'cannabinoid';
 
-/** Illicit or non-prescribed opioids: positives count toward relapse risk (DESIGN.md §4). */
+/** Illicit or non-prescribed opioids: positives count toward relapse risk. */
 export const OPIOID_SUBSTANCES: readonly Substance[] = ['fentanyl', 'opiates', 'heroin', 'oxycodone'];
-/** Stimulants: a positive adds a smaller weight (DESIGN.md §4). */
+/** Stimulants: a positive adds a smaller weight. */
 export const STIMULANT_SUBSTANCES: readonly Substance[] = ['cocaine', 'amphetamine'];
 
 export interface UdsTest {
@@ -304,7 +304,7 @@ export const NOTE_TEMPLATES: readonly NoteTemplate[] = [
   'session-frame',
 ];
 
-// ---- Added by the demo clinic (issue #4): append-only. ----
+// ---- Codes the demo clinic writes. Append only: stored records use them. ----
 
 /** Canonical URL of PHQ-9/GAD-7 is LOINC's; Waypoint-local measure Questionnaires use these names. */
 export const MEASURE_QUESTIONNAIRE = { bam: 'bam', craving: 'craving' } as const;
@@ -388,7 +388,7 @@ export const PART2_CONSENT = { scope: 'patient-privacy', category: '59284-0' } a
 /** LOCAL answer codes of the Brief Addiction Monitor (day bins, degree, health rating, yes/no). */
 export const BAM_ANSWER_SYSTEM = `${WAYPOINT_BASE}/CodeSystem/bam-answer`;
 
-// ---- Added for uncoded MOUD orders (issue #9): append-only. ----
+// ---- Uncoded MOUD orders. Append only: stored records use them. ----
 
 /**
  * A word that names a medication for opioid use disorder in free text: the `text` of an order's or a

@@ -22,7 +22,7 @@ import { RISK_MODEL_V1 } from '../risk/risk-model.config';
 import type { Substance } from '../terminology';
 
 /**
- * Per-patient alerts for the caseload (issue #6 item 3). Each has a text label (never colour only),
+ * Per-patient alerts for the caseload. Each has a text label (never colour only),
  * a detail sentence with dates, and evidence references. Ordered by severity; the PHQ-9 item 9 safety
  * alert is always first and is never filtered by callers.
  */
@@ -61,8 +61,8 @@ const SEVERITY_ORDER: Record<AlertSeverity, number> = { safety: 0, high: 1, warn
 
 /**
  * Safety: PHQ-9 item 9 ("thoughts that you would be better off dead or of hurting yourself") answered
- * above 0 at the latest administration that answered it, whatever its age (DESIGN §3, §4: a separate
- * safety flag, never part of the risk score).
+ * above 0 at the latest administration that answered it, whatever its age (a separate safety
+ * flag, never part of the risk score).
  */
 function phq9Item9Alert(record: PatientRecord, asOf: AsOf): Alert[] {
   const item9 = phq9Item9Latest(record, asOf);
@@ -98,9 +98,13 @@ function udsAlert(record: PatientRecord, asOf: AsOf): Alert[] {
       label: 'Safety: fentanyl-positive screen',
       detail: `Fentanyl positive: ${fentanyl
         .map((s) => formatDay(s.day))
-        .join(', ')} (last ${ALERT_RULES.udsWindowDays} days). High overdose risk: review naloxone and the safety plan.`,
+        .join(
+          ', ',
+        )} (last ${ALERT_RULES.udsWindowDays} days). High overdose risk: review naloxone and the safety plan.`,
       evidence: uniqueReferences(
-        fentanyl.flatMap((s) => s.results.filter((r) => r.substance === 'fentanyl').flatMap((r) => r.evidence)),
+        fentanyl.flatMap((s) =>
+          s.results.filter((r) => r.substance === 'fentanyl').flatMap((r) => r.evidence),
+        ),
       ),
     });
   }

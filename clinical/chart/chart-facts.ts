@@ -7,7 +7,7 @@ import type { RiskBand, RiskPoint } from '../risk/relapse-risk';
 import type { MatDrug, Substance, Track } from '../terminology';
 
 /**
- * The patient chart's facts (issue #12): the plain-JSON shapes the chart panels read. Every value is JSON
+ * The patient chart's facts: the plain-JSON shapes the chart panels read. Every value is JSON
  * (strings, numbers, booleans, arrays, objects): dates are ISO strings ("2026-03-16" for a day, a full instant
  * where the time matters), an absent value is `null` (never `undefined` or a missing key), nothing is a Date or
  * a class. Every fact a relapse-risk point can point at carries the `Reference` of its evidence

@@ -11,7 +11,7 @@ import { orderInForceOn } from './days-covered';
 export const DOSE_STRIP_DAYS = 28;
 
 /**
- * The methadone observed-dose strip: one entry per day of the last 28 days, oldest first (DESIGN §3: an observed
+ * The methadone observed-dose strip: one entry per day of the last 28 days, oldest first (an observed
  * clinic dose is expected every day a methadone order is in force, except days covered by take-homes; README
  * "Methadone take-home": a dispense handed over on day D with daysSupply n covers D … D+n).
  * Per day, in this order:

@@ -23,7 +23,7 @@ import { methadoneStrip } from './dose-strip';
 import { TAKE_HOME_RULES_FEDERAL_2024, takeHomeEligibility, type TakeHomeRuleTable } from './take-home';
 
 /**
- * The "Medication (MAT)" panel's facts (issue #12): the current order, the methadone dose strip, dispenses and
+ * The "Medication (MAT)" panel's facts: the current order, the methadone dose strip, dispenses and
  * supply, PDC over 30 and 90 days, gaps, stops, the next long-acting injection and methadone take-home facts.
  * Rules and sources live with each part: days-covered.ts (PDC, gaps), dose-strip.ts, take-home.ts, and
  * {@link NEXT_INJECTION_RULES} below.

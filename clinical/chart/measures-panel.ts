@@ -21,7 +21,7 @@ import { chartWindow, episodeStartDay, inWindow } from './chart-range';
 import { crisisResources } from './crisis-contacts';
 
 /**
- * The "Measures" panel's facts (issue #12): PHQ-9, GAD-7, craving and the BAM subscales as series with their
+ * The "Measures" panel's facts: PHQ-9, GAD-7, craving and the BAM subscales as series with their
  * bands, baseline vs latest, and the PHQ-9 item 9 safety alert with crisis resources.
  */
 
@@ -170,7 +170,7 @@ function series(
  * The PHQ-9 item 9 safety facts: when the latest answer to item 9 ("thoughts that you would be better off dead,
  * or of hurting yourself") is above 0 — at any date up to as-of, not only inside the range — with the crisis
  * resources: the 988 Suicide & Crisis Lifeline and the SAMHSA National Helpline, then the clinic's contacts.
- * A safety alert, never part of the risk score (DESIGN §4).
+ * A safety alert, never part of the risk score.
  */
 export function phq9Safety(
   record: PatientRecord,

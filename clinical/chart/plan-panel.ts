@@ -31,7 +31,7 @@ import { episodeStartDay } from './chart-range';
 import { negativeStreak } from './uds-panel';
 
 /**
- * The "Treatment plan" panel's facts (issue #12; DESIGN §3 "Treatment plan: CarePlan + Goal"): the episode's
+ * The "Treatment plan" panel's facts ("Treatment plan: CarePlan + Goal"): the episode's
  * CarePlans with their Goals, targets, achievement as recorded and progress computed from the record where the
  * target is one the rules can read; the track and program week; the next review date.
  *

@@ -8,7 +8,7 @@ import { assessRelapseRisk } from '../risk/relapse-risk';
 import { RISK_MODEL_V1, type RiskModelConfig } from '../risk/risk-model.config';
 import type { RiskSeriesFacts, RiskSeriesPoint } from './chart-facts';
 
-/** What the risk chart says with every view of the score (DESIGN §4). */
+/** What the risk chart says with every view of the score (decision support, not a diagnosis). */
 export const RISK_DISCLAIMER = 'Decision support, not a diagnosis.';
 
 /**

@@ -10,7 +10,7 @@ import { COSIGN_TASK_CODE, LOCAL_SYSTEM, REVISE_TASK_CODE } from '../terminology
 import type { SessionFacts, SessionListFacts, SessionNoteFacts } from './chart-facts';
 
 /**
- * The "Sessions and notes" panel's facts (issue #12): every session (Appointment, or an Encounter without one —
+ * The "Sessions and notes" panel's facts: every session (Appointment, or an Encounter without one —
  * fhir/sessions.ts) as attended / no-show / cancelled / upcoming, each with its notes and their status.
  *
  * A note's status is the notes module's chip (notes/note-lifecycle.ts noteChip): draft; returned for revision

@@ -26,7 +26,7 @@ import type {
 } from './chart-facts';
 
 /**
- * The "Care team and support network" panel's facts (issue #12; DESIGN §3 "Care team incl. family and peer
+ * The "Care team and support network" panel's facts ("Care team incl. family and peer
  * support"): the CareTeam participants with their roles (counselor, prescriber, care coordinator, peer
  * specialist, family / community-reinforcement supports as RelatedPersons), the RelatedPersons with their
  * relationship, the contingency-management summary (cm/cm-ledger.ts) when enrolled, and the 42 CFR Part 2

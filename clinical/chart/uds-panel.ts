@@ -17,11 +17,11 @@ import type {
 import { chartWindow, episodeStartDay, inWindow } from './chart-range';
 
 /**
- * The "Urine drug screens" panel's facts (issue #12): a timeline per substance, results explained by the
+ * The "Urine drug screens" panel's facts: a timeline per substance, results explained by the
  * prescribed medication marked expected, fentanyl and heroin positives prominent, future-dated screens listed
  * apart, and the current negative streak in weeks.
  *
- * Expected positives (DESIGN §3; fhir/uds.ts classifyScreen): buprenorphine on buprenorphine, methadone/EDDP on
+ * Expected positives (fhir/uds.ts classifyScreen): buprenorphine on buprenorphine, methadone/EDDP on
  * methadone, while an order is in force and for 14 days after it ends (MAT_RULES.expectedPositiveAfterStopDays).
  * Methadone on buprenorphine, or buprenorphine on methadone, is not expected.
  */

@@ -13,7 +13,7 @@ import {
 } from './derived-codes';
 
 /**
- * The relapse-risk score as a stored RiskAssessment (DESIGN §3): method = model id + version,
+ * The relapse-risk score as a stored RiskAssessment: method = model id + version,
  * occurrenceDateTime = as-of, prediction.qualitativeRisk = the band, basis = the evidence, note = the points in
  * words, performer = the rules Device. The score, the trend and each point (rule, points, reason, evidence) are
  * also carried as extensions, so a reader gets back exactly what was computed (`riskFromAssessment`).

@@ -6,7 +6,7 @@ import { type AsOf, asOfMillis, dayOf, toEndMillis, toMillis, utcDay } from './f
 import type { PatientRecord } from './patient-record';
 import { referenceKey, referenceTo } from './reference';
 
-/** Planned length of a track when the episode does not say (DESIGN §1: 12–16 week programs). */
+/** Planned length of a track when the episode does not say (the programs run 12–16 weeks). */
 export const DEFAULT_PLANNED_WEEKS = 12;
 
 /**

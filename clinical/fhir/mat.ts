@@ -27,7 +27,7 @@ import { administrationTime, dispenseTime } from './resource-time';
 
 /**
  * Medication for opioid use disorder (MAT/MOUD): which drug, which dose, and whether the patient
- * is covered today. Rules (issue #6; DESIGN §3, §4):
+ * is covered today. Rules:
  * - methadone: an observed clinic dose is expected every day, except days covered by take-home
  *   dispenses. A take-home handed over on day D with daysSupply n covers D..D+n (the hand-over day is
  *   a clinic day). 1–2 uncovered days in the last 7 → missed dose; 3+ in a row up to yesterday → gap

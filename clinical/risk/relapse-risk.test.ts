@@ -26,7 +26,7 @@ import { RISK_MODEL_V1 } from './risk-model.config';
 const rules = (resources: Resource[], asOf = AS_OF) =>
   assessRelapseRisk(recordOf(resources), asOf).points.map((p) => `${p.ruleId} +${p.points}`);
 
-describe('relapse-risk model v1 (DESIGN §4)', () => {
+describe('relapse-risk model v1 (docs/architecture.md)', () => {
   test('stable patient (35, day 41, buprenorphine supplied, 3 weekly panels bup+ only) → score 0, low', () => {
     const result = assessRelapseRisk(recordOf(aStablePatient()), AS_OF);
     assert.deepEqual(result.points, []);

@@ -12,7 +12,7 @@ import { classifiedScreens } from '../fhir/uds';
 import { RISK_MODEL_V1, type RiskModelConfig, type RiskRuleId } from './risk-model.config';
 
 /**
- * Relapse-risk points score (DESIGN §4): decision support, not a diagnosis. One pure function from
+ * Relapse-risk points score (docs/architecture.md, "Relapse-risk model v1"): decision support, not a diagnosis. One pure function from
  * a patient's FHIR record and an as-of date to a score, a band and the points that make it up, each
  * with a reason in plain words and references to its evidence. Data dated after as-of is ignored.
  */
@@ -47,7 +47,7 @@ function range(fromDay: number, toDay: number): string {
 }
 
 /**
- * Rule "uds-opioid-positive" / "uds-missing" — DESIGN §4, source Luo et al. 2023 (DESIGN §6), the one
+ * Rule "uds-opioid-positive" / "uds-missing" — source Luo et al. 2023, the one
  * validated component. Each of the last 3 weeks (7 UTC days ending on the as-of day) scores +2 when a screen
  * in it is positive for a non-prescribed opioid (fentanyl, opiates, heroin/6-MAM, oxycodone, or
  * buprenorphine/methadone not prescribed), or when no screen in it reports an illicit-opioid result
@@ -93,7 +93,7 @@ function udsWeeklyRule(record: PatientRecord, now: number, config: RiskModelConf
   return out;
 }
 
-/** Rule "uds-stimulant-positive" — DESIGN §4, labelled heuristic: any cocaine/amphetamine positive in 21 days, +1 once. */
+/** Rule "uds-stimulant-positive" — labelled heuristic: any cocaine/amphetamine positive in 21 days, +1 once. */
 function stimulantRule(record: PatientRecord, now: number, config: RiskModelConfig): RiskPoint[] {
   const { points, windowDays } = config.rules.stimulantPositive;
   const from = now - windowDays * DAY_MS;
@@ -117,7 +117,7 @@ function stimulantRule(record: PatientRecord, now: number, config: RiskModelConf
   ];
 }
 
-/** Rule "missed-session" — DESIGN §4, labelled heuristic: each no-show in 21 days +1, at most 2. Cancellations do not count. */
+/** Rule "missed-session" — labelled heuristic: each no-show in 21 days +1, at most 2. Cancellations do not count. */
 function missedSessionRule(record: PatientRecord, now: number, config: RiskModelConfig): RiskPoint[] {
   const { pointsEach, max, windowDays } = config.rules.missedSession;
   const missed = noShowsWithin(record, isoInstant(now), windowDays);
@@ -135,8 +135,7 @@ function missedSessionRule(record: PatientRecord, now: number, config: RiskModel
 }
 
 /**
- * Rule "mat-gap" — DESIGN §4, labelled heuristic; stopping MAT raises overdose risk (Williams et al.
- * 2020, DESIGN §6). +3 once for: a gap (order on hold, supply ran out, 3+ methadone days missed, injection
+ * Rule "mat-gap" — labelled heuristic; stopping MAT raises overdose risk (Williams et al. 2020). +3 once for: a gap (order on hold, supply ran out, 3+ methadone days missed, injection
  * past its grace period), a missed observed dose, or MAT stopped within the last 30 days.
  * A patient never on MAT scores nothing here.
  */
@@ -173,8 +172,7 @@ function matRule(record: PatientRecord, now: number, config: RiskModelConfig): R
 }
 
 /**
- * Rule "craving" — DESIGN §4, labelled heuristic; craving predicts next-visit use (Tsui et al. 2014,
- * DESIGN §6). +1 when the latest rating in 21 days is ≥ 7/10, or ≥ 2 above the baseline (the first rating
+ * Rule "craving" — labelled heuristic; craving predicts next-visit use (Tsui et al. 2014). +1 when the latest rating in 21 days is ≥ 7/10, or ≥ 2 above the baseline (the first rating
  * of the episode).
  */
 function cravingRule(record: PatientRecord, now: number, config: RiskModelConfig): RiskPoint[] {
@@ -209,8 +207,8 @@ function cravingRule(record: PatientRecord, now: number, config: RiskModelConfig
 }
 
 /**
- * Rules "bam-risk-rising" and "bam-protective-falling" — DESIGN §4, labelled heuristic on the Brief
- * Addiction Monitor subscales (Cacciola et al. 2013, DESIGN §6). Latest administration (within 35 days)
+ * Rules "bam-risk-rising" and "bam-protective-falling" — labelled heuristic on the Brief
+ * Addiction Monitor subscales (Cacciola et al. 2013). Latest administration (within 35 days)
  * vs the previous one: risk subscale higher +1; protective subscale lower +1.
  */
 function bamRules(record: PatientRecord, now: number, config: RiskModelConfig): RiskPoint[] {
@@ -249,7 +247,7 @@ function bamRules(record: PatientRecord, now: number, config: RiskModelConfig): 
   return out;
 }
 
-/** Rule "age-or-new-episode" — DESIGN §4, labelled heuristic: age under 25, or the first 30 days of the episode; +1 once. */
+/** Rule "age-or-new-episode" — labelled heuristic: age under 25, or the first 30 days of the episode; +1 once. */
 function youngOrNewRule(record: PatientRecord, now: number, config: RiskModelConfig): RiskPoint[] {
   const { points, ageUnder, firstEpisodeDays } = config.rules.youngOrNew;
   const asOf = isoInstant(now);

@@ -18,7 +18,7 @@ export function explainRisk(result: RiskResult): string {
 }
 
 /**
- * A FHIR RiskAssessment for a computed score (DESIGN §3): method = model id + version (LOCAL risk-model
+ * A FHIR RiskAssessment for a computed score: method = model id + version (LOCAL risk-model
  * CodeSystem), prediction.qualitativeRisk = risk-probability low/moderate/high, basis = every evidence
  * reference, note = the explanation.
  */

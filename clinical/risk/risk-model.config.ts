@@ -1,10 +1,11 @@
 /**
- * Relapse-risk model weights: one versioned configuration (DESIGN §4). Changing any number here
+ * Relapse-risk model weights: one versioned configuration (docs/architecture.md, "Relapse-risk model v1").
+ * Changing any number here
  * is a new model version: bump `version` so stored RiskAssessments stay attributable.
  *
  * Only the UDS component is validated in published work (Luo SX et al., JAMA Psychiatry 2023:
  * three negative weekly UDS in weeks 1–3 → 13 % return to use vs 85 % for positive or missing).
- * Every other weight is a labelled heuristic to calibrate locally (DESIGN §4, §6).
+ * Every other weight is a labelled heuristic to calibrate locally.
  */
 export interface RiskModelConfig {
   readonly modelId: string;

@@ -86,7 +86,7 @@ export const clinicService: HealthcareService = {
 export const CLINIC_CRISIS_SERVICE_ID = 'waypoint-crisis-line';
 
 /**
- * The clinic's own crisis contact, shown with every safety alert after the national lines (DESIGN §5b). A
+ * The clinic's own crisis contact, shown with every safety alert after the national lines. A
  * HealthcareService whose type says "Crisis line" (no standard code exists for it; clinicCrisisContacts in
  * clinical/chart/crisis-contacts.ts reads any service named or typed "crisis"). Synthetic number.
  */
