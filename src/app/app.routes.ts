@@ -16,7 +16,13 @@ export const routes: Routes = [
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'caseload' },
       { path: 'caseload', loadChildren: () => import('./features/caseload/caseload.routes') },
+      // Before `patients`: a note of a patient is the notes feature's (its own URL, so a reload returns to it).
+      {
+        path: 'patients/:patientId/notes',
+        loadChildren: () => import('./features/notes/patient-notes.routes'),
+      },
       { path: 'patients', loadChildren: () => import('./features/patient/patient.routes') },
+      { path: 'notes', loadChildren: () => import('./features/notes/notes.routes') },
       { path: 'supervision', loadChildren: () => import('./features/supervision/supervision.routes') },
       { path: 'coordination', loadChildren: () => import('./features/coordination/coordination.routes') },
       { path: 'audit', loadChildren: () => import('./features/audit/audit.routes') },

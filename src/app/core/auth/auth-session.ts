@@ -30,6 +30,9 @@ interface SignInState {
 /** Window name of the re-sign-in popup (so a second prompt reuses the same window). */
 export const SIGNIN_POPUP_NAME = 'waypoint-signin';
 
+/** How long a sign-out waits for each {@link AuthSession.beforeSignOut} hook. */
+export const SIGN_OUT_HOOK_TIMEOUT_MS = 3000;
+
 /** Seconds before expiry at which a token is treated as expired (clock skew, request time). */
 const EXPIRY_SKEW_SECONDS = 30;
 
@@ -115,6 +118,7 @@ export class AuthSession {
   /** `sub` of whoever last signed in in this tab: someone else signing in must not see their drafts. */
   private subject: string | undefined;
   private readonly user = signal<User | null>(null);
+  private readonly signOutHooks = new Set<() => void | Promise<void>>();
 
   /** False for an open server configured with `signIn: 'none'`. */
   get enabled(): boolean {
@@ -201,8 +205,29 @@ export class AuthSession {
     return this.reauthenticating;
   }
 
+  /**
+   * Registers work to finish before a sign-out ("Sign out", "Sign out now"), e.g. a notes editor saving its
+   * draft while the tokens still work. Each hook gets {@link SIGN_OUT_HOOK_TIMEOUT_MS}; a failure is logged and
+   * never stops the sign-out. Returns the function that unregisters it. (A sign-out for inactivity runs
+   * IdleMonitor.beforeSignOut hooks instead.)
+   */
+  beforeSignOut(hook: () => void | Promise<void>): () => void {
+    this.signOutHooks.add(hook);
+    return () => this.signOutHooks.delete(hook);
+  }
+
   /** Forgets the user, the store, drafts, caches and this tab's storage, and revokes the tokens. */
   async signOut(): Promise<void> {
+    await Promise.all(
+      [...this.signOutHooks].map((hook) =>
+        Promise.race([
+          Promise.resolve()
+            .then(hook)
+            .catch((error: unknown) => console.error('A before-sign-out hook failed', error)),
+          new Promise<void>((resolve) => setTimeout(resolve, SIGN_OUT_HOOK_TIMEOUT_MS)),
+        ]),
+      ),
+    );
     this.drafts.clear();
     this.subject = undefined;
     if (this.suspension) {

@@ -9,6 +9,7 @@ import type {
 } from '../../../../../clinical/chart/chart-facts';
 import { StatusChip, type StatusTone } from '../../../shared/ui/status-chip';
 import { evidenceAnchor, PLACE_ANCHOR } from '../data/chart-view';
+import { NewNoteMenu } from './new-note-menu';
 
 const SESSION_TONE: Readonly<Record<SessionListStatus, StatusTone>> = {
   attended: 'success',
@@ -24,6 +25,8 @@ const NOTE_TONE: Readonly<Record<NoteListStatus, StatusTone>> = {
   'cosign-pending': 'info',
   amended: 'neutral',
   returned: 'danger',
+  cosigned: 'success',
+  discarded: 'neutral',
 };
 
 /** The note template in words, from its canonical URL (".../Questionnaire/cbt-thought-record" → "cbt thought record"). */
@@ -39,10 +42,12 @@ export function templateWords(questionnaire: string | null): string {
  */
 @Component({
   selector: 'wp-sessions-panel',
-  imports: [DatePipe, RouterLink, StatusChip],
+  imports: [DatePipe, NewNoteMenu, RouterLink, StatusChip],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @let s = sessions();
+    <!-- The notes editor's entry point (features/notes owns the route it links to). -->
+    <div class="new-note"><wp-new-note-menu [patientId]="patientId()" /></div>
     <p
       class="counts"
       [id]="anchors.sessions"
@@ -66,6 +71,14 @@ export function templateWords(questionnaire: string | null): string {
             "
             [tone]="sessionTone[row.status]"
           />
+          @if (row.status !== 'cancelled') {
+            <wp-new-note-menu
+              [patientId]="patientId()"
+              [session]="row.session.reference"
+              [sessionLabel]="(row.start | date: 'EEE d MMM y, HH:mm' : 'UTC') ?? undefined"
+              [compact]="true"
+            />
+          }
           @for (note of row.notes; track note.note.reference) {
             <span class="note">
               <a [routerLink]="noteLink(note.note.reference)">{{ templateWords(note.questionnaire) }}</a>
@@ -83,6 +96,10 @@ export function templateWords(questionnaire: string | null): string {
   `,
   styleUrl: './chart-panel.scss',
   styles: `
+    .new-note {
+      display: flex;
+      justify-content: flex-end;
+    }
     .counts {
       margin: 0 0 8px;
       padding: 4px;

@@ -1,0 +1,199 @@
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  ElementRef,
+  inject,
+  Injector,
+  input,
+  signal,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import type { QuestionnaireItem } from '@medplum/fhirtypes';
+
+import { NoteControl } from './note-control';
+import { NoteForm } from './note-form';
+import { child, childrenAt, instancesOf, type ItemPath } from './response-tree';
+
+/**
+ * The `chain` layout: a repeating group as an ordered list of links (a DBT behavior chain), each with its
+ * questions and buttons to move it up or down or remove it, and "Add link" at the end. Alt+Arrow Up / Down on
+ * a link moves it too; focus follows the moved link and a live region says where it went.
+ */
+@Component({
+  selector: 'wp-chain-list',
+  imports: [MatButtonModule, MatIconModule, NoteControl],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(keydown)': 'keydown($event)' },
+  template: `
+    @let it = item();
+    <fieldset class="chain-box">
+      <legend>{{ it.text }}</legend>
+      <ol class="chain" [attr.aria-label]="it.text">
+        @for (n of links(); track n) {
+          <li class="link" [attr.data-link]="n">
+            <fieldset class="link-box">
+              <legend>Link {{ n + 1 }}</legend>
+              @for (c of it.item ?? []; track c.linkId) {
+                <wp-note-control [item]="c" [path]="childPath(n, c.linkId)" />
+              }
+              @if (!readonly()) {
+                <div class="tools">
+                  <button
+                    mat-button
+                    type="button"
+                    [id]="buttonId(n, 'up')"
+                    [disabled]="n === 0"
+                    [attr.aria-label]="'Move link ' + (n + 1) + ' up'"
+                    (click)="move(n, -1, 'up')"
+                  >
+                    <mat-icon aria-hidden="true">arrow_upward</mat-icon>
+                    Move up
+                  </button>
+                  <button
+                    mat-button
+                    type="button"
+                    [id]="buttonId(n, 'down')"
+                    [disabled]="n === links().length - 1"
+                    [attr.aria-label]="'Move link ' + (n + 1) + ' down'"
+                    (click)="move(n, 1, 'down')"
+                  >
+                    <mat-icon aria-hidden="true">arrow_downward</mat-icon>
+                    Move down
+                  </button>
+                  <button
+                    mat-button
+                    type="button"
+                    [attr.aria-label]="'Remove link ' + (n + 1)"
+                    (click)="remove(n)"
+                  >
+                    <mat-icon aria-hidden="true">delete</mat-icon>
+                    Remove
+                  </button>
+                </div>
+              }
+            </fieldset>
+          </li>
+        }
+      </ol>
+      @if (!readonly()) {
+        <button mat-stroked-button type="button" (click)="add()">
+          <mat-icon aria-hidden="true">add_link</mat-icon>
+          Add link
+        </button>
+      }
+      <p class="wp-visually-hidden" role="status">{{ announcement() }}</p>
+    </fieldset>
+  `,
+  styles: `
+    .chain-box {
+      border: 1px solid var(--mat-sys-outline-variant);
+      border-radius: var(--mat-sys-corner-medium);
+      padding: 8px 12px 12px;
+      margin: 8px 0;
+      min-width: 0;
+    }
+    .chain {
+      margin: 0 0 8px;
+      padding-inline-start: 1.5rem;
+      display: grid;
+      gap: 8px;
+    }
+    .link-box {
+      border: 1px solid var(--mat-sys-outline-variant);
+      border-inline-start: 4px solid var(--mat-sys-tertiary);
+      border-radius: var(--mat-sys-corner-small);
+      padding: 6px 10px;
+      min-width: 0;
+    }
+    .tools {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px;
+    }
+    .wp-visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+  `,
+})
+export class ChainList {
+  private readonly form = inject(NoteForm);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
+  readonly item = input.required<QuestionnaireItem>();
+  readonly parent = input.required<ItemPath>();
+
+  private static nextId = 0;
+  private readonly id = `wp-chain-${ChainList.nextId++}`;
+  protected readonly readonly = this.form.readonly;
+  protected readonly announcement = signal('');
+  protected readonly links = computed(() => {
+    const count = instancesOf(childrenAt(this.form.items(), this.parent()), this.item().linkId).length;
+    return Array.from({ length: Math.max(1, count) }, (_, i) => i);
+  });
+
+  protected childPath(link: number, linkId: string): ItemPath {
+    return child(this.linkPath(link), linkId);
+  }
+
+  protected buttonId(link: number, direction: 'up' | 'down'): string {
+    return `${this.id}-${link}-${direction}`;
+  }
+
+  protected add(): void {
+    const count = this.links().length + 1;
+    this.form.ensureRepetitions(this.linkPath(0), count);
+    this.announcement.set(`Link ${count} added.`);
+    this.focus(
+      `#${this.id}-${count - 1}-up`,
+      `li:nth-child(${count}) textarea, li:nth-child(${count}) input`,
+    );
+  }
+
+  protected remove(link: number): void {
+    this.form.removeRepetition(this.linkPath(link));
+    this.announcement.set(`Link ${link + 1} removed.`);
+  }
+
+  protected move(link: number, delta: -1 | 1, direction: 'up' | 'down'): void {
+    const to = link + delta;
+    if (to < 0 || to >= this.links().length) return;
+    this.form.moveRepetition(this.linkPath(link), delta);
+    this.announcement.set(`Link ${link + 1} moved ${direction} to position ${to + 1}.`);
+    // Keep focus on the same button of the moved link (or its other button at either end of the list).
+    const other = direction === 'up' ? 'down' : 'up';
+    this.focus(`#${this.buttonId(to, direction)}:not([disabled])`, `#${this.buttonId(to, other)}`);
+  }
+
+  protected keydown(event: KeyboardEvent): void {
+    if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    const li = (event.target as Element | null)?.closest<HTMLElement>('li[data-link]');
+    if (!li) return;
+    const link = Number(li.dataset['link']);
+    event.preventDefault();
+    if (event.key === 'ArrowUp') this.move(link, -1, 'up');
+    else this.move(link, 1, 'down');
+  }
+
+  private linkPath(link: number): ItemPath {
+    return child(this.parent(), this.item().linkId, link);
+  }
+
+  private focus(selector: string, fallback: string): void {
+    afterNextRender(
+      () => {
+        const root = this.host.nativeElement;
+        const target = root.querySelector<HTMLElement>(selector) ?? root.querySelector<HTMLElement>(fallback);
+        target?.focus();
+      },
+      { injector: this.injector },
+    );
+  }
+}
