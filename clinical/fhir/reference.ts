@@ -62,12 +62,6 @@ export function referenceTo(resource: Resource): Reference {
   return { reference: resourceKey(resource) };
 }
 
-/** The referenced key if the reference points at the given resource type. */
-export function keyOfType(ref: Reference | undefined, type: string): string | undefined {
-  const key = referenceKey(ref?.reference);
-  return key?.startsWith(`${type}/`) ? key : undefined;
-}
-
 /** Unique references, in first-seen order. */
 export function uniqueReferences(refs: readonly Reference[]): Reference[] {
   const seen = new Set<string>();

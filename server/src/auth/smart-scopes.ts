@@ -97,30 +97,6 @@ export class PermissionSet {
   }
 }
 
-/** Maps a FHIR RESTful interaction to the SMART permission letter it needs. */
-export function permissionFor(interaction: string): Permission | undefined {
-  switch (interaction) {
-    case 'read':
-    case 'vread':
-    case 'history-instance':
-      return 'r';
-    case 'search-type':
-    case 'search-system':
-    case 'history-type':
-    case 'history-system':
-      return 's';
-    case 'create':
-      return 'c';
-    case 'update':
-    case 'patch':
-      return 'u';
-    case 'delete':
-      return 'd';
-    default:
-      return undefined;
-  }
-}
-
 /**
  * Every resource scope a client may be granted in one context, in v2 and v1 forms, for the
  * authorization server's resource-server scope list (oidc-provider matches scopes exactly).

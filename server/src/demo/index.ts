@@ -8,12 +8,9 @@ import type { Resource } from '@medplum/fhirtypes';
 import { todayIso } from './clock';
 import { type DefinitionsReport, ensureClinicDefinitions } from './definitions-loader';
 import { clinicSettings, DEFAULT_PATIENTS, DEFAULT_SEED, generateClinicBatches } from './generate';
-import { demoStaff } from './staff';
 
 export { ensureClinicDefinitions } from './definitions-loader';
-export type { DemoClinic, GenerateOptions } from './generate';
-export { DEFAULT_PATIENTS, DEFAULT_SEED, generateClinic, generateClinicBatches } from './generate';
-export type { DemoStaff } from './staff';
+export { DEFAULT_PATIENTS, DEFAULT_SEED, generateClinic } from './generate';
 export { DEMO_PASSWORD, demoStaff } from './staff';
 
 /** A repository that can load many resources at once, keeping their ids (SqliteRepository). */
@@ -116,9 +113,4 @@ export function progressBar(write: (text: string) => void = (t) => process.stder
     last = line;
     write(`\r${line}${p.phase === 'done' ? '\n' : ''}`);
   };
-}
-
-/** Staff accounts of the default demo clinic, for the sign-in accounts. */
-export function defaultDemoStaff(patients = DEFAULT_PATIENTS) {
-  return demoStaff(DEFAULT_SEED, patients);
 }

@@ -104,8 +104,6 @@ export function aMeasureObservation(
 }
 
 export const PHQ9_ITEM9 = { system: LOINC, code: '44260-8' };
-export const PHQ9_TOTAL = { system: LOINC, code: '44261-6' };
-export const CRAVING = { system: `${WAYPOINT}/measure`, code: 'craving-0-10' };
 
 /** A fentanyl screen (LOINC 59673-4), positive or negative, with its DiagnosticReport. */
 export function aFentanylScreen(patientId: string, days: number, positive: boolean): Resource[] {

@@ -11,7 +11,6 @@ const ITEM_CONTROL = 'http://hl7.org/fhir/StructureDefinition/questionnaire-item
 const MIN_VALUE = 'http://hl7.org/fhir/StructureDefinition/minValue';
 const MAX_VALUE = 'http://hl7.org/fhir/StructureDefinition/maxValue';
 const MAX_OCCURS = 'http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs';
-const REFERENCE_RESOURCE = 'http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource';
 
 export type Layout = 'columns' | 'week-grid' | 'chain' | 'letters';
 
@@ -51,10 +50,6 @@ export function layoutOf(item: QuestionnaireItem): Layout | undefined {
 /** The method block code (thought-record, diary-card …) when this group is one. */
 export function blockOf(item: QuestionnaireItem): string | undefined {
   return ext(item, RENDERING.block)?.valueCode;
-}
-
-export function referenceResource(item: QuestionnaireItem): string | undefined {
-  return ext(item, REFERENCE_RESOURCE)?.valueCode;
 }
 
 /** How a choice is asked: check boxes for repeats (or the check-box control), radio buttons, or a drop-down. */
