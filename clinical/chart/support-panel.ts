@@ -8,15 +8,15 @@ import type {
   Reference,
 } from '@medplum/fhirtypes';
 
-import { cmLedger } from '../cm/cm-ledger';
-import { codingsOf, hasCoding } from '../fhir/coding';
+import { cmEnrolled, cmLedger } from '../cm/cm-ledger';
+import { codingsOf } from '../fhir/coding';
 import { part2Consent } from '../fhir/consent';
 import { activeEpisode } from '../fhir/episode';
 import { type AsOf, asOfMillis, formatDate, isoDay, toEndMillis, utcDay } from '../fhir/fhir-date';
 import type { PatientRecord } from '../fhir/patient-record';
 import { referenceKey, referenceTo } from '../fhir/reference';
 import { STAFF_ROLE_DISPLAY } from '../templates/code-systems';
-import { LOCAL_SYSTEM, STAFF_ROLES, type StaffRole, TASK_CODE } from '../terminology';
+import { LOCAL_SYSTEM, STAFF_ROLES, type StaffRole } from '../terminology';
 import type {
   CareTeamMemberFacts,
   CmSummary,
@@ -109,16 +109,6 @@ function supportPeople(record: PatientRecord, team: readonly CareTeamMemberFacts
       careTeamRole: onTeam?.roleDisplay ?? null,
     };
   });
-}
-
-/** Enrolled in CM: a CM reward Task on record, or a CarePlan activity that says "contingency management". */
-function cmEnrolled(record: PatientRecord): boolean {
-  return (
-    record.tasks.some((t) => hasCoding(t.code, LOCAL_SYSTEM.task, TASK_CODE.cmReward)) ||
-    record.carePlans.some((p) =>
-      (p.activity ?? []).some((a) => /contingency management/i.test(a.detail?.description ?? '')),
-    )
-  );
 }
 
 function cmSummary(record: PatientRecord, asOf: AsOf): CmSummary | null {

@@ -1,4 +1,4 @@
-import type { Observation, Reference, Task } from '@medplum/fhirtypes';
+import type { CarePlan, Observation, Reference, Task } from '@medplum/fhirtypes';
 
 import { hasCoding } from '../fhir/coding';
 import { type AsOf, formatDay } from '../fhir/fhir-date';
@@ -106,6 +106,19 @@ export function cmRewardTasks(record: PatientRecord): Map<string, Task> {
     if (key) out.set(key, task);
   }
   return out;
+}
+
+/** A care plan that enrols the patient in CM: an activity that says "contingency management". */
+export function isCmCarePlan(plan: CarePlan): boolean {
+  return (plan.activity ?? []).some((a) => /contingency management/i.test(a.detail?.description ?? ''));
+}
+
+/** Enrolled in CM: a CM reward Task on record, or a CarePlan activity that says "contingency management". */
+export function cmEnrolled(record: PatientRecord): boolean {
+  return (
+    record.tasks.some((t) => hasCoding(t.code, LOCAL_SYSTEM.task, TASK_CODE.cmReward)) ||
+    record.carePlans.some(isCmCarePlan)
+  );
 }
 
 /** The points a reward Task pays (its output of type cm-points). */
