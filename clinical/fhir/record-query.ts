@@ -33,10 +33,10 @@ export interface RecordQueryOptions {
 export function patientRecordSearches(patientId: string, options: RecordQueryOptions = {}): RecordSearch[] {
   const patient = `Patient/${patientId}`;
   const count = ['_count', String(RECORD_PAGE_SIZE)] as const;
-  const byPatient = (
-    resourceType: string,
-    ...more: (readonly [string, string])[]
-  ): RecordSearch => ({ resourceType, params: [['patient', patient], ...more, count] });
+  const byPatient = (resourceType: string, ...more: (readonly [string, string])[]): RecordSearch => ({
+    resourceType,
+    params: [['patient', patient], ...more, count],
+  });
   const medication = (type: string) => byPatient(type, ['_include', `${type}:medication`]);
   return [
     {

@@ -5,7 +5,7 @@ import type { Observation, Patient, Resource } from '@medplum/fhirtypes';
 
 import { deriveState } from '../derived/derive';
 import type { PopulationFacts } from '../derived/population-facts';
-import { type SummaryFacts,summaryObservation } from '../derived/summary-resource';
+import { type SummaryFacts, summaryObservation } from '../derived/summary-resource';
 import {
   aDispense,
   aMatOrder,

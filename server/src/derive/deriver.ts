@@ -46,7 +46,10 @@ export interface DeriverOptions {
   readonly onError?: (patientId: string, error: unknown) => void;
 }
 
-interface Job { readonly patientId: string; readonly reason: DerivationReason }
+interface Job {
+  readonly patientId: string;
+  readonly reason: DerivationReason;
+}
 
 export class Deriver {
   private readonly clock: Clock;

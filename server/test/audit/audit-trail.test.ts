@@ -134,7 +134,11 @@ describe('what is recorded', () => {
       await fhir(server, undefined, 'POST', 'Observation', { resourceType: 'Observation' });
     });
     assert.deepEqual(
-      events.map((e) => [subtype(e), e.outcome, e.entity?.find((x) => x.role?.code === '4')?.what?.reference]),
+      events.map((e) => [
+        subtype(e),
+        e.outcome,
+        e.entity?.find((x) => x.role?.code === '4')?.what?.reference,
+      ]),
       [
         ['batch', '0', undefined],
         ['transaction', '0', undefined],

@@ -54,11 +54,7 @@ test('SIGKILL mid-transaction: after restart the transaction is absent, committe
   const dbPath = join(dir, 'waypoint.db');
   const child = spawn(
     process.execPath,
-    [
-      RUN_TS,
-      resolve(import.meta.dirname, 'fixtures/crash-server.ts'),
-      dbPath,
-    ],
+    [RUN_TS, resolve(import.meta.dirname, 'fixtures/crash-server.ts'), dbPath],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   try {

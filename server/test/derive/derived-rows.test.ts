@@ -64,7 +64,11 @@ describe('caseload rows from derived resources', () => {
       // The workspaces' facts read back equal the rules on the raw record (weekly risk from the stored series).
       assert.deepStrictEqual(
         summaryPopulationFacts(summary),
-        populationFacts(record, NOW, resources.filter((r) => isDerived(r))),
+        populationFacts(
+          record,
+          NOW,
+          resources.filter((r) => isDerived(r)),
+        ),
         `${archetype} Patient/${id} population facts`,
       );
     }

@@ -16,12 +16,7 @@ test('kill -9 in the middle of a transaction: nothing half-written, nothing comm
   const path = join(dir, 'crash.db');
   const child = spawn(
     process.execPath,
-    [
-      RUN_TS,
-      fileURLToPath(new URL('./crash-child.ts', import.meta.url)),
-      path,
-      '500',
-    ],
+    [RUN_TS, fileURLToPath(new URL('./crash-child.ts', import.meta.url)), path, '500'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>
