@@ -182,6 +182,12 @@ export type AuthEventKind = 'login' | 'login-failed' | 'logout' | 'token';
 export interface AuthAuditInput {
   readonly kind: AuthEventKind;
   readonly actor: AuditActor;
+  /**
+   * A failed sign-in: the staff account its user name names, if any. It becomes an entity (role 11
+   * Security User Entity), so the attempt is found by that practitioner's reference (docs/audit.md) while the
+   * agent stays unauthenticated.
+   */
+  readonly account?: { readonly practitionerId: string; readonly displayName: string };
   readonly clientId?: string;
   readonly ip?: string;
   readonly detail?: string;
@@ -191,6 +197,20 @@ export interface AuthAuditInput {
 /** Sign-in, failed sign-in, sign-out (DICOM 110114 User Authentication / 110122 Login / 110123 Logout). */
 export function authAuditEvent(input: AuthAuditInput): AuditEvent {
   const logout = input.kind === 'logout';
+  const entity: AuditEventEntity[] = [];
+  if (input.clientId) {
+    entity.push({
+      what: { identifier: { system: 'urn:waypoint:client', value: input.clientId } },
+      name: input.clientId,
+    });
+  }
+  if (input.account && input.kind === 'login-failed') {
+    entity.push({
+      what: { reference: `Practitioner/${input.account.practitionerId}`, display: input.account.displayName },
+      type: { system: AUDIT_ENTITY_TYPE, code: '1', display: 'Person' },
+      role: { system: OBJECT_ROLE, code: '11', display: 'Security User Entity' },
+    });
+  }
   return {
     resourceType: 'AuditEvent',
     type: { system: DCM, code: '110114', display: 'User Authentication' },
@@ -205,13 +225,6 @@ export function authAuditEvent(input: AuthAuditInput): AuditEvent {
     outcomeDesc: input.detail,
     agent: [agent(input.actor, input.ip, input.clientId)],
     source: SOURCE,
-    entity: input.clientId
-      ? [
-          {
-            what: { identifier: { system: 'urn:waypoint:client', value: input.clientId } },
-            name: input.clientId,
-          },
-        ]
-      : undefined,
+    entity: entity.length ? entity : undefined,
   };
 }

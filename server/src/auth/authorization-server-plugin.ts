@@ -140,6 +140,7 @@ export function authorizationServerPlugin(
       authAuditEvent({
         kind: 'login-failed',
         actor: { kind: 'anonymous', username },
+        account: accounts.find(username.toLowerCase()),
         clientId,
         ip: request.ip,
         detail: result.reason === 'locked' ? 'account locked' : 'invalid credentials',

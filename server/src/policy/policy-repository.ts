@@ -56,6 +56,7 @@ import type {
 import { isDerived } from '../../../clinical/derived/derived-codes';
 import { referenceParts } from '../../../clinical/fhir/reference';
 import type { AuditLog } from '../audit/audit-log';
+import { auditSearchBundle, auditSearchOf } from '../audit/audit-search';
 import type { Permission } from '../auth/smart-scopes';
 import {
   type CompartmentIndex,
@@ -66,6 +67,7 @@ import {
 } from '../store/compartment';
 import { applyFhirPatch } from '../store/patch';
 import type { ScopedSearchOptions } from '../store/sqlite-repository';
+import { auditReach } from './audit-access';
 import type { PatientScope, Principal } from './principal';
 import {
   IMMUTABLE_TYPES,
@@ -218,7 +220,7 @@ export class PolicyRepository extends FhirRepository {
   }
 
   private mayReadAudit(): boolean {
-    return this.ctx.principal.kind === 'system' || this.roles.has('supervisor');
+    return auditReach(this.ctx.principal, this.ctx.scope).kind !== 'none';
   }
 
   /** What the caller receives: notes redacted for coordinators; disclosed patients noted for audit. */
@@ -561,10 +563,14 @@ export class PolicyRepository extends FhirRepository {
   // conditionalCreate/Update/Delete/Patch are not overridden: FhirRepository's versions run through
   // this.withTransaction → this.search/createResource/updateResource, so they are checked too.
 
-  // ---- AuditEvent (served read-only from the audit table) ------------------------------------------
+  // ---- AuditEvent (served read-only from the audit table, scoped by audit-access.ts) ------------------
 
   private readAuditEvent(id: string): AuditEvent {
-    const event = this.mayReadAudit() ? this.ctx.audit?.read(id) : undefined;
+    const reach = auditReach(this.ctx.principal, this.ctx.scope);
+    const event =
+      reach.kind === 'none'
+        ? undefined
+        : this.ctx.audit?.read(id, reach.kind === 'within' ? reach.references : undefined);
     if (!event) {
       deny(notFound);
     }
@@ -572,36 +578,14 @@ export class PolicyRepository extends FhirRepository {
   }
 
   private searchAuditEvents(request: SearchRequest): Bundle {
-    if (!this.mayReadAudit() || !this.ctx.audit) {
-      return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] };
+    // The parameters are checked first: a caller who may read nothing still learns that a query is wrong.
+    const search = auditSearchOf(request);
+    const reach = auditReach(this.ctx.principal, this.ctx.scope);
+    if (reach.kind === 'none' || !this.ctx.audit) {
+      return auditSearchBundle(request, search, { events: [], total: 0, hasNext: false });
     }
-    let entity: string | undefined;
-    let agent: string | undefined;
-    for (const filter of request.filters ?? []) {
-      if (filter.code === 'patient' || filter.code === 'entity') {
-        entity = filter.value.includes('/') ? filter.value : `Patient/${filter.value}`;
-        const patientId = patientIdOfReference(entity);
-        if (patientId && !this.mayReadPatient(patientId)) {
-          return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] };
-        }
-      } else if (filter.code === 'agent') {
-        agent = filter.value.includes('/') ? filter.value : `Practitioner/${filter.value}`;
-      } else {
-        deny(badRequest(`AuditEvent search supports patient, entity and agent only (not ${filter.code})`));
-      }
-    }
-    const { events, total } = this.ctx.audit.search({
-      entity,
-      agent,
-      count: request.count ?? 50,
-      offset: request.offset ?? 0,
-    });
-    return {
-      resourceType: 'Bundle',
-      type: 'searchset',
-      total,
-      entry: events.map((resource) => ({ resource, search: { mode: 'match' } })),
-    };
+    const within = reach.kind === 'within' ? { within: reach.references } : {};
+    return auditSearchBundle(request, search, this.ctx.audit.search({ ...search, ...within }));
   }
 }
 

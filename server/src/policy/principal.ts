@@ -29,9 +29,17 @@ export type Principal =
       readonly permissions: PermissionSet;
     };
 
-/** The patients a principal may see: every patient (system clients, break-glass) or a set of ids. */
+/**
+ * The patients a principal may see: every patient (system clients, break-glass) or a set of ids; for a
+ * supervisor also the practitioners they supervise (`Practitioner/<id>`), whose audit trail they read.
+ */
 export type PatientScope =
-  { readonly all: true } | { readonly all: false; readonly patientIds: ReadonlySet<string> };
+  | { readonly all: true }
+  | {
+      readonly all: false;
+      readonly patientIds: ReadonlySet<string>;
+      readonly supervisees?: ReadonlySet<string>;
+    };
 
 /** Roles from the practitioner's active PractitionerRoles; the account's role when there are none. */
 export async function resolveRoles(
@@ -101,9 +109,9 @@ export async function resolvePatientScope(
   const me = `Practitioner/${practitionerId}`;
   const myTeams = await activeCareTeams(repo, [me]);
   const patientIds = subjectsOf(myTeams);
+  const supervisees = new Set<string>();
 
   if (roles.has('supervisor')) {
-    const supervisees = new Set<string>();
     for (const team of myTeams.filter(isSupervisionTeam)) {
       const lead = (team.participant ?? []).some(
         (p) =>
@@ -149,5 +157,5 @@ export async function resolvePatientScope(
       }
     }
   }
-  return { all: false, patientIds };
+  return { all: false, patientIds, ...(roles.has('supervisor') ? { supervisees } : {}) };
 }
