@@ -11,6 +11,7 @@ import type { FhirRepository } from '@medplum/fhir-router';
 
 import { buildApp } from './app';
 import { recordExportRoute } from './audit/export-route';
+import { reportExportRoute } from './audit/report-export-route';
 import { createSmartAuth } from './auth/smart-auth';
 import {
   DEFAULT_PATIENTS,
@@ -80,8 +81,9 @@ if (seed !== 'none') {
 const app = await buildApp({
   repository,
   logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
-  // The chart's print/export is recorded by the server (clients cannot write AuditEvents).
-  plugins: [auth.plugin, recordExportRoute({ audit: auth.audit })],
+  // The chart's print/export and the audit report's export are recorded by the server (clients cannot write
+  // AuditEvents).
+  plugins: [auth.plugin, recordExportRoute({ audit: auth.audit }), reportExportRoute({ audit: auth.audit })],
   extendCapabilityStatement: auth.extendCapabilityStatement,
   ...(derivation ? { afterWrite: derivation.afterWrite } : {}),
 });

@@ -37,11 +37,12 @@ type Medium = keyof typeof MEDIA;
 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
-function send(reply: FastifyReply, status: number, body: OperationOutcome | Parameters): FastifyReply {
+/** A FHIR JSON answer (shared by the export routes). */
+export function send(reply: FastifyReply, status: number, body: OperationOutcome | Parameters): FastifyReply {
   return reply.code(status).header('content-type', 'application/fhir+json; charset=utf-8').send(body);
 }
 
-function outcome(code: OperationOutcome['issue'][number]['code'], text: string): OperationOutcome {
+export function outcome(code: OperationOutcome['issue'][number]['code'], text: string): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, details: { text } }] };
 }
 

@@ -9,6 +9,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { LOCAL_SYSTEM, questionnaireUrl, SYSTEM } from '../../../clinical/terminology';
 import { buildApp } from '../../src/app';
 import { recordExportRoute } from '../../src/audit/export-route';
+import { reportExportRoute } from '../../src/audit/report-export-route';
 import type { LockoutPolicy } from '../../src/auth/accounts';
 import { createSmartAuth, type SmartAuth } from '../../src/auth/smart-auth';
 import type { Clock } from '../../src/derive/clock';
@@ -126,7 +127,11 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const app = await buildApp({
     repository,
     rateLimit: false,
-    plugins: [auth.plugin, recordExportRoute({ audit: auth.audit })],
+    plugins: [
+      auth.plugin,
+      recordExportRoute({ audit: auth.audit }),
+      reportExportRoute({ audit: auth.audit }),
+    ],
     extendCapabilityStatement: auth.extendCapabilityStatement,
     ...(derivation ? { afterWrite: derivation.afterWrite } : {}),
     ...(options.derive ? { now: () => options.derive!.clock.now() } : {}),
