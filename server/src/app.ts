@@ -31,6 +31,7 @@ import { malformedJson, outcome, serverFailure } from './http/outcomes';
 import { BusinessRulesRepository } from './rules/business-rules';
 import { CmRewardRule } from './rules/cm-rewards';
 import { NoteSigningRule } from './rules/note-signing';
+import { TaskOwnerRule } from './rules/task-owner';
 import { hasTypeHistory, ValidatingRepository } from './store/validating-repository';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -87,13 +88,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   // Validation of every write, then the clinical business rules no caller may break (signed notes,
-  // contingency-management rewards); the per-request access policy wraps this repository.
+  // contingency-management rewards, Task owners); the per-request access policy wraps this repository.
   const validating = new ValidatingRepository(options.repository, (error) => {
     // Error class and code only: messages from the store may quote data.
     const { name, code } = error as { name?: string; code?: string };
     app.log.error({ err: { type: name, code } }, 'store failure');
   });
-  const repository = new BusinessRulesRepository(validating, [new NoteSigningRule(), new CmRewardRule()], {
+  const rules = [new NoteSigningRule(), new CmRewardRule(), new TaskOwnerRule()];
+  const repository = new BusinessRulesRepository(validating, rules, {
     ...(options.now ? { now: options.now } : {}),
   });
   const store = options.capabilities ?? storeCapabilitiesOf(options.repository);

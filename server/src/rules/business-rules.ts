@@ -5,6 +5,7 @@
  * a failed check rolls the whole transaction back:
  * - note signing (rules/note-signing.ts): a signed note changes only by an amendment with its signature;
  * - contingency-management rewards (rules/cm-rewards.ts): only a verified negative screen, once.
+ * - Task owners (rules/task-owner.ts): a Practitioner of the clinic.
  * A write outside a transaction that a rule must check atomically (read, check, write) is run in its own
  * transaction, so concurrent writers are serialized by the store.
  */

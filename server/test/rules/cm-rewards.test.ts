@@ -98,22 +98,4 @@ describe('contingency-management rewards', () => {
     assert.equal(unverified.status, 422);
     assert.match(unverified.body.issue[0].details.text, /not verified/);
   });
-
-  test('a coordinator writes Tasks but not session notes', async () => {
-    const note = await fhir(server, token(), 'POST', 'QuestionnaireResponse', {
-      resourceType: 'QuestionnaireResponse',
-      status: 'in-progress',
-      subject: { reference: patient() },
-    });
-    assert.equal(note.status, 403);
-    const task = await fhir(server, token(), 'POST', 'Task', {
-      resourceType: 'Task',
-      status: 'requested',
-      intent: 'order',
-      code: { coding: [{ system: LOCAL_SYSTEM.task, code: TASK_CODE.followUp }] },
-      for: { reference: patient() },
-      description: 'Call about missed doses',
-    });
-    assert.equal(task.status, 201);
-  });
 });
