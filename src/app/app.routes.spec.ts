@@ -4,11 +4,14 @@ import { TestBed } from '@angular/core/testing';
 import { Title } from '@angular/platform-browser';
 import { provideRouter, Router, TitleStrategy, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
+import { Store } from '@ngrx/store';
 
 import { routes } from './app.routes';
 import { provideWaypointConfig } from './core/config/waypoint-config';
 import { PageTitleStrategy } from './core/layout/page-title-strategy';
 import { provideRootState } from './core/state/root-state';
+import { AuthActions } from './core/state/session/session.actions';
+import type { WaypointRole } from './core/state/session/session.models';
 import { PatientPage } from './features/patient/patient-page';
 
 describe('app routes', () => {
@@ -33,7 +36,7 @@ describe('app routes', () => {
     return harness.routeNativeElement?.querySelector('h1')?.textContent?.trim();
   }
 
-  it('redirects / to the caseload', async () => {
+  it('redirects / to the caseload when the server names no role', async () => {
     await harness.navigateByUrl('/');
     expect(TestBed.inject(Router).url).toBe('/caseload');
     expect(TestBed.inject(Title).getTitle()).toBe('My caseload · Waypoint');
@@ -44,20 +47,48 @@ describe('app routes', () => {
     expect(heading()).toBe('Signed out');
   });
 
-  for (const [url, title] of [
-    ['/supervision', 'Supervision'],
-    ['/coordination', 'Coordination'],
-    ['/audit', 'Audit'],
+  function signInAs(role: WaypointRole): void {
+    TestBed.inject(Store).dispatch(
+      AuthActions.signedIn({ user: { name: 'Dana Whitfield', role, fhirUser: 'Practitioner/p1' } }),
+    );
+  }
+
+  for (const [role, home, title] of [
+    ['counselor', '/caseload', 'My caseload'],
+    ['supervisor', '/supervision', 'Supervision'],
+    ['care-coordinator', '/coordination', 'Coordination'],
   ] as const) {
-    it(`lazy-loads ${url} with an explanatory empty state`, async () => {
-      await harness.navigateByUrl(url);
-      expect(heading()).toBe(title);
-      expect(harness.routeNativeElement?.querySelector('wp-empty-state h2')?.textContent).toMatch(
-        /^No data yet — /,
-      );
+    it(`sends a ${role} from / to their home, ${home}`, async () => {
+      signInAs(role);
+      await harness.navigateByUrl('/');
+      expect(TestBed.inject(Router).url).toBe(home);
       expect(TestBed.inject(Title).getTitle()).toBe(`${title} · Waypoint`);
     });
   }
+
+  it("shows another role's page as not available, at its address, with the way home", async () => {
+    signInAs('counselor');
+    await harness.navigateByUrl('/audit?patient=p1');
+    expect(TestBed.inject(Router).url).toBe('/audit?patient=p1');
+    expect(heading()).toBe('Not available for your role');
+    expect(harness.routeNativeElement?.textContent).toContain(
+      'Audit report is not available for the Counselor role',
+    );
+    expect(harness.routeNativeElement?.querySelector('a')?.getAttribute('href')).toBe('/caseload');
+    expect(TestBed.inject(Title).getTitle()).toBe('Not available for your role · Waypoint');
+
+    await harness.navigateByUrl('/supervision');
+    expect(heading()).toBe('Not available for your role');
+  });
+
+  it("lets a supervisor open a counselor's caseload but not a caseload of their own", async () => {
+    signInAs('supervisor');
+    await harness.navigateByUrl('/caseload/practitioners/c1');
+    expect(heading()).toBe('Caseload');
+    await harness.navigateByUrl('/caseload');
+    expect(heading()).toBe('Not available for your role');
+    expect(harness.routeNativeElement?.querySelector('a')?.getAttribute('href')).toBe('/supervision');
+  });
 
   it('binds the patient id from the URL to the page input', async () => {
     const page = await harness.navigateByUrl('/patients/p-42', PatientPage);
@@ -69,6 +100,6 @@ describe('app routes', () => {
     expect(heading()).toBe('Page not found');
     expect(TestBed.inject(Title).getTitle()).toBe('Page not found · Waypoint');
     const back = harness.routeNativeElement?.querySelector('a');
-    expect(back?.getAttribute('href')).toBe('/caseload');
+    expect(back?.getAttribute('href')).toBe('/');
   });
 });

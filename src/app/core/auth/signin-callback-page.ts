@@ -19,7 +19,7 @@ import { AuthSession } from './auth-session';
     } @else if (error(); as message) {
       <h1 class="wp-page-title">Sign-in did not complete</h1>
       <p role="alert">{{ message }}</p>
-      <a mat-flat-button routerLink="/caseload">Try again</a>
+      <a mat-flat-button routerLink="/">Try again</a>
     } @else {
       <h1 class="wp-page-title">Signing you in…</h1>
       <mat-progress-spinner mode="indeterminate" diameter="40" aria-label="Signing in" />

@@ -15,7 +15,7 @@ import { EmptyState } from '../../shared/ui/empty-state';
       headline="There is no page at this address"
       message="The link may be mistyped or out of date. Nothing was opened or changed."
     >
-      <a mat-flat-button routerLink="/caseload">Go to my caseload</a>
+      <a mat-flat-button routerLink="/">Go to your home page</a>
     </wp-empty-state>
   `,
 })

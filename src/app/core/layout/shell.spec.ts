@@ -77,25 +77,49 @@ describe('Shell', () => {
     root.classList.remove('wp-dark', 'wp-light');
   });
 
-  it('shows the product name and the four sections in a labelled navigation', async () => {
+  const navLabels = () =>
+    (Array.from(fixture.nativeElement.querySelectorAll('nav a')) as HTMLAnchorElement[]).map((a) => [
+      a.querySelector('span')?.textContent,
+      a.getAttribute('href'),
+    ]);
+
+  async function signInAs(role: 'counselor' | 'supervisor' | 'care-coordinator'): Promise<void> {
+    store.overrideSelector(selectUser, { name: 'Dana Whitfield', role, fhirUser: 'Practitioner/p1' });
+    store.refreshState();
+    await fixture.whenStable();
+  }
+
+  it('shows the product name and a labelled navigation, empty until the session is known', async () => {
     const el: HTMLElement = fixture.nativeElement;
     expect(el.querySelector('mat-toolbar')?.textContent).toContain('Waypoint');
     expect(el.querySelector('nav')?.getAttribute('aria-label')).toBe('Main');
+    expect(navLabels()).toEqual([]);
+  });
 
-    const items = Array.from(el.querySelectorAll('nav a')) as HTMLAnchorElement[];
-    const labels = items.map((a) => a.querySelector('span')?.textContent);
-    const hrefs = items.map((a) => a.getAttribute('href'));
-    expect(labels).toEqual(['My caseload', 'Supervision', 'Coordination', 'Audit']);
-    expect(hrefs).toEqual(['/caseload', '/supervision', '/coordination', '/audit']);
+  it("shows only the sections of the user's role", async () => {
+    await signInAs('counselor');
+    expect(navLabels()).toEqual([
+      ['My caseload', '/caseload'],
+      ['My unsigned notes', '/notes'],
+    ]);
+    await signInAs('supervisor');
+    expect(navLabels()).toEqual([
+      ['Supervision', '/supervision'],
+      ['Co-sign queue', '/notes/cosign'],
+      ['Audit report', '/audit'],
+    ]);
+    await signInAs('care-coordinator');
+    expect(navLabels()).toEqual([['Coordination', '/coordination']]);
   });
 
   it('marks the current section with aria-current="page"', async () => {
+    await signInAs('supervisor');
     await TestBed.inject(Router).navigateByUrl('/audit');
     await fixture.whenStable();
     const current = Array.from(
       fixture.nativeElement.querySelectorAll('[aria-current="page"]'),
     ) as HTMLElement[];
-    expect(current.map((a) => a.textContent?.trim())).toEqual([jasmine.stringContaining('Audit')]);
+    expect(current.map((a) => a.textContent?.trim())).toEqual([jasmine.stringContaining('Audit report')]);
   });
 
   it('toggles light and dark with a labelled button and remembers the choice', async () => {
@@ -160,6 +184,7 @@ describe('Shell', () => {
   });
 
   it('turns the navigation into a drawer on narrow screens, closed after choosing a section', async () => {
+    await signInAs('counselor');
     breakpoints.narrow.next(true);
     await fixture.whenStable();
     const sidenav = await loader.getHarness(MatSidenavHarness);

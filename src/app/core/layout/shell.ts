@@ -16,7 +16,7 @@ import { AuthSession } from '../auth/auth-session';
 import { HttpActivity } from '../http/http-activity';
 import { IdleSignOutPanel } from '../session/idle-sign-out-panel';
 import { selectRoleLabel, selectSignedOutForInactivity, selectUser } from '../state/session/session.feature';
-import { NAV_LINKS } from './nav-links';
+import { NAV_LINKS, navLinksFor } from './nav-links';
 import { PRODUCT_NAME } from './page-title-strategy';
 import { ThemePreference } from './theme-preference';
 
@@ -50,9 +50,14 @@ export class Shell {
   private readonly auth = inject(AuthSession);
 
   protected readonly productName = PRODUCT_NAME;
-  protected readonly links = NAV_LINKS;
   protected readonly busy = inject(HttpActivity).busy;
   protected readonly user = this.store.selectSignal(selectUser);
+  /** The sections of the user's role; none until the session is known (every one on an open test server). */
+  protected readonly links = computed(() => {
+    const user = this.user();
+    if (!user) return this.auth.enabled ? [] : NAV_LINKS;
+    return navLinksFor(user.role);
+  });
   protected readonly roleLabel = this.store.selectSignal(selectRoleLabel);
   protected readonly signedOutForInactivity = this.store.selectSignal(selectSignedOutForInactivity);
   protected readonly narrow = toSignal(
