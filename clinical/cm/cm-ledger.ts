@@ -64,6 +64,8 @@ export interface CmLedgerEntry {
   /** The reward Task that pays it, if one exists. */
   readonly reward?: Reference;
   readonly rewardedPoints?: number;
+  /** When the reward was recorded (its `authoredOn`, else `meta.lastUpdated`). */
+  readonly rewardedOn?: string;
   /** The streak was reset before this screen (a positive or a week without a screen). */
   readonly resetBefore?: 'positive' | 'missed-week';
 }
@@ -121,6 +123,10 @@ export function cmEnrolled(record: PatientRecord): boolean {
   );
 }
 
+function rewardedOn(task: Task): string | undefined {
+  return task.authoredOn ?? task.meta?.lastUpdated;
+}
+
 /** The points a reward Task pays (its output of type cm-points). */
 export function rewardPoints(task: Task): number {
   return task.output?.find((o) => hasCoding(o.type, LOCAL_SYSTEM.task, CM_POINTS_OUTPUT))?.valueInteger ?? 0;
@@ -157,7 +163,11 @@ export function cmLedger(
       observation,
       result,
       ...(rewardTask
-        ? { reward: { reference: `Task/${rewardTask.id ?? ''}` }, rewardedPoints: rewardPoints(rewardTask) }
+        ? {
+            reward: { reference: `Task/${rewardTask.id ?? ''}` },
+            rewardedPoints: rewardPoints(rewardTask),
+            ...(rewardedOn(rewardTask) ? { rewardedOn: rewardedOn(rewardTask) } : {}),
+          }
         : {}),
       ...(pendingReset ? { resetBefore: pendingReset } : {}),
     };
@@ -218,11 +228,13 @@ export function checkReward(
     ),
   );
   if (!entry) return { allowed: false, message: 'This is not a urine drug screen of this patient.' };
-  if (entry.reward)
+  if (entry.reward) {
+    const on = entry.rewardedOn ? ` on ${formatDay(dayOfDate(entry.rewardedOn))}` : '';
     return {
       allowed: false,
-      message: `The screen of ${formatDay(dayOfDate(entry.date))} is already rewarded.`,
+      message: `This screen (${formatDay(dayOfDate(entry.date))}) was already rewarded${on}: one reward per screen.`,
     };
+  }
   if (entry.result === 'positive') {
     return { allowed: false, message: 'A positive screen earns no reward: the streak starts again.' };
   }

@@ -22,6 +22,7 @@ import {
   progressBar,
 } from './demo/index';
 import { attachDeriver } from './derive/embedded';
+import { ensureCmSchedule } from './rules/cm-rewards';
 import { initFhirDefinitions } from './store/definitions';
 import { SqliteRepository } from './store/sqlite-repository';
 
@@ -43,6 +44,9 @@ if (!inMemory) {
 const repository = new SqliteRepository(dbPath, { validate: false });
 
 const seeded = await seedStore(repository, seed);
+// The contingency-management schedule (a PlanDefinition the server and the SPA read): the default one the first
+// time; a clinic's own is never overwritten.
+await ensureCmSchedule(repository);
 
 // The clinical rules run in-process after every commit (server/src/derive). A fresh clinic is derived before
 // the server accepts requests; after a restart every patient is checked again in the background (time passed).

@@ -1,20 +1,26 @@
 /**
- * Contingency-management rewards (clinical/cm/cm-ledger.ts, docs/coordination.md): a reward Task (code
+ * Contingency-management rewards (clinical/cm/cm-ledger.ts, docs/architecture.md): a reward Task (code
  * cm-reward, focus = the screen's Observation) is stored only for a verified negative screen of the patient
  * that the schedule rewards and no other reward pays already, with the points the schedule gives. The check
  * and the write run in one transaction, so two coordinators rewarding the same screen at once get one reward
- * and one clear refusal.
+ * and one clear refusal; a conditional create (`If-None-Exist: code=…|cm-reward&focus=Observation/<id>`)
+ * answers the reward already stored instead.
+ *
+ * The schedule is the clinic's PlanDefinition (clinical/cm/cm-schedule.ts), read in the same transaction as
+ * the check; without one, the default schedule. A PlanDefinition at that canonical URL that states no valid
+ * schedule is refused when written (422), so the server and the SPA never read different numbers.
  */
-import { parseSearchRequest } from '@medplum/core';
+import { Operator, parseSearchRequest } from '@medplum/core';
 import type { FhirRepository } from '@medplum/fhir-router';
-import type { Observation, Resource, Task } from '@medplum/fhirtypes';
+import type { Observation, PlanDefinition, Resource, Task } from '@medplum/fhirtypes';
 
+import { checkReward, type CmSchedule, rewardPoints } from '../../../clinical/cm/cm-ledger';
 import {
-  checkReward,
-  CM_ESCALATING_POINTS,
-  type CmSchedule,
-  rewardPoints,
-} from '../../../clinical/cm/cm-ledger';
+  CM_PLAN_DEFINITION_URL,
+  cmScheduleOf,
+  cmSchedulePlanDefinition,
+  readCmSchedule,
+} from '../../../clinical/cm/cm-schedule';
 import { hasCoding } from '../../../clinical/fhir/coding';
 import { bundleResources, groupByPatient, type PatientRecord } from '../../../clinical/fhir/patient-record';
 import { patientRecordSearches } from '../../../clinical/fhir/record-query';
@@ -45,14 +51,52 @@ export async function loadRecord(
   return groupByPatient(resources).get(patientId);
 }
 
-export class CmRewardRule implements WriteRule {
-  constructor(private readonly schedule: CmSchedule = CM_ESCALATING_POINTS) {}
+function schedulePlans(repo: FhirRepository): Promise<PlanDefinition[]> {
+  return repo.searchResources<PlanDefinition>({
+    resourceType: 'PlanDefinition',
+    filters: [{ code: 'url', operator: Operator.EQUALS, value: CM_PLAN_DEFINITION_URL }],
+    count: 100,
+  });
+}
 
+/** The schedule in force in this repository (the default when the clinic has none). */
+async function scheduleIn(repo: FhirRepository): Promise<CmSchedule> {
+  const reading = cmScheduleOf(await schedulePlans(repo));
+  if ('problem' in reading) {
+    throw ruleViolation(
+      `The clinic's CM schedule (PlanDefinition ${CM_PLAN_DEFINITION_URL}) is not valid: ${reading.problem}.`,
+    );
+  }
+  return reading.schedule;
+}
+
+/**
+ * Writes the default schedule's PlanDefinition when the store has none at its canonical URL. Never overwrites
+ * one: a clinic's own schedule survives restarts (it is changed through the API, e.g. with a system client).
+ */
+export async function ensureCmSchedule(repo: FhirRepository): Promise<boolean> {
+  if ((await schedulePlans(repo)).length > 0) return false;
+  await repo.createResource(cmSchedulePlanDefinition());
+  return true;
+}
+
+function isSchedulePlan(resource: Resource): resource is PlanDefinition {
+  return resource.resourceType === 'PlanDefinition' && resource.url === CM_PLAN_DEFINITION_URL;
+}
+
+export class CmRewardRule implements WriteRule {
   needsTransaction(resource: Resource): boolean {
     return isReward(resource);
   }
 
   async beforeWrite(ctx: WriteContext, resource: Resource, existing: Resource | undefined): Promise<void> {
+    if (isSchedulePlan(resource) && resource.status === 'active') {
+      const reading = readCmSchedule(resource);
+      if ('problem' in reading) {
+        throw ruleViolation(`This CM schedule is not valid: ${reading.problem}.`, 'PlanDefinition.extension');
+      }
+      return;
+    }
     if (!isReward(resource) || INACTIVE.has(resource.status)) return;
     // An update that keeps the same screen and points (e.g. completing the Task when paid) is not a new reward.
     if (
@@ -83,14 +127,15 @@ export class CmRewardRule implements WriteRule {
     if (!record) throw ruleViolation('The patient of this reward does not exist.', 'Task.for');
     // The Task being updated does not count as a reward already paid.
     const others: PatientRecord = { ...record, tasks: record.tasks.filter((t) => t.id !== resource.id) };
-    const check = checkReward(others, { reference: focus }, new Date(ctx.now()).toISOString(), this.schedule);
+    const schedule = await scheduleIn(ctx.repo);
+    const check = checkReward(others, { reference: focus }, new Date(ctx.now()).toISOString(), schedule);
     if (!check.allowed) {
       throw ruleViolation(check.message ?? 'This screen earns no reward.', 'Task.focus');
     }
     const points = rewardPoints(resource);
     if (points !== check.points) {
       throw ruleViolation(
-        `The schedule gives ${check.points} points for this screen (${this.schedule.name}); the reward says ${points}.`,
+        `The schedule gives ${check.points} points for this screen (${schedule.name}); the reward says ${points}.`,
         'Task.output',
       );
     }
