@@ -94,11 +94,14 @@ async function fillThoughtRecord(page: Page, situation: string): Promise<void> {
 
 async function signNote(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Amend' }).or(page.getByText(/Co-sign pending/))).toBeVisible(
-    {
-      timeout: 20_000,
-    },
-  );
+  await expect(
+    page
+      .getByRole('button', { name: 'Amend' })
+      .or(page.getByText(/Co-sign pending/))
+      .first(),
+  ).toBeVisible({
+    timeout: 20_000,
+  });
 }
 
 test.describe('session notes', () => {
@@ -164,7 +167,8 @@ test.describe('session notes', () => {
     await again.getByRole('button', { name: 'Sign', exact: true }).click();
     await expect(again.getByRole('alert').filter({ hasText: 'Before signing' })).toBeVisible();
     await fillFrame(again);
-    await again.screenshot({ path: `${SCREENSHOTS}/cbt-thought-record.png`, fullPage: true });
+    await again.screenshot({ path: `${SCREENSHOTS}/cbt-thought-record.png` });
+    await block2.screenshot({ path: `${SCREENSHOTS}/cbt-thought-record-block.png` });
     await expectAccessible(again, 'CBT thought record editor');
     await signNote(again);
     await expect(again.getByText('Signed', { exact: true }).first()).toBeVisible();
@@ -321,7 +325,10 @@ test.describe('session notes', () => {
     for (const [template, name] of blocks) {
       await newNote(page, patientId, template);
       await expect(page.getByRole('region', { name, exact: true })).toBeVisible();
-      await page.screenshot({ path: `${SCREENSHOTS}/${template}.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}/${template}.png` });
+      await page
+        .getByRole('region', { name, exact: true })
+        .screenshot({ path: `${SCREENSHOTS}/${template}-block.png` });
       await expectAccessible(page, `${template} editor`);
     }
 

@@ -1,24 +1,23 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { Router, RouterLink } from '@angular/router';
+import { Router } from '@angular/router';
 import type { Task } from '@medplum/fhirtypes';
 import { Store } from '@ngrx/store';
 import { firstValueFrom } from 'rxjs';
 
-import { COSIGN_TASK_CODE, LOCAL_SYSTEM } from '../../../../clinical/terminology';
+import { cosignQueueSearch, type QueueRow, queueRows } from '../../../../clinical/notes/cosign-queue';
 import { FhirClient } from '../../core/fhir/fhir-client';
 import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
+import { CosignQueueTable } from '../../shared/ui/cosign-queue-table';
 import { NoteContextLoader } from './data/note-context';
-import { type QueueRow, queueRows } from './data/note-lists';
 
 /** `/notes/cosign`: the supervisor's co-sign queue, oldest first, filterable by counselor (`?counselor=`). */
 @Component({
   selector: 'wp-cosign-queue-page',
-  imports: [DatePipe, MatFormFieldModule, MatProgressBarModule, MatSelectModule, RouterLink],
+  imports: [CosignQueueTable, MatFormFieldModule, MatProgressBarModule, MatSelectModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h1 class="wp-page-title">Co-sign queue</h1>
@@ -39,39 +38,7 @@ import { type QueueRow, queueRows } from './data/note-lists';
           {{ shown().length }} of {{ all.length }} notes waiting, oldest first.
         </p>
       </div>
-      <table class="list">
-        <caption class="wp-visually-hidden">
-          Notes waiting for your co-signature, oldest first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Requested</th>
-            <th scope="col">Note</th>
-            <th scope="col">Patient</th>
-            <th scope="col">Counselor</th>
-          </tr>
-        </thead>
-        <tbody>
-          @for (r of shown(); track r.taskId) {
-            <tr>
-              <td>{{ r.requested | date: 'EEE d MMM y, HH:mm' }}</td>
-              <td>
-                <a [routerLink]="['/patients', r.patientId, 'notes', r.noteId]">{{ r.template }}</a>
-              </td>
-              <td>
-                <bdi>{{ r.patient }}</bdi>
-              </td>
-              <td>
-                <bdi>{{ r.counselor }}</bdi>
-              </td>
-            </tr>
-          } @empty {
-            <tr>
-              <td colspan="4">No notes are waiting for your co-signature.</td>
-            </tr>
-          }
-        </tbody>
-      </table>
+      <wp-cosign-queue-table [rows]="shown()" />
     } @else {
       <mat-progress-bar mode="indeterminate" aria-label="Loading the queue" />
     }
@@ -113,16 +80,7 @@ export class CosignQueuePage {
       return;
     }
     try {
-      const result = await firstValueFrom(
-        this.fhir.searchAll('Task', [
-          ['owner', me],
-          ['code', `${LOCAL_SYSTEM.task}|${COSIGN_TASK_CODE}`],
-          ['status', 'requested'],
-          ['_sort', 'authored-on'],
-          ['_include', 'Task:patient'],
-          ['_include', 'Task:focus'],
-        ]),
-      );
+      const result = await firstValueFrom(this.fhir.searchAll('Task', cosignQueueSearch(me).params));
       this.loader.received([...result.resources, ...result.included]);
       this.rows.set(queueRows(result.resources as Task[], result.included));
     } catch (error) {

@@ -6,6 +6,7 @@ import type { Task } from '@medplum/fhirtypes';
 import { Store } from '@ngrx/store';
 import { firstValueFrom } from 'rxjs';
 
+import { type QueueRow, queueRows } from '../../../../clinical/notes/cosign-queue';
 import { LOCAL_SYSTEM, REVISE_TASK_CODE } from '../../../../clinical/terminology';
 import { FhirClient } from '../../core/fhir/fhir-client';
 import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
@@ -13,13 +14,7 @@ import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
 import { StatusChip, type StatusTone } from '../../shared/ui/status-chip';
 import { NoteContextLoader } from './data/note-context';
-import {
-  type Due,
-  type QueueRow,
-  queueRows,
-  type UnsignedNoteRow,
-  unsignedNoteRows,
-} from './data/note-lists';
+import { type Due, type UnsignedNoteRow, unsignedNoteRows } from './data/note-lists';
 
 const DUE: Readonly<Record<Due, { label: string; tone: StatusTone }>> = {
   overdue: { label: 'Overdue (> 72 h)', tone: 'danger' },

@@ -1,11 +1,9 @@
-import type { Patient, QuestionnaireResponse, Resource, Task } from '@medplum/fhirtypes';
+import type { QuestionnaireResponse, Resource } from '@medplum/fhirtypes';
 
-import { hasCoding } from '../../../../../clinical/fhir/coding';
 import { NOTE_RULES, notesDue } from '../../../../../clinical/fhir/notes';
 import { groupByPatient } from '../../../../../clinical/fhir/patient-record';
 import { referenceKey } from '../../../../../clinical/fhir/reference';
-import { NEW_NOTE_TEMPLATES, noteTemplateOf } from '../../../../../clinical/notes/note-templates';
-import { COSIGN_TASK_CODE, LOCAL_SYSTEM, REVISE_TASK_CODE } from '../../../../../clinical/terminology';
+import { templateTitle } from '../../../../../clinical/notes/cosign-queue';
 import { patientName } from './note-context';
 
 export type Due = 'overdue' | 'due' | 'recent';
@@ -18,23 +16,6 @@ export interface UnsignedNoteRow {
   readonly sessionDate?: string;
   readonly hours: number;
   readonly due: Due;
-}
-
-export interface QueueRow {
-  readonly taskId: string;
-  readonly noteId: string;
-  readonly patientId: string;
-  readonly patient: string;
-  readonly template: string;
-  readonly counselor: string;
-  readonly counselorRef: string;
-  readonly requested: string;
-  readonly kind: 'cosign' | 'revise';
-}
-
-export function templateTitle(questionnaire: string | undefined): string {
-  const template = noteTemplateOf(questionnaire);
-  return NEW_NOTE_TEMPLATES.find((t) => t.template === template)?.title ?? 'Session note';
 }
 
 export function dueOf(hours: number): Due {
@@ -70,31 +51,4 @@ export function unsignedNoteRows(resources: readonly Resource[], asOf: Date): Un
     }
   }
   return rows.sort((a, b) => b.hours - a.hours);
-}
-
-/** Open co-sign (or revise) Tasks with the notes and patients they point at, oldest first. */
-export function queueRows(tasks: readonly Task[], included: readonly Resource[]): QueueRow[] {
-  const byKey = new Map(included.map((r) => [`${r.resourceType}/${r.id ?? ''}`, r]));
-  const rows: QueueRow[] = [];
-  for (const task of tasks) {
-    const noteKey = referenceKey(task.focus?.reference) ?? '';
-    const note = byKey.get(noteKey) as QuestionnaireResponse | undefined;
-    const patientKey = referenceKey(task.for?.reference ?? note?.subject?.reference) ?? '';
-    const patient = byKey.get(patientKey) as Patient | undefined;
-    const revise = hasCoding(task.code, LOCAL_SYSTEM.task, REVISE_TASK_CODE);
-    if (!revise && !hasCoding(task.code, LOCAL_SYSTEM.task, COSIGN_TASK_CODE)) continue;
-    const by = revise ? task.owner : task.requester;
-    rows.push({
-      taskId: task.id ?? '',
-      noteId: noteKey.split('/')[1] ?? '',
-      patientId: patientKey.split('/')[1] ?? '',
-      patient: patient ? patientName(patient) : 'Patient',
-      template: templateTitle(note?.questionnaire),
-      counselor: by?.display ?? by?.reference ?? 'Unknown',
-      counselorRef: by?.reference ?? '',
-      requested: task.authoredOn ?? task.lastModified ?? '',
-      kind: revise ? 'revise' : 'cosign',
-    });
-  }
-  return rows.sort((a, b) => a.requested.localeCompare(b.requested));
 }

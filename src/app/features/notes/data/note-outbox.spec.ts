@@ -81,6 +81,8 @@ describe('NoteOutbox', () => {
       jasmine.clock().tick(1);
       await Promise.resolve();
       http.expectOne('/fhir/QuestionnaireResponse/n1').flush({ ...draft('later'), meta: { versionId: '4' } });
+      await Promise.resolve();
+      expect(outbox.pending('n1')).toBeUndefined();
     } finally {
       jasmine.clock().uninstall();
     }
