@@ -14,7 +14,17 @@ import { type CallState } from '../../core/state/call-state';
 import { PANEL_NAMES, type PanelId, PANELS, type PanelState } from './data/chart-panels';
 import type { RiskView } from './data/chart-view';
 import { PatientPage } from './patient-page';
-import { selectHeader, selectMat, selectRisk, selectUds, selectWindow } from './state/chart.selectors';
+import {
+  selectHeader,
+  selectMat,
+  selectMeasures,
+  selectNetwork,
+  selectPlan,
+  selectRisk,
+  selectSessions,
+  selectUds,
+  selectWindow,
+} from './state/chart.selectors';
 import { PatientPageActions } from './state/patient.actions';
 import { syncRangeToUrl } from './state/patient.effects';
 import { patientFeature } from './state/patient.feature';
@@ -89,6 +99,10 @@ describe('PatientPage', () => {
             { selector: selectRisk, value: pageState === 'loaded' ? RISK : null },
             { selector: selectMat, value: null },
             { selector: selectUds, value: null },
+            { selector: selectMeasures, value: null },
+            { selector: selectPlan, value: null },
+            { selector: selectNetwork, value: null },
+            { selector: selectSessions, value: null },
           ],
         }),
       ],

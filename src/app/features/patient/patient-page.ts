@@ -26,13 +26,27 @@ import { Panel } from '../../shared/ui/panel';
 import { RiskChip } from '../../shared/ui/risk-chip';
 import { CHART_RANGE_LABELS, PANEL_NAMES, type PanelId } from './data/chart-panels';
 import { PLACE_ANCHOR, type RiskPointView } from './data/chart-view';
-import { selectHeader, selectMat, selectRisk, selectUds, selectWindow } from './state/chart.selectors';
+import {
+  selectHeader,
+  selectMat,
+  selectMeasures,
+  selectNetwork,
+  selectPlan,
+  selectRisk,
+  selectSessions,
+  selectUds,
+  selectWindow,
+} from './state/chart.selectors';
 import { PatientPageActions } from './state/patient.actions';
 import { patientFeature } from './state/patient.feature';
 import { BreakGlassForm } from './ui/break-glass-form';
 import { MatPanel } from './ui/mat-panel';
+import { MeasuresPanel } from './ui/measures-panel';
+import { NetworkPanel } from './ui/network-panel';
+import { PlanPanel } from './ui/plan-panel';
 import { PrintNotice } from './ui/print-notice';
 import { RiskPanel } from './ui/risk-panel';
+import { SessionsPanel } from './ui/sessions-panel';
 import { UdsPanel } from './ui/uds-panel';
 
 /**
@@ -49,12 +63,16 @@ import { UdsPanel } from './ui/uds-panel';
     MatButtonToggleModule,
     MatIconModule,
     MatPanel,
+    MeasuresPanel,
+    NetworkPanel,
+    PlanPanel,
     MatProgressBarModule,
     Panel,
     PrintNotice,
     RiskChip,
     RiskPanel,
     RouterLink,
+    SessionsPanel,
     UdsPanel,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -86,6 +104,10 @@ export class PatientPage {
   protected readonly risk = this.store.selectSignal(selectRisk);
   protected readonly mat = this.store.selectSignal(selectMat);
   protected readonly uds = this.store.selectSignal(selectUds);
+  protected readonly measures = this.store.selectSignal(selectMeasures);
+  protected readonly plan = this.store.selectSignal(selectPlan);
+  protected readonly network = this.store.selectSignal(selectNetwork);
+  protected readonly sessions = this.store.selectSignal(selectSessions);
 
   protected readonly notFound = computed(() => this.error()?.issue?.[0]?.code === 'not-found');
   protected readonly errorMessage = computed(() => {

@@ -2,6 +2,8 @@ import type { OperationOutcome } from '@medplum/fhirtypes';
 
 import type { ChartRange } from '../../../../../clinical/chart/chart-facts';
 import { isChartRange } from '../../../../../clinical/chart/chart-range';
+import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
+import type { BatchSearch } from '../../../core/fhir/fhir-client';
 import { type CallState, callStateError } from '../../../core/state/call-state';
 
 /**
@@ -26,6 +28,23 @@ export const PANEL_NAMES: Readonly<Record<PanelId, string>> = {
 /** The search the whole page depends on. */
 export const PATIENT_SEARCH = 'Patient';
 
+/** The clinic's own crisis contacts (HealthcareServices of the clinic definitions), for the Measures safety alert. */
+export const CLINIC_CRISIS_SEARCH = 'HealthcareService';
+
+/**
+ * The chart's one batch: the patient's record (clinical/fhir/record-query.ts) plus the clinic's services (a
+ * directory type every staff member reads), so the crisis contacts come in the same round trip.
+ */
+export function chartSearches(patientId: string): BatchSearch[] {
+  return [
+    ...(patientRecordSearches(patientId) as BatchSearch[]),
+    { resourceType: CLINIC_CRISIS_SEARCH, params: [['active', 'true'], ['_count', '100']] },
+  ];
+}
+
+/** The names of the chart's searches (their resource types). */
+export const CHART_SEARCH_NAMES: readonly string[] = chartSearches('x').map((s) => s.resourceType);
+
 const MAT = ['MedicationRequest', 'MedicationAdministration', 'MedicationDispense', 'MedicationStatement'];
 const SCREENS = ['Observation', 'DiagnosticReport'];
 
@@ -37,11 +56,11 @@ const SCREENS = ['Observation', 'DiagnosticReport'];
 export const PANEL_SEARCHES: Readonly<Record<PanelId, readonly string[]>> = {
   mat: MAT,
   uds: [...SCREENS, ...MAT],
-  measures: ['Observation'],
+  measures: ['Observation', CLINIC_CRISIS_SEARCH],
   risk: ['Appointment', 'Encounter', ...MAT, ...SCREENS, 'RiskAssessment'],
   plan: ['CarePlan', 'Goal', ...SCREENS],
   sessions: ['Appointment', 'Encounter', 'QuestionnaireResponse'],
-  network: ['Task', ...SCREENS],
+  network: ['Task', ...SCREENS, CLINIC_CRISIS_SEARCH],
 };
 
 /** A panel's state: the worst of its searches' states, and which of them failed (a Retry re-runs only those). */

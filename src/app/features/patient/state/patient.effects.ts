@@ -7,19 +7,18 @@ import { concatLatestFrom } from '@ngrx/operators';
 import { Store } from '@ngrx/store';
 import { catchError, exhaustMap, filter, map, mergeMap, of, switchMap, tap } from 'rxjs';
 
-import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
 import { type BatchSearch, FhirClient, type SettledSearch } from '../../../core/fhir/fhir-client';
 import { synthesizeOutcome, toFhirError } from '../../../core/fhir/operation-outcome';
 import { resourceKeyOf, ResourcesActions } from '../../../core/state/resources/resources.feature';
 import { CLOCK } from '../../../core/time/clock';
 import { breakGlassHeaders } from '../data/break-glass';
-import { PATIENT_SEARCH } from '../data/chart-panels';
+import { chartSearches, PATIENT_SEARCH } from '../data/chart-panels';
 import { PatientApiActions, PatientPageActions, type SettledSearchKeys } from './patient.actions';
 import { patientFeature } from './patient.feature';
 
-/** The searches of the record batch with these names (all of them when `names` is absent). */
+/** The searches of the chart's batch with these names (all of them when `names` is absent). */
 function recordSearches(patientId: string, names?: readonly string[]): BatchSearch[] {
-  const all = patientRecordSearches(patientId) as BatchSearch[];
+  const all = chartSearches(patientId);
   return names ? all.filter((s) => names.includes(s.resourceType)) : all;
 }
 

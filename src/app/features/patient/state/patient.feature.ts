@@ -3,11 +3,11 @@ import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 
 import { isDerived } from '../../../../../clinical/derived/derived-codes';
 import { groupByPatient, type PatientRecord } from '../../../../../clinical/fhir/patient-record';
-import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
 import { type CallState, callStateError } from '../../../core/state/call-state';
 import { selectResourceEntities } from '../../../core/state/resources/resources.feature';
 import { selectQueryParam, selectRouteParam } from '../../../core/state/router-state';
 import {
+  CHART_SEARCH_NAMES,
   chartRangeOf,
   type PanelId,
   PANELS,
@@ -45,8 +45,8 @@ export const initialPatientState: PatientState = {
   exporting: 'idle',
 };
 
-/** The searches of the record batch, by name (their resource type). */
-export const RECORD_SEARCH_NAMES: readonly string[] = patientRecordSearches('x').map((s) => s.resourceType);
+/** The searches of the chart's batch, by name (their resource type). */
+export const RECORD_SEARCH_NAMES = CHART_SEARCH_NAMES;
 
 function loading(names: readonly string[]): Record<string, CallState> {
   return Object.fromEntries(names.map((n) => [n, 'loading' as const]));

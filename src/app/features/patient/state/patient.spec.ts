@@ -7,7 +7,6 @@ import type { Action } from '@ngrx/store';
 import { provideMockStore } from '@ngrx/store/testing';
 import { ReplaySubject } from 'rxjs';
 
-import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
 import {
   initialResourcesState,
   resourceKeyOf,
@@ -17,7 +16,7 @@ import {
 import { CLOCK } from '../../../core/time/clock';
 import { recordBatchResponse } from '../../../testing/caseload-rows';
 import { aCaseloadPatient, aSearchBundle, FIXED_NOW } from '../../../testing/fhir-builders';
-import { PANEL_SEARCHES, panelState } from '../data/chart-panels';
+import { chartSearches, PANEL_SEARCHES, panelState } from '../data/chart-panels';
 import { PatientApiActions, PatientPageActions } from './patient.actions';
 import { loadPatient, retryPanel } from './patient.effects';
 import { initialPatientState, patientFeature, RECORD_SEARCH_NAMES } from './patient.feature';
@@ -29,6 +28,13 @@ const failure: OperationOutcome = {
 };
 
 type Settled = ReturnType<typeof PatientApiActions.searchesSettled>;
+
+/** The server's answer to the chart batch: the record searches, then the clinic's services (none here). */
+function chartBatchResponse(patientId: string, raw: Parameters<typeof recordBatchResponse>[1]): Bundle {
+  const response = recordBatchResponse(patientId, raw);
+  response.entry!.push({ response: { status: '200 OK' }, resource: aSearchBundle([]) });
+  return response;
+}
 
 describe('patient chart state', () => {
   it('keeps the keys per search and computes the record for the URL patient only', () => {
@@ -146,9 +152,9 @@ describe('patient chart state', () => {
       const request = http.expectOne({ method: 'POST', url: '/fhir' });
       const sent = JSON.parse(request.request.body as string) as Bundle;
       expect(sent.type).toBe('batch');
-      expect(sent.entry?.length).toBe(patientRecordSearches('p1').length);
+      expect(sent.entry?.length).toBe(chartSearches('p1').length);
       expect(request.request.headers.has('X-Break-Glass-Reason')).toBeFalse();
-      request.flush(recordBatchResponse('p1', raw));
+      request.flush(chartBatchResponse('p1', raw));
       expect(emitted.map((a) => a.type)).toEqual([
         ResourcesActions.received.type,
         PatientApiActions.searchesSettled.type,
@@ -162,8 +168,8 @@ describe('patient chart state', () => {
     it('a failed entry fails only its search; the others still arrive', () => {
       setUp();
       const emitted = run(loadPatient, PatientPageActions.opened({ patientId: 'p1' }));
-      const response = recordBatchResponse('p1', aCaseloadPatient('p1'));
-      const i = patientRecordSearches('p1').findIndex((s) => s.resourceType === 'DiagnosticReport');
+      const response = chartBatchResponse('p1', aCaseloadPatient('p1'));
+      const i = chartSearches('p1').findIndex((s) => s.resourceType === 'DiagnosticReport');
       response.entry![i] = { response: { status: '500 Internal Server Error', outcome: failure } };
       http.expectOne('/fhir').flush(response);
       const settled = emitted[1] as Settled;
@@ -174,7 +180,7 @@ describe('patient chart state', () => {
     it('answers not-found when the Patient search does not return the patient', () => {
       setUp();
       const emitted = run(loadPatient, PatientPageActions.opened({ patientId: 'p1' }));
-      const response = recordBatchResponse('p1', []);
+      const response = chartBatchResponse('p1', []);
       (response.entry![0]!.resource as Bundle) = aSearchBundle([]);
       http.expectOne('/fhir').flush(response);
       const patient = (emitted[1] as Settled).searches.find((s) => s.search === 'Patient');

@@ -80,7 +80,7 @@ const DAY_MARK: Readonly<Record<DoseDayKind, string>> = {
         <div>
           <dt>Supply remaining</dt>
           <dd>
-            {{ m.supplyRemainingDays === null ? '—' : m.supplyRemainingDays + ' days' }}
+            {{ m.supplyRemainingDays === null ? '—' : days(m.supplyRemainingDays) }}
             @if (m.suppliedThrough) {
               <span class="muted">(through {{ m.suppliedThrough | date: 'd MMM' : 'UTC' }})</span>
             }
@@ -109,8 +109,13 @@ const DAY_MARK: Readonly<Record<DoseDayKind, string>> = {
     @if (m.nextInjection; as inj) {
       <p class="injection" [class.overdue]="inj.overdue">
         <mat-icon aria-hidden="true">vaccines</mat-icon>
-        Next {{ inj.product }} injection due {{ inj.due | date: 'd MMM y' : 'UTC' }} ({{
-          inj.overdue ? 'overdue by ' + inj.daysUntilDue * -1 + ' days' : 'in ' + inj.daysUntilDue + ' days'
+        Next injection (<bdi>{{ inj.product }}</bdi
+        >) due {{ inj.due | date: 'd MMM y' : 'UTC' }} ({{
+          inj.overdue
+            ? 'overdue by ' + days(inj.daysUntilDue * -1)
+            : inj.daysUntilDue === 0
+              ? 'today'
+              : 'in ' + days(inj.daysUntilDue)
         }}).
       </p>
     }
@@ -182,9 +187,9 @@ const DAY_MARK: Readonly<Record<DoseDayKind, string>> = {
             tabindex="-1"
             [class.highlight]="highlight() === anchor(d.dispense.reference)"
           >
-            {{ d.handedOver | date: 'd MMM' : 'UTC' }}: {{ d.daysSupply ?? '?' }} days{{
-              d.quantity ? ' · ' + d.quantity : ''
-            }}
+            {{ d.handedOver | date: 'd MMM' : 'UTC' }}:
+            {{ d.daysSupply === null ? '? days' : days(d.daysSupply)
+            }}{{ d.quantity ? ' · ' + d.quantity : '' }}
             @if (d.coversFrom && d.coversTo) {
               <span class="muted"
                 >(covers {{ d.coversFrom | date: 'd MMM' : 'UTC' }} –
@@ -335,6 +340,10 @@ export class MatPanel {
   protected readonly anchors = PLACE_ANCHOR;
   protected readonly mark = DAY_MARK;
   protected readonly anchor = evidenceAnchor;
+
+  protected days(n: number): string {
+    return `${n} day${n === 1 ? '' : 's'}`;
+  }
 
   protected tone(kind: string): StatusTone {
     return STATUS_TONE[kind] ?? 'neutral';

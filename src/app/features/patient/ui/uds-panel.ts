@@ -6,13 +6,20 @@ import type { UdsChart, UdsTimelineEntry } from '../../../../../clinical/chart/c
 import { StatusChip } from '../../../shared/ui/status-chip';
 import { evidenceAnchor, PLACE_ANCHOR } from '../data/chart-view';
 
+const DAY = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
 /** A cell's mark and words: a symbol and text as well as a colour (never colour alone). */
 function cellOf(entry: UdsTimelineEntry): { mark: string; words: string; kind: string } {
   switch (entry.result) {
     case 'positive':
       return entry.expected
         ? { mark: 'E', words: 'positive, expected (prescribed)', kind: 'expected' }
-        : { mark: '+', words: 'positive', kind: entry.prominent ? 'prominent' : 'positive' };
+        : { mark: '+', words: 'positive', kind: entry.prominent ? 'positive prominent-cell' : 'positive' };
     case 'negative':
       return { mark: '−', words: 'negative', kind: 'negative' };
     case 'no-result':
@@ -42,7 +49,7 @@ function cellOf(entry: UdsTimelineEntry): { mark: string; words: string; kind: s
       <span class="muted">{{ u.negativeStreak.definition }}</span>
     </div>
     @if (prominent().length > 0) {
-      <p class="prominent" role="note">
+      <p class="prominent-note" role="note">
         <mat-icon aria-hidden="true">warning</mat-icon>
         <strong>{{ prominent().join('; ') }}</strong>
       </p>
@@ -122,7 +129,7 @@ function cellOf(entry: UdsTimelineEntry): { mark: string; words: string; kind: s
       padding: 4px;
       border-radius: var(--mat-sys-corner-small);
     }
-    .prominent {
+    .prominent-note {
       display: flex;
       align-items: center;
       gap: 6px;
@@ -172,12 +179,11 @@ function cellOf(entry: UdsTimelineEntry): { mark: string; words: string; kind: s
       background: var(--wp-success-container);
       color: var(--wp-on-success-container);
     }
-    .positive,
-    .prominent {
+    .positive {
       background: var(--mat-sys-error-container);
       color: var(--mat-sys-on-error-container);
     }
-    td.prominent {
+    .prominent-cell {
       outline: 2px solid var(--mat-sys-error);
       outline-offset: -2px;
     }
@@ -219,7 +225,9 @@ export class UdsPanel {
   protected readonly prominent = computed(() =>
     this.uds()
       .substances.flatMap((row) =>
-        row.entries.filter((e) => e.prominent).map((e) => `${row.label} positive ${e.day}`),
+        row.entries
+          .filter((e) => e.prominent)
+          .map((e) => `${row.label} positive ${DAY.format(Date.parse(e.day))}`),
       )
       .slice(-4),
   );
