@@ -74,7 +74,7 @@ export interface TimeSeries {
 }
 
 /**
- * A horizontal band behind the lines (e.g. a PHQ-9 severity range), drawn with its words at the right edge.
+ * A horizontal band behind the lines (e.g. a PHQ-9 severity range), drawn with its words inside it.
  * `from`/`to` are the inclusive whole-number scores of the band (PHQ-9 "mild" is 5–9).
  */
 export interface ChartBand {
@@ -89,6 +89,48 @@ export const OKABE_ITO = {
   light: ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'],
   dark: ['#56B4E9', '#E69F00', '#009E73', '#CC79A7', '#F0E442', '#D55E00', '#FFFFFF'],
 } as const;
+
+/**
+ * Fill of a category dataset's bars, so that bars are told apart without colour: solid, diagonal stripes, dots or
+ * a cross-hatch over the dataset's colour. The legend shows the same fill.
+ */
+export type BarPattern = 'solid' | 'stripes' | 'dots' | 'crosshatch';
+
+/** A repeating fill of `color` with a pattern drawn over it in the contrasting ink. */
+function barFill(doc: Document, color: string, pattern: BarPattern, dark: boolean): string | CanvasPattern {
+  if (pattern === 'solid') return color;
+  const tile = doc.createElement('canvas');
+  tile.width = 8;
+  tile.height = 8;
+  const ctx = tile.getContext('2d');
+  if (!ctx) return color;
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, 8, 8);
+  const ink = dark ? 'rgba(0, 0, 0, 0.55)' : 'rgba(255, 255, 255, 0.75)';
+  ctx.strokeStyle = ink;
+  ctx.fillStyle = ink;
+  ctx.lineWidth = 1.5;
+  if (pattern === 'dots') {
+    ctx.beginPath();
+    ctx.arc(4, 4, 1.6, 0, 2 * Math.PI);
+    ctx.fill();
+  } else {
+    ctx.beginPath();
+    // Diagonal from bottom-left to top-right, continued across the tile's corners so the stripes join.
+    ctx.moveTo(0, 8);
+    ctx.lineTo(8, 0);
+    ctx.moveTo(-2, 2);
+    ctx.lineTo(2, -2);
+    ctx.moveTo(6, 10);
+    ctx.lineTo(10, 6);
+    if (pattern === 'crosshatch') {
+      ctx.moveTo(0, 0);
+      ctx.lineTo(8, 8);
+    }
+    ctx.stroke();
+  }
+  return ctx.createPattern(tile, 'repeat') ?? color;
+}
 
 const SHAPES: readonly PointStyle[] = ['circle', 'triangle', 'rect', 'rectRot', 'crossRot', 'star'];
 const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
@@ -145,7 +187,7 @@ function paletteFor(host: HTMLElement): Palette {
   }
 }
 
-/** Draws `options.plugins.wpBands` behind the datasets, each with its words at the right edge. */
+/** Draws `options.plugins.wpBands` behind the datasets, each with its words at its top left corner. */
 const bandsPlugin: Plugin<'line'> = {
   id: 'wpBands',
   beforeDatasetsDraw(chart, _args, options: { bands?: readonly ChartBand[]; colors?: readonly string[] }) {
@@ -164,9 +206,9 @@ const bandsPlugin: Plugin<'line'> = {
       if (bottom - top >= 12) {
         ctx.fillStyle = String(chart.options.color ?? '#444');
         ctx.font = '11px Roboto, sans-serif';
-        ctx.textAlign = 'right';
-        ctx.textBaseline = 'middle';
-        ctx.fillText(band.label, area.right - 4, (top + bottom) / 2);
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'top';
+        ctx.fillText(band.label, area.left + 4, top + 2);
       }
     });
     ctx.restore();
@@ -283,6 +325,14 @@ export class ChartView {
   readonly xMin = input<number | undefined>(undefined);
   readonly xMax = input<number | undefined>(undefined);
   readonly options = input<WaypointChartOptions>({});
+  /** Category bars: stack the datasets (e.g. patients by risk band per counselor). */
+  readonly stacked = input(false);
+  /** Category bars: categories down the side, bars across. */
+  readonly horizontal = input(false);
+  /** Category data: a palette index per dataset (default: its position), e.g. the same colour per risk band. */
+  readonly colors = input<readonly number[]>([]);
+  /** Category bars: a fill per dataset (default solid); see {@link BarPattern}. */
+  readonly patterns = input<readonly BarPattern[]>([]);
   /** Accessible name and table caption, e.g. "PHQ-9 total by week". */
   readonly label = input.required<string>();
   /** Header of the category column in the table alternative. */
@@ -345,16 +395,19 @@ export class ChartView {
     };
     if (!series) {
       const data = this.data();
+      const stacked = this.stacked();
       return {
         type: this.type(),
         data: {
           ...data,
-          datasets: data.datasets.map((d, i) => {
-            const color = palette.series[i % palette.series.length];
-            return { borderColor: color, backgroundColor: color, ...d };
-          }),
+          datasets: data.datasets.map((d, i) => ({ ...this.categoryColors(i, palette), ...d })),
         },
-        options: { ...base, scales: { x: axis(), y: axis() }, ...this.options() },
+        options: {
+          ...base,
+          ...(this.horizontal() ? { indexAxis: 'y' as const } : {}),
+          scales: { x: axis({ stacked }), y: axis({ stacked }) },
+          ...this.options(),
+        },
       };
     }
     const bands = this.bands();
@@ -400,6 +453,21 @@ export class ChartView {
     };
   }
 
+  /** Border and fill of category dataset `i`: its palette colour, under its pattern for bars. */
+  private categoryColors(
+    i: number,
+    palette: Palette,
+  ): { borderColor: string; backgroundColor: string | CanvasPattern } {
+    const color = palette.series[(this.colors()[i] ?? i) % palette.series.length] as string;
+    const pattern = this.type() === 'bar' ? this.patterns()[i] : undefined;
+    return {
+      borderColor: color,
+      backgroundColor: pattern
+        ? barFill(this.host.nativeElement.ownerDocument, color, pattern, palette.dark)
+        : color,
+    };
+  }
+
   private dataset(s: TimeSeries, i: number, palette: Palette): ChartDataset<'line', TimePoint[]> {
     const color = palette.series[(s.color ?? i) % palette.series.length] as string;
     const emphasize = new Set(s.emphasize ?? []);
@@ -436,10 +504,16 @@ export class ChartView {
     }
     const series = this.series();
     chart.data.datasets.forEach((d, i) => {
-      const original = series ? undefined : this.data().datasets[i];
-      const color = palette.series[(series?.[i]?.color ?? i) % palette.series.length];
-      d.borderColor = original?.borderColor ?? color;
-      d.backgroundColor = original?.backgroundColor ?? color;
+      if (series) {
+        const color = palette.series[(series[i]?.color ?? i) % palette.series.length];
+        d.borderColor = color;
+        d.backgroundColor = color;
+        return;
+      }
+      const original = this.data().datasets[i];
+      const own = this.categoryColors(i, palette);
+      d.borderColor = original?.borderColor ?? own.borderColor;
+      d.backgroundColor = original?.backgroundColor ?? own.backgroundColor;
     });
     const plugins = chart.options.plugins as { wpBands?: { colors?: string[] } } | undefined;
     if (plugins?.wpBands) plugins.wpBands.colors = this.bands().map((_, i) => palette.band(i));
