@@ -97,7 +97,7 @@ describe('adherence grid rows', () => {
   test('buprenorphine from 14-day dispenses: PDC 100 %, supply through 17 Mar, so "Supply ends ≤ 3 days"', () => {
     // Dispenses on days -40, -26 and -12 of 14 days each cover days -40 … +1 without a gap: every one of the 30
     // complete days before today is covered (PDC 30/30 = 100 %), and the supply in hand lasts through
-    // day +1 = Tuesday 17 March, one day from today.
+    // day +1 = Tuesday 17 March: 2 days left, today included.
     const order = aMatOrder({ id: 'bup', authoredDay: -45 });
     const row = derivedRow([
       aPatient(),
@@ -109,7 +109,7 @@ describe('adherence grid rows', () => {
     assert.equal(row.pdc30, 100);
     assert.equal(row.lastDispense?.slice(0, 10), dateOnly(-12));
     assert.equal(row.supplyEndsOn, '2026-03-17');
-    assert.equal(row.supplyDaysLeft, 1);
+    assert.equal(row.supplyDaysLeft, 2);
     assert.equal(row.missedDosesThisWeek, null, 'not on observed methadone');
     assert.ok(matchesAdherenceFilter(row, 'supply-ending'));
     assert.ok(!matchesAdherenceFilter(row, 'missed-doses'));
@@ -163,13 +163,15 @@ describe('adherence grid rows', () => {
     });
   });
 
-  test('supply end counts days from today: 19 Mar is 3 days (matched), 20 Mar is 4 (not); ended is matched', () => {
+  test('days left count today: through 18 Mar is 3 days (matched), 19 Mar is 4 (not); none left is matched', () => {
     const on = (suppliedThrough: string) => summaryRow('p', {}, { suppliedThrough }).row;
-    assert.equal(on('2026-03-19').supplyDaysLeft, 3);
-    assert.ok(matchesAdherenceFilter(on('2026-03-19'), 'supply-ending'));
-    assert.ok(!matchesAdherenceFilter(on('2026-03-20'), 'supply-ending'));
+    assert.equal(on('2026-03-18').supplyDaysLeft, 3);
+    assert.ok(matchesAdherenceFilter(on('2026-03-18'), 'supply-ending'));
+    assert.equal(on('2026-03-19').supplyDaysLeft, 4);
+    assert.ok(!matchesAdherenceFilter(on('2026-03-19'), 'supply-ending'));
+    assert.equal(on('2026-03-16').supplyDaysLeft, 1, 'today is the last covered day');
     const ended = on('2026-03-14');
-    assert.equal(ended.supplyDaysLeft, -2);
+    assert.equal(ended.supplyDaysLeft, -1, 'uncovered since 15 Mar');
     assert.ok(matchesAdherenceFilter(ended, 'supply-ending'));
     assert.equal(
       followUpSuggestion(ended, AS_OF).reason,

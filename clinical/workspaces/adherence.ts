@@ -26,8 +26,12 @@ import type { MatDrug } from '../terminology';
  * naltrexone taken from dispensed supply. Observed daily methadone is followed by its missed doses, and a
  * long-acting injection by its due date, so neither has a supply end here.
  *
+ * Days of supply left count today, as the MAT status and the chart's supply remaining do (the days until the first
+ * uncovered day): a supply through tomorrow has 2 days left, one through yesterday none.
+ *
  * Quick filters (all combinable, each must hold):
- * - "Supply ends ≤ 3 days": supply ends on a day at most 3 days after today (already ended included);
+ * - "Supply ends ≤ 3 days": at most 3 days of supply left (none left included), the MAT status's "supply ends in
+ *   3 days";
  * - "≥ 2 missed doses": 2 or more observed methadone doses missed in the last 7 days;
  * - "Attendance < 50 %": therapy attendance over 4 weeks below 50 % (no held session: no figure, not matched);
  * - "No contact 7 days": no attended session or completed follow-up in the last 7 days (none on record included).
@@ -74,7 +78,7 @@ export interface AdherenceRow {
   readonly lastDispense: string | null;
   /** ISO day: the last day the supply in hand covers (supply-based MOUD only, see above). */
   readonly supplyEndsOn: string | null;
-  /** Days from today to `supplyEndsOn` (0 = today, negative = ended that many days ago). */
+  /** Days of supply left, today included (1 = today is the last day; 0 or less = none left). */
   readonly supplyDaysLeft: number | null;
   readonly nextInjectionDue: string | null;
   /** Days from today to the due date (negative = overdue). */
@@ -134,7 +138,7 @@ export function adherenceRow(patient: Patient, summary: Observation, asOf: AsOf)
     missedDosesThisWeek: population.missedDosesThisWeek,
     lastDispense: population.lastDispense,
     supplyEndsOn,
-    supplyDaysLeft: fromToday(supplyEndsOn),
+    supplyDaysLeft: supplyEndsOn === null ? null : (fromToday(supplyEndsOn) ?? 0) + 1,
     nextInjectionDue: population.nextInjectionDue,
     injectionDueInDays: fromToday(population.nextInjectionDue),
     takeHome: population.takeHome
@@ -247,7 +251,7 @@ export function followUpSuggestion(row: AdherenceRow, asOf: AsOf): FollowUpSugge
     return {
       description: `Supply ends ${date(row.supplyEndsOn)}`,
       reason:
-        row.supplyDaysLeft < 0
+        row.supplyDaysLeft <= 0
           ? `${row.mat.drug ?? 'Medication'} supply ran out after ${date(row.supplyEndsOn)}: arrange the next dispense with the prescriber`
           : `${row.mat.drug ?? 'Medication'} supply covers through ${date(row.supplyEndsOn)}: arrange the next dispense with the prescriber`,
     };
