@@ -206,11 +206,15 @@ export function programBatchResponse(
   };
 }
 
-/** The server's answer to a CM ledger batch: the patient's record searches, then the program's rewards and plans. */
+/**
+ * The server's answer to a CM ledger batch: the patient's record searches, then the program's rewards and plans
+ * and the clinic's schedule PlanDefinitions (none: the default schedule).
+ */
 export function ledgerBatchResponse(
   patientId: string,
   raw: readonly Resource[],
   programRewards: readonly Task[] = [],
+  schedule: readonly Resource[] = [],
 ): Bundle {
   const searches = patientRecordSearches(patientId);
   const entries: Resource[][] = searches.map(() => []);
@@ -221,6 +225,11 @@ export function ledgerBatchResponse(
   return {
     resourceType: 'Bundle',
     type: 'batch-response',
-    entry: [...entries.map((e) => searchEntry(e)), searchEntry(programRewards), searchEntry([])],
+    entry: [
+      ...entries.map((e) => searchEntry(e)),
+      searchEntry(programRewards),
+      searchEntry([]),
+      searchEntry(schedule),
+    ],
   };
 }

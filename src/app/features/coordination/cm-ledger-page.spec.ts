@@ -1,5 +1,6 @@
 import type { Observation, Resource, Task } from '@medplum/fhirtypes';
 
+import { cmSchedulePlanDefinition } from '../../../../clinical/cm/cm-schedule';
 import { ledgerBatchResponse } from '../../testing/coordination-fixtures';
 import { aFentanylScreen, aPatient } from '../../testing/fhir-builders';
 import { batchUrls, type CoordinationBed, coordinationBed } from './coordination-test-bed';
@@ -54,14 +55,16 @@ describe('Coordination: CM ledger', () => {
     bed.el().querySelector<HTMLTableRowElement>(`tr[data-observation="Observation/${observation}"]`);
   const recordButton = (observation: string) => line(observation)?.querySelector<HTMLButtonElement>('button');
 
-  async function open(): Promise<void> {
+  async function open(schedule: Resource[] = []): Promise<void> {
     bed = await coordinationBed('/coordination/patients/p1/cm');
     const request = bed.batch();
-    expect(batchUrls(request).at(-2)).toContain(
-      'Task?code=http://waypoint.health/fhir/CodeSystem/task-type|cm-reward',
+    const urls = batchUrls(request);
+    expect(urls.at(-3)).toContain('Task?code=http://waypoint.health/fhir/CodeSystem/task-type|cm-reward');
+    expect(urls.at(-1)).toBe(
+      'PlanDefinition?url=http://waypoint.health/fhir/PlanDefinition/contingency-management',
     );
     request.flush(
-      ledgerBatchResponse('p1', record(), [aReward('r1', 'uds-p1-21', 10), aReward('r9', 'x', 40)]),
+      ledgerBatchResponse('p1', record(), [aReward('r1', 'uds-p1-21', 10), aReward('r9', 'x', 40)], schedule),
     );
     await bed.until(() => line('uds-p1-7'), 'the ledger');
   }
@@ -87,12 +90,36 @@ describe('Coordination: CM ledger', () => {
     expect(bed.el().textContent).toContain('Notice: 42 CFR part 2');
   });
 
+  it('applies the clinic’s own schedule (its PlanDefinition), and says when it is not valid', async () => {
+    await open([
+      cmSchedulePlanDefinition({
+        id: 'flat',
+        name: 'Points 5, +3, cap 12',
+        start: 5,
+        step: 3,
+        cap: 12,
+        maxRewardsPerWeek: 1,
+        missedWeekResets: false,
+      }),
+    ]);
+    expect(line('uds-p1-7')?.textContent).toContain('Due — 11 points');
+    expect(bed.el().textContent).toContain('5 points for the first verified negative screen');
+  });
+
+  it('disables rewards when the clinic’s schedule states no valid numbers', async () => {
+    const broken = { ...cmSchedulePlanDefinition(), extension: [] };
+    await open([broken]);
+    expect(bed.el().textContent).toContain("The clinic's CM schedule is not valid");
+    expect(recordButton('uds-p1-7')?.disabled).toBeTrue();
+  });
+
   it('records a due reward once: a conditional create on the screen, then the ledger again', async () => {
     await open();
     recordButton('uds-p1-7')?.click();
     const post = bed.http.expectOne((r) => r.method === 'POST' && r.url === '/fhir/Task');
     expect(decodeURIComponent(post.request.headers.get('If-None-Exist') ?? '')).toBe(
-      'code=http://waypoint.health/fhir/CodeSystem/task-type|cm-reward&focus=Observation/uds-p1-7',
+      'code=http://waypoint.health/fhir/CodeSystem/task-type|cm-reward&focus=Observation/uds-p1-7' +
+        '&status:not=cancelled&status:not=entered-in-error',
     );
     const sent = JSON.parse(post.request.body as string) as Task;
     expect(sent.focus?.reference).toBe('Observation/uds-p1-7');
@@ -152,7 +179,10 @@ describe('Coordination: CM ledger', () => {
         ),
       'the refusal',
     );
-    expect(alert.textContent).toContain('The screen of 9 Mar 2026 is already rewarded');
+    // The server's rule in its own words: the same check it runs on a plain create.
+    expect(alert.textContent).toContain(
+      'This screen (9 Mar 2026) was already rewarded on 2 Mar 2026: one reward per screen.',
+    );
     bed
       .batch()
       .flush(ledgerBatchResponse('p1', [...record(), aReward('r-other', 'uds-p1-7', 20, 'requested')]));

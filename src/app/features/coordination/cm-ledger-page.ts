@@ -15,6 +15,7 @@ import { RouterLink } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { firstValueFrom } from 'rxjs';
 
+import { checkReward } from '../../../../clinical/cm/cm-ledger';
 import { formatDate } from '../../../../clinical/fhir/fhir-date';
 import { patientName } from '../../../../clinical/fhir/patient-facts';
 import { FhirClient } from '../../core/fhir/fhir-client';
@@ -79,6 +80,7 @@ export class CmLedgerPage {
   private readonly loadError = this.store.selectSignal(coordinationFeature.selectLedgerError);
   protected readonly totals = this.store.selectSignal(coordinationFeature.selectCmTotals);
   private readonly schedule = this.store.selectSignal(coordinationFeature.selectCmSchedule);
+  protected readonly scheduleProblem = this.store.selectSignal(coordinationFeature.selectCmScheduleProblem);
   private readonly user = this.store.selectSignal(selectUser);
   protected readonly printedBy = computed(() => this.user()?.name ?? '');
   protected readonly scheduleText = computed(() => scheduleText(this.schedule()));
@@ -147,9 +149,23 @@ export class CmLedgerPage {
           `Reward recorded: ${line.entry.points} points for the screen of ${formatDate(line.entry.date)}.`,
         );
       } else {
+        // The conditional create matched: the server answered the reward it already held. Its rule says why
+        // in its own words (the same check the server runs on a plain create).
+        const record = {
+          ...view.record,
+          tasks: [...view.record.tasks.filter((t) => t.id !== saved.id), saved],
+        };
+        const check = checkReward(
+          record,
+          { reference: line.observation },
+          this.clock().toISOString(),
+          this.schedule(),
+        );
         this.refusal.set({
           observation: line.observation,
-          message: `The screen of ${formatDate(line.entry.date)} is already rewarded: the server holds a reward for it${saved.authoredOn ? ` recorded ${formatDate(saved.authoredOn)}` : ''}, so nothing was added.`,
+          message:
+            check.message ??
+            `The screen of ${formatDate(line.entry.date)} was already rewarded: the server holds a reward for it.`,
         });
       }
     } catch (error) {

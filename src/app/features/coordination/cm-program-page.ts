@@ -22,6 +22,15 @@ import { coordinationFeature } from './state/coordination.feature';
   template: `
     <h2 class="title">Contingency management</h2>
     <p class="schedule">Schedule: {{ schedule() }}</p>
+    @if (scheduleProblem(); as problem) {
+      <div class="error" role="alert">
+        <mat-icon aria-hidden="true">error</mat-icon>
+        <p>
+          The clinic's CM schedule is not valid ({{ problem }}): no reward can be recorded until it is
+          corrected.
+        </p>
+      </div>
+    }
 
     @if (error(); as message) {
       <div class="error" role="alert">
@@ -163,6 +172,7 @@ export class CmProgramPage {
   private readonly cmError = this.store.selectSignal(coordinationFeature.selectCmError);
   private readonly programError = this.store.selectSignal(coordinationFeature.selectProgramError);
   private readonly cmSchedule = this.store.selectSignal(coordinationFeature.selectCmSchedule);
+  protected readonly scheduleProblem = this.store.selectSignal(coordinationFeature.selectCmScheduleProblem);
   protected readonly schedule = computed(() => scheduleText(this.cmSchedule()));
   protected readonly error = computed(() => {
     const e = this.cmError() ?? this.programError();

@@ -7,6 +7,7 @@ import {
   isCmCarePlan,
   rewardPoints,
 } from '../../../../../clinical/cm/cm-ledger';
+import { CM_PLAN_DEFINITION_URL } from '../../../../../clinical/cm/cm-schedule';
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
 import { patientName } from '../../../../../clinical/fhir/patient-facts';
 import type { PatientRecord } from '../../../../../clinical/fhir/patient-record';
@@ -47,6 +48,11 @@ export function programCarePlanSearch(): RecordSearch {
       ['_count', '1000'],
     ],
   };
+}
+
+/** The clinic's CM schedule (a PlanDefinition at its canonical URL; none: the default schedule). */
+export function scheduleSearch(): RecordSearch {
+  return { resourceType: 'PlanDefinition', params: [['url', CM_PLAN_DEFINITION_URL]] };
 }
 
 export type CmLineKind = 'rewarded' | 'due' | 'positive' | 'not-verified' | 'weekly-limit';
@@ -167,11 +173,13 @@ export function rewardTask(
   };
 }
 
-/** The conditional-create query: one reward per screen Observation. */
+/** The conditional-create query: one reward per screen Observation (a withdrawn reward does not count). */
 export function rewardCondition(line: CmLine): readonly (readonly [string, string])[] {
   return [
     ['code', CM_REWARD],
     ['focus', line.observation],
+    ['status:not', 'cancelled'],
+    ['status:not', 'entered-in-error'],
   ];
 }
 

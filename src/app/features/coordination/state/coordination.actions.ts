@@ -1,6 +1,7 @@
 import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
 
+import type { CmScheduleReading } from '../../../../../clinical/cm/cm-schedule';
 import type { AdherenceViewChange } from '../data/adherence-view';
 import type { CmPatientFigures } from '../data/cm-model';
 
@@ -30,7 +31,8 @@ export const CoordinationApiActions = createActionGroup({
     'Program Load Failed': props<{ outcome: OperationOutcome }>(),
     'Ledger Loaded': props<{ patientId: string; keys: string[]; asOf: string }>(),
     'Ledger Load Failed': props<{ patientId: string; outcome: OperationOutcome }>(),
-    'Cm Totals Loaded': props<{ figures: CmPatientFigures[] }>(),
+    /** The program's CM figures and the schedule in force (or what is wrong with the clinic's). */
+    'Cm Totals Loaded': props<{ figures: CmPatientFigures[]; schedule: CmScheduleReading }>(),
     'Cm Totals Load Failed': props<{ outcome: OperationOutcome }>(),
   },
 });

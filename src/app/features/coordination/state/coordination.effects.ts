@@ -1,17 +1,19 @@
 import { inject } from '@angular/core';
 import { Router } from '@angular/router';
-import type { CarePlan, Task } from '@medplum/fhirtypes';
+import type { CarePlan, PlanDefinition, Task } from '@medplum/fhirtypes';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { Store } from '@ngrx/store';
 import { catchError, map, of, switchMap, tap, withLatestFrom } from 'rxjs';
 
+import { cmScheduleOf } from '../../../../../clinical/cm/cm-schedule';
 import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
+import type { SearchResult } from '../../../core/fhir/bundle';
 import { type BatchSearch, FhirClient } from '../../../core/fhir/fhir-client';
 import { toFhirError } from '../../../core/fhir/operation-outcome';
 import { resourceKeyOf, ResourcesActions } from '../../../core/state/resources/resources.feature';
 import { CLOCK } from '../../../core/time/clock';
 import { adherenceQueryParams, applyAdherenceViewChange } from '../data/adherence-view';
-import { cmFigures, programCarePlanSearch, programRewardSearch } from '../data/cm-model';
+import { cmFigures, programCarePlanSearch, programRewardSearch, scheduleSearch } from '../data/cm-model';
 import { programRequest } from '../data/program-request';
 import { CoordinationApiActions, CoordinationPageActions } from './coordination.actions';
 import { coordinationFeature } from './coordination.feature';
@@ -47,17 +49,22 @@ export const loadProgram = createEffect(
   { functional: true },
 );
 
+/** The program's reward Tasks and CM care plans, and the clinic's schedule: what the CM totals read. */
 const cmProgramSearches = (): BatchSearch[] =>
-  [programRewardSearch(), programCarePlanSearch()] as BatchSearch[];
+  [programRewardSearch(), programCarePlanSearch(), scheduleSearch()] as BatchSearch[];
 
-/** The figures of the program's CM rewards (what the totals need; the Tasks themselves are not kept). */
-function figuresOf(rewards: readonly unknown[], plans: readonly unknown[]) {
-  return cmFigures(rewards as Task[], plans as CarePlan[]);
+/** The totals action from the answers to `cmProgramSearches` (the Tasks themselves are not kept). */
+function cmTotalsOf(results: readonly (SearchResult | undefined)[]) {
+  const [rewards, plans, schedule] = results;
+  return CoordinationApiActions.cmTotalsLoaded({
+    figures: cmFigures((rewards?.resources ?? []) as Task[], (plans?.resources ?? []) as CarePlan[]),
+    schedule: cmScheduleOf((schedule?.resources ?? []) as PlanDefinition[]),
+  });
 }
 
 /**
  * One patient's CM ledger: the patient's record (the searches the chart and the server's reward rule read, so the
- * ledger says what the server will decide) and the program's reward figures, in one batch.
+ * ledger says what the server will decide), the program's reward figures and the clinic's schedule, in one batch.
  */
 export const loadLedger = createEffect(
   (actions$ = inject(Actions), fhir = inject(FhirClient), clock = inject(CLOCK)) => {
@@ -69,7 +76,6 @@ export const loadLedger = createEffect(
         return fhir.searchBatch([...record, ...cmProgramSearches()]).pipe(
           switchMap((results) => {
             const own = results.slice(0, record.length);
-            const [rewards, plans] = results.slice(record.length);
             const resources = own.flatMap((r) => [...r.resources, ...r.included]);
             return of(
               ResourcesActions.received({ resources }),
@@ -78,9 +84,7 @@ export const loadLedger = createEffect(
                 keys: [...new Set(resources.map(resourceKeyOf))],
                 asOf,
               }),
-              CoordinationApiActions.cmTotalsLoaded({
-                figures: figuresOf(rewards?.resources ?? [], plans?.resources ?? []),
-              }),
+              cmTotalsOf(results.slice(record.length)),
             );
           }),
           catchError((error: unknown) =>
@@ -100,11 +104,7 @@ export const loadCmTotals = createEffect(
       ofType(CoordinationPageActions.cmTotalsOpened),
       switchMap(() =>
         fhir.searchBatch(cmProgramSearches()).pipe(
-          map(([rewards, plans]) =>
-            CoordinationApiActions.cmTotalsLoaded({
-              figures: figuresOf(rewards?.resources ?? [], plans?.resources ?? []),
-            }),
-          ),
+          map((results) => cmTotalsOf(results)),
           catchError((error: unknown) =>
             of(CoordinationApiActions.cmTotalsLoadFailed({ outcome: toFhirError(error).outcome })),
           ),

@@ -2,6 +2,7 @@ import type { Patient, Practitioner, PractitionerRole, Resource, Task } from '@m
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 
 import { CM_ESCALATING_POINTS, cmEnrolled, cmLedger } from '../../../../../clinical/cm/cm-ledger';
+import type { CmScheduleReading } from '../../../../../clinical/cm/cm-schedule';
 import { groupByPatient } from '../../../../../clinical/fhir/patient-record';
 import { adherenceRows, programWeeks } from '../../../../../clinical/workspaces/adherence';
 import { type CallState, callStateError } from '../../../core/state/call-state';
@@ -38,6 +39,8 @@ export interface CoordinationState {
   };
   readonly cm: {
     readonly figures: readonly CmPatientFigures[] | null;
+    /** The schedule in force as last read (null before: the default applies). */
+    readonly schedule: CmScheduleReading | null;
     readonly callState: CallState;
   };
 }
@@ -45,7 +48,7 @@ export interface CoordinationState {
 export const initialCoordinationState: CoordinationState = {
   program: { keys: [], callState: 'idle', asOf: null },
   ledger: { patientId: null, keys: [], callState: 'idle', asOf: null },
-  cm: { figures: null, callState: 'idle' },
+  cm: { figures: null, schedule: null, callState: 'idle' },
 };
 
 export const coordinationFeature = createFeature({
@@ -87,9 +90,9 @@ export const coordinationFeature = createFeature({
       ...state,
       cm: { ...state.cm, callState: 'loading' },
     })),
-    on(CoordinationApiActions.cmTotalsLoaded, (state, { figures }): CoordinationState => ({
+    on(CoordinationApiActions.cmTotalsLoaded, (state, { figures, schedule }): CoordinationState => ({
       ...state,
-      cm: { figures, callState: 'loaded' },
+      cm: { figures, schedule, callState: 'loaded' },
     })),
     on(CoordinationApiActions.cmTotalsLoadFailed, (state, { outcome }): CoordinationState => ({
       ...state,
@@ -163,8 +166,17 @@ export const coordinationFeature = createFeature({
       const resources: Resource[] = ledger.keys.flatMap((key) => entities[key] ?? []);
       return groupByPatient(resources).get(ledger.patientId) ?? null;
     });
-    /** The CM schedule: the clinic's default (10, +5 per consecutive negative, cap 40, 2 per week). */
-    const selectCmSchedule = createSelector(selectLedger, () => CM_ESCALATING_POINTS);
+    /**
+     * The CM schedule in force: the clinic's PlanDefinition as the server reads it (clinical/cm/cm-schedule.ts),
+     * else the default (10, +5 per consecutive negative, cap 40, 2 per week). A clinic schedule that states no
+     * valid numbers leaves the default for display, and its problem is shown (the server refuses rewards then).
+     */
+    const selectCmSchedule = createSelector(selectCm, (cm) =>
+      cm.schedule && 'schedule' in cm.schedule ? cm.schedule.schedule : CM_ESCALATING_POINTS,
+    );
+    const selectCmScheduleProblem = createSelector(selectCm, (cm) =>
+      cm.schedule && 'problem' in cm.schedule ? cm.schedule.problem : null,
+    );
     const selectLedgerView = createSelector(
       selectLedgerRecord,
       selectLedger,
@@ -207,6 +219,7 @@ export const coordinationFeature = createFeature({
       selectLedgerLoading,
       selectLedgerError,
       selectCmSchedule,
+      selectCmScheduleProblem,
       selectCmTotals,
       selectCmLoading,
       selectCmError,
