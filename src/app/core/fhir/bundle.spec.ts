@@ -44,6 +44,19 @@ describe('bundle helpers', () => {
     expect(findIncluded(merged, 'Organization/clinic')?.id).toBe('clinic');
     expect(findIncluded(merged, 'Organization/other')).toBeUndefined();
     expect(findIncluded(merged, undefined)).toBeUndefined();
+    expect(merged.next).toBeUndefined();
+  });
+
+  it("keeps the last page's next link when paging stopped before the end", () => {
+    const page = (id: string, next?: string) => ({
+      resources: [aPatient({ id })],
+      included: [],
+      outcomes: [],
+      ...(next ? { next } : {}),
+    });
+    expect(
+      mergeSearchResults([page('a', '/fhir/Patient?page=2'), page('b', '/fhir/Patient?page=3')]).next,
+    ).toBe('/fhir/Patient?page=3');
   });
 
   it('builds write entries, with If-Match from the version read', () => {

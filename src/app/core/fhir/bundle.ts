@@ -73,11 +73,14 @@ export function mergeSearchResults<T extends Resource>(pages: readonly SearchRes
     }
   }
   const first = pages[0];
+  // The last page's `next`: present only when paging stopped early (e.g. a page limit), so a caller can go on.
+  const next = pages.at(-1)?.next;
   return {
     resources: pages.flatMap((p) => p.resources),
     included,
     outcomes: pages.flatMap((p) => p.outcomes),
     ...(first?.total !== undefined ? { total: first.total } : {}),
+    ...(next ? { next } : {}),
   };
 }
 

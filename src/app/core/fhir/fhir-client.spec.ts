@@ -469,6 +469,23 @@ describe('FhirClient', () => {
     expect((refused as FhirError).status).toBe(400);
   });
 
+  it('POSTs a type operation with a Parameters body', async () => {
+    const parameters = {
+      resourceType: 'Parameters' as const,
+      parameter: [{ name: 'query', valueString: 'AuditEvent?date=ge2026-03-10' }],
+    };
+    await exchange(client.typeOperation('AuditEvent', 'report-export', parameters), (req) => {
+      expect(req.request.method).toBe('POST');
+      expect(req.request.url).toBe(`${BASE}/AuditEvent/$report-export`);
+      expect(JSON.parse(req.request.body as string)).toEqual(parameters);
+      req.flush({ resourceType: 'Parameters' });
+    });
+    const refused = await firstValueFrom(client.typeOperation('AuditEvent', 'x/../y')).catch(
+      (e: unknown) => e,
+    );
+    expect((refused as FhirError).status).toBe(400);
+  });
+
   it('isFhirUrl is true only for the configured server', () => {
     expect(client.isFhirUrl('/fhir/Patient/1')).toBeTrue();
     expect(client.isFhirUrl(`${location.origin}/fhir`)).toBeTrue();

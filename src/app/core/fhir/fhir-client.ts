@@ -343,6 +343,23 @@ export class FhirClient {
     });
   }
 
+  /**
+   * Invokes an operation on a type (`POST [type]/$[name]` with a Parameters body), e.g. the server's
+   * `AuditEvent/$report-export`. Resolves with the server's answer.
+   */
+  typeOperation<T extends Resource = Resource>(
+    type: ResourceType,
+    name: string,
+    parameters: Parameters = { resourceType: 'Parameters' },
+  ): Observable<T> {
+    return this.guarded(type, undefined, () => {
+      if (!/^[a-z][a-z0-9-]{0,63}$/.test(name)) {
+        throw invalidRequest(`Invalid operation name "${name}"`);
+      }
+      return this.request<T>('POST', `${this.baseUrl}/${type}/$${name}`, parameters);
+    });
+  }
+
   /** A `next` page with extra headers (see {@link nextPage}). */
   private pageWith(
     link: string,
