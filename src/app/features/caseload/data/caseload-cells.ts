@@ -39,12 +39,8 @@ export const UNCODED_MARK = 'uncoded order — check';
  * Unicode bidirectional controls (embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, the
  * marks U+200E/U+200F and the Arabic letter mark U+061C): in a name they would reorder the text after it.
  */
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-
-/** Text with its bidirectional controls removed, for places markup cannot isolate (CSV, tooltips). */
-export function withoutBidiControls(text: string): string {
-  return text.replace(BIDI_CONTROLS, '');
-}
+/** Text with its bidirectional controls removed (shared with every CSV export). */
+export { withoutBidiControls } from '../../../shared/data/csv';
 
 export function matText(row: CaseloadRow): string {
   const { drug, product, uncoded, dose, label, status } = row.mat;
