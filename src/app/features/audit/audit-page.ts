@@ -1,18 +1,203 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSortModule, type Sort } from '@angular/material/sort';
+import { Router } from '@angular/router';
+import { Store } from '@ngrx/store';
+import { filter } from 'rxjs';
 
-import { EmptyState } from '../../shared/ui/empty-state';
+import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { selectQueryParams } from '../../core/state/router-state';
+import { CLOCK } from '../../core/time/clock';
+import { Panel } from '../../shared/ui/panel';
+import {
+  ACTION_LABELS,
+  AUDIT_ACTIONS,
+  AUDIT_COLUMNS,
+  AUDIT_OUTCOMES,
+  type AuditColumn,
+  auditQueryParams,
+  auditSearchParams,
+  type AuditView,
+  OUTCOME_LABELS,
+  parseAuditView,
+} from './data/audit-view';
+import { AuditPageActions } from './state/audit.actions';
+import { auditFeature } from './state/audit.feature';
+import { AuditExportDialog, type AuditExportDialogData } from './ui/export-dialog';
 
+const COLUMN_LABELS: Readonly<Record<AuditColumn, string>> = {
+  date: 'Time',
+  agent: 'User',
+  patient: 'Patient',
+  action: 'Action',
+  event: 'Event',
+  outcome: 'Outcome',
+};
+
+/**
+ * `/audit`: the audit report (ONC 45 CFR 170.315(d)(3)) — the server's AuditEvents for a range of days (the last 7
+ * by default), filtered by user, patient, action and outcome and sorted by any column, all in the server's search
+ * (docs/audit.md) and kept in the URL; break-glass access and failed sign-ins marked with an icon and words; "Load
+ * more" follows the server's paging; the CSV export goes through the Part 2 notice and is recorded by the server
+ * before the file is made. A supervisor sees their team's events (the server decides).
+ */
 @Component({
   selector: 'wp-audit-page',
-  imports: [EmptyState],
+  imports: [
+    DatePipe,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatSortModule,
+    Panel,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    <h1 class="wp-page-title">Audit</h1>
-    <wp-empty-state
-      icon="policy"
-      headline="No data yet — the access log will appear here"
-      message="Who opened, searched or changed which record and when, including sign-ins and break-glass access, from the server's append-only audit trail."
-    />
-  `,
+  templateUrl: './audit-page.html',
+  styleUrl: './audit-page.scss',
 })
-export class AuditPage {}
+export class AuditPage {
+  private readonly store = inject(Store);
+  private readonly router = inject(Router);
+  private readonly dialog = inject(MatDialog);
+  private readonly clock = inject(CLOCK);
+
+  protected readonly columns = AUDIT_COLUMNS;
+  protected readonly columnLabels = COLUMN_LABELS;
+  protected readonly actions = AUDIT_ACTIONS.map((code) => ({ code, label: ACTION_LABELS[code] }));
+  protected readonly outcomes = AUDIT_OUTCOMES.map((code) => ({ code, label: OUTCOME_LABELS[code] }));
+
+  private readonly queryParams = this.store.selectSignal(selectQueryParams);
+  protected readonly view = computed(() => parseAuditView(this.queryParams(), this.clock()));
+  private readonly searchParams = computed(() => auditSearchParams(this.view()), {
+    equal: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  });
+
+  protected readonly rows = this.store.selectSignal(auditFeature.selectRows);
+  protected readonly total = this.store.selectSignal(auditFeature.selectTotal);
+  protected readonly next = this.store.selectSignal(auditFeature.selectNext);
+  protected readonly loading = this.store.selectSignal(auditFeature.selectLoading);
+  protected readonly loaded = this.store.selectSignal(auditFeature.selectLoaded);
+  protected readonly users = this.store.selectSignal(auditFeature.selectUserOptions);
+  protected readonly patients = this.store.selectSignal(auditFeature.selectPatientOptions);
+  protected readonly moreLoading = this.store.selectSignal(auditFeature.selectMoreLoading);
+  protected readonly exporting = this.store.selectSignal(auditFeature.selectExporting);
+  protected readonly exported = this.store.selectSignal(auditFeature.selectExported);
+  private readonly errorOutcome = this.store.selectSignal(auditFeature.selectError);
+  private readonly moreOutcome = this.store.selectSignal(auditFeature.selectMoreError);
+  private readonly exportOutcome = this.store.selectSignal(auditFeature.selectExportError);
+  protected readonly error = computed(() => {
+    const o = this.errorOutcome();
+    return o ? outcomeMessage(o) : null;
+  });
+  protected readonly moreError = computed(() => {
+    const o = this.moreOutcome();
+    return o ? outcomeMessage(o) : null;
+  });
+  protected readonly exportError = computed(() => {
+    const o = this.exportOutcome();
+    return o ? outcomeMessage(o) : null;
+  });
+  protected readonly countText = computed(() => {
+    const shown = this.rows().length;
+    const total = this.total();
+    const noun = (n: number) => (n === 1 ? 'event' : 'events');
+    if (total === null) return `${shown} ${noun(shown)}${this.next() ? ' so far' : ''}`;
+    return shown >= total ? `${total} ${noun(total)}` : `${shown} of ${total} ${noun(total)}`;
+  });
+  /** A user or patient in the URL that the filter lists do not name (e.g. outside the team): still selectable. */
+  protected readonly unlistedUser = computed(() => {
+    const user = this.view().user;
+    return user && !this.users().some((u) => u.reference === user) ? user : null;
+  });
+  protected readonly unlistedPatient = computed(() => {
+    const patient = this.view().patient;
+    return patient && !this.patients().some((p) => p.reference === patient) ? patient : null;
+  });
+  protected readonly sortActive = computed(() => this.view().sort.column);
+  protected readonly sortDirection = computed(() => this.view().sort.direction);
+
+  constructor() {
+    // The view lives in the URL: every change (and the first open) searches again.
+    effect(() => {
+      const params = this.searchParams();
+      untracked(() => this.store.dispatch(AuditPageActions.queryChanged({ params })));
+    });
+  }
+
+  protected retry(): void {
+    this.store.dispatch(AuditPageActions.retried({ params: this.searchParams() }));
+  }
+
+  protected loadMore(): void {
+    this.store.dispatch(AuditPageActions.moreRequested());
+  }
+
+  protected setFrom(value: string): void {
+    if (value) this.change({ from: value });
+  }
+
+  protected setTo(value: string): void {
+    if (value) this.change({ to: value });
+  }
+
+  protected setUser(value: string): void {
+    this.change({ user: value || null });
+  }
+
+  protected setPatient(value: string): void {
+    this.change({ patient: value || null });
+  }
+
+  protected setAction(value: string): void {
+    this.change({ action: (value || null) as AuditView['action'] });
+  }
+
+  protected setOutcome(value: string): void {
+    this.change({ outcome: (value || null) as AuditView['outcome'] });
+  }
+
+  protected sortBy(sort: Sort): void {
+    const column = AUDIT_COLUMNS.find((c) => c === sort.active);
+    if (column && (sort.direction === 'asc' || sort.direction === 'desc')) {
+      this.change({ sort: { column, direction: sort.direction } });
+    }
+  }
+
+  protected clearFilters(): void {
+    this.change({ user: null, patient: null, action: null, outcome: null });
+  }
+
+  protected exportCsv(): void {
+    const params = this.searchParams();
+    this.dialog
+      .open<AuditExportDialog, AuditExportDialogData, boolean>(AuditExportDialog, {
+        data: { total: this.total() },
+        maxWidth: '640px',
+      })
+      .afterClosed()
+      .pipe(filter((confirmed) => confirmed === true))
+      .subscribe(() => this.store.dispatch(AuditPageActions.exportConfirmed({ params })));
+  }
+
+  private change(change: Partial<AuditView>): void {
+    const merged = { ...this.view(), ...change };
+    // A range given backwards: the day just chosen wins, the other end follows it.
+    const view: AuditView =
+      merged.from <= merged.to
+        ? merged
+        : change.from
+          ? { ...merged, to: merged.from }
+          : { ...merged, from: merged.to };
+    void this.router.navigate([], { queryParams: auditQueryParams(view, this.clock()) });
+  }
+}

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, ViewEncapsulation } from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, ViewEncapsulation } from '@angular/core';
 
 /**
  * The notice that must accompany a disclosure of 42 CFR Part 2 records, printed at the end of whatever the page
@@ -6,14 +6,19 @@ import { ChangeDetectionStrategy, Component, ViewEncapsulation } from '@angular/
  * 16 Feb 2024; compliance 16 Feb 2026). Shown only on paper. Its style also hides the app's chrome (toolbar,
  * navigation, skip link and anything marked `wp-no-print`) when printing, so the page prints its content alone:
  * hence no view encapsulation, every rule inside `@media print`. For any feature's printout (the chart and the
- * notes editor keep their own copies of the same text).
+ * notes editor keep their own copies of the same text). With `onScreen` it is also shown on screen, e.g. in the
+ * dialog that confirms a CSV export (a file has no print stage to carry it).
  */
 @Component({
   selector: 'wp-part2-notice',
   changeDetection: ChangeDetectionStrategy.OnPush,
   encapsulation: ViewEncapsulation.None,
   template: `
-    <section class="wp-part2-notice" aria-label="Notice against redisclosure (42 CFR 2.32)">
+    <section
+      class="wp-part2-notice"
+      [class.wp-part2-notice-screen]="onScreen()"
+      aria-label="Notice against redisclosure (42 CFR 2.32)"
+    >
       <h2>Notice: 42 CFR part 2 — prohibition on re-disclosure</h2>
       <p>
         This record which has been disclosed to you is protected by Federal confidentiality rules (42 CFR part
@@ -48,6 +53,13 @@ import { ChangeDetectionStrategy, Component, ViewEncapsulation } from '@angular/
     .wp-part2-notice {
       display: none;
     }
+    .wp-part2-notice.wp-part2-notice-screen {
+      display: block;
+    }
+    .wp-part2-notice-screen h2 {
+      margin: 0 0 8px;
+      font: var(--mat-sys-title-small);
+    }
     @media print {
       .wp-part2-notice {
         display: block;
@@ -80,4 +92,7 @@ import { ChangeDetectionStrategy, Component, ViewEncapsulation } from '@angular/
     }
   `,
 })
-export class Part2Notice {}
+export class Part2Notice {
+  /** Shown on screen too, not only when printed. */
+  readonly onScreen = input(false);
+}
