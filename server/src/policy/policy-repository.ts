@@ -184,10 +184,12 @@ export class PolicyRepository extends FhirRepository {
       return this.anyReadable((resource as Provenance).target ?? [], depth);
     }
     if (type === 'Task') {
-      const task = resource as Task;
+      // About a patient through what it points at (a co-sign request's note), never through a shared resource:
+      // the store's compartment index makes the same inference, so a search and a read agree.
       return this.anyReadable(
-        [task.focus, task.for].filter((r): r is Reference => !!r),
+        [(resource as Task).focus].filter((r): r is Reference => !!r),
         depth,
+        true,
       );
     }
     return false;
@@ -200,7 +202,12 @@ export class PolicyRepository extends FhirRepository {
     return me !== undefined && (task.owner?.reference === me || task.requester?.reference === me);
   }
 
-  private async anyReadable(references: readonly Reference[], depth: number): Promise<boolean> {
+  /** Whether any target is readable (`throughPatients`: only by being about a patient the caller may read). */
+  private async anyReadable(
+    references: readonly Reference[],
+    depth: number,
+    throughPatients = false,
+  ): Promise<boolean> {
     for (const reference of references) {
       const patientId = patientIdOfReference(reference.reference);
       if (patientId) {
@@ -211,7 +218,11 @@ export class PolicyRepository extends FhirRepository {
       if (!parts) continue;
       try {
         const target = await this.inner.readResource(parts.type, parts.id);
-        if (await this.canRead(target, depth + 1)) return true;
+        if (throughPatients) {
+          if (this.patientsOf(target, true).some((id) => this.mayReadPatient(id))) return true;
+        } else if (await this.canRead(target, depth + 1)) {
+          return true;
+        }
       } catch {
         // a dangling or deleted target grants nothing
       }
@@ -439,14 +450,19 @@ export class PolicyRepository extends FhirRepository {
       return this.searchAuditEvents(searchRequest) as Bundle<WithId<T>>;
     }
     if (this.ctx.compartments) {
-      const compartment = this.compartmentScope(resourceType);
+      const tasks = resourceType === 'Task' ? this.taskScope() : undefined;
+      const compartment = tasks ? tasks.compartment : this.compartmentScope(resourceType);
       if (compartment === null) {
         return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] } as Bundle<WithId<T>>;
       }
-      const scopedOptions: ScopedSearchOptions = { ...options, ...(compartment ? { compartment } : {}) };
+      const scopedOptions: ScopedSearchOptions = {
+        ...options,
+        ...(compartment ? { compartment } : {}),
+        ...(tasks ? { orReferencing: tasks.orReferencing } : {}),
+      };
       const bundle = await this.inner.search(searchRequest, scopedOptions);
       // Matches are exact (scoped in SQL, or readable by everyone) except the post-filtered types.
-      return this.filterBundle(bundle, !POST_FILTERED.has(resourceType) || this.readsAll);
+      return this.filterBundle(bundle, !POST_FILTERED.has(resourceType) || this.readsAll || !!tasks);
     }
     const scoped = this.scopeSearch(searchRequest);
     if (!scoped) {
@@ -455,6 +471,25 @@ export class PolicyRepository extends FhirRepository {
     const pushed = scoped !== searchRequest || this.readsAll || SHARED_TYPES.has(resourceType);
     const bundle = await this.inner.search(scoped, options);
     return this.filterBundle(bundle, pushed && (!!searchRequest.fields || !!searchRequest.summary));
+  }
+
+  /**
+   * A user's Task search, scoped in SQL as `canRead` decides (so totals and pages are exact): Tasks in their
+   * patients' compartments (a co-sign request inherits its note's) or owned or requested by them. Undefined
+   * for callers who read every patient.
+   */
+  private taskScope(): Pick<Required<ScopedSearchOptions>, 'compartment' | 'orReferencing'> | undefined {
+    const { principal, scope } = this.ctx;
+    if (this.readsAll || scope.all || principal.kind !== 'user') {
+      return undefined;
+    }
+    return {
+      compartment: [...scope.patientIds],
+      orReferencing: {
+        params: ['owner', 'requester'],
+        reference: `Practitioner/${principal.practitionerId}`,
+      },
+    };
   }
 
   /**

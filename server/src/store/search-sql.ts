@@ -90,15 +90,20 @@ export class SearchCompiler {
    * @param compartment - when given, only resources in these patients' compartments match (the access policy's
    *   scope, enforced here in SQL so that totals, paging and `_summary=count` stay exact).
    */
-  compile(request: SearchRequest, compartment?: readonly string[]): CompiledQuery {
+  compile(
+    request: SearchRequest,
+    compartment?: readonly string[],
+    orReferencing?: CompartmentAlternative,
+  ): CompiledQuery {
     const unsupported: UnsupportedFilter[] = [];
+    const alternative = orReferencing && this.referencingCond(request.resourceType, orReferencing);
     const where = this.compileWhere(
       request.resourceType,
       request.filters ?? [],
       'r',
       unsupported,
       true,
-      compartment ? [compartmentCond(compartment, 'r')] : [],
+      compartment ? [compartmentCond(compartment, 'r', alternative)] : [],
     );
     const order = this.compileOrder(request.resourceType, request.sortRules ?? [], 'r', unsupported);
     const indexOrder = where.selective ? undefined : this.compileIndexOrder(request, where);
@@ -704,6 +709,20 @@ export class SearchCompiler {
     return { orderBy: `ORDER BY ${terms.join(', ')}`, orderParams };
   }
 
+  /** Index rows of `alternative`'s reference parameters pointing at its reference (unknown parameters: none). */
+  private referencingCond(resourceType: string, alternative: CompartmentAlternative): Cond | undefined {
+    const [type, id] = splitReference(alternative.reference);
+    const pids = alternative.params
+      .map((code) => this.pid(resourceType, code))
+      .filter((pid): pid is number => pid !== undefined);
+    if (!type || pids.length === 0) {
+      return undefined;
+    }
+    const inner = `x.pid IN (SELECT value FROM json_each(?)) AND x.ttype = ? AND x.tid = ?`;
+    const params = [JSON.stringify(pids), type, id];
+    return { pred: inner, params, driver: { sql: `SELECT x.rid FROM idx_ref x WHERE ${inner}`, params } };
+  }
+
   private nextAlias(): string {
     return `r${++this.aliasCounter}`;
   }
@@ -717,17 +736,28 @@ export class SearchCompiler {
  * Membership in one of the given patients' compartments. It drives the query only when no filter can (rank 8):
  * a caseload-sized scope is usually less selective than a code or a reference.
  */
-function compartmentCond(patients: readonly string[], ra: string): Cond {
+function compartmentCond(patients: readonly string[], ra: string, alternative?: Cond): Cond {
   const list = JSON.stringify(patients);
+  const member = `EXISTS (SELECT 1 FROM compartment c WHERE c.rid = ${ra}.rid AND c.patient IN (SELECT value FROM json_each(?)))`;
+  const driver = 'SELECT c.rid FROM compartment c WHERE c.patient IN (SELECT value FROM json_each(?))';
+  if (!alternative?.driver) {
+    return { rank: 8, pred: member, params: [list], driver: { sql: driver, params: [list] } };
+  }
   return {
     rank: 8,
-    pred: `EXISTS (SELECT 1 FROM compartment c WHERE c.rid = ${ra}.rid AND c.patient IN (SELECT value FROM json_each(?)))`,
-    params: [list],
+    pred: `(${member} OR EXISTS (SELECT 1 FROM ${byRid('idx_ref')} WHERE x.rid = ${ra}.rid AND ${alternative.pred}))`,
+    params: [list, ...alternative.params],
     driver: {
-      sql: 'SELECT c.rid FROM compartment c WHERE c.patient IN (SELECT value FROM json_each(?))',
-      params: [list],
+      sql: `${driver} UNION ${alternative.driver.sql}`,
+      params: [list, ...alternative.driver.params],
     },
   };
+}
+
+/** A second way into a compartment-scoped search: reference parameters of the searched type pointing at one target. */
+export interface CompartmentAlternative {
+  readonly params: readonly string[];
+  readonly reference: string;
 }
 
 function byRid(table: string): string {

@@ -50,7 +50,12 @@ import {
   getIndexedParams,
   getSupportedResourceTypes,
 } from './search-params';
-import { type CompiledQuery, SearchCompiler, type UnsupportedFilter } from './search-sql';
+import {
+  type CompartmentAlternative,
+  type CompiledQuery,
+  SearchCompiler,
+  type UnsupportedFilter,
+} from './search-sql';
 import { subsetResource } from './subsetting';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -60,6 +65,11 @@ export const MAX_PAGE_SIZE = DEFAULT_MAX_SEARCH_COUNT; // 1000
 export interface ScopedSearchOptions extends SearchOptions {
   /** Only resources in these patients' compartments match (see the `compartment` table). */
   readonly compartment?: readonly string[];
+  /**
+   * With `compartment`: a resource also matches when one of these reference parameters points at `reference`
+   * (a work item its owner or requester reads whatever patient it is about).
+   */
+  readonly orReferencing?: CompartmentAlternative;
 }
 
 /** One committed change: what was written (undefined for a delete) and the patients it belongs to. */
@@ -805,7 +815,8 @@ export class SqliteRepository extends FhirRepository {
     if (!getSupportedResourceTypes().includes(resourceType)) {
       throw new OperationOutcomeError(badRequest(`Unsupported resource type: ${resourceType}`));
     }
-    const compiled = this.compile(searchRequest, (options as ScopedSearchOptions | undefined)?.compartment);
+    const scoped = options as ScopedSearchOptions | undefined;
+    const compiled = this.compile(searchRequest, scoped?.compartment, scoped?.orReferencing);
     const { db } = this.shared;
     const count = clampCount(searchRequest.count, DEFAULT_PAGE_SIZE);
     const offset = Math.max(0, searchRequest.offset ?? 0);
@@ -880,11 +891,16 @@ export class SqliteRepository extends FhirRepository {
     return this.compile(searchRequest).unsupported;
   }
 
-  private compile(searchRequest: SearchRequest, compartment?: readonly string[]): CompiledQuery {
+  private compile(
+    searchRequest: SearchRequest,
+    compartment?: readonly string[],
+    orReferencing?: CompartmentAlternative,
+  ): CompiledQuery {
     const { pids } = this.shared;
     return new SearchCompiler((type, code) => pids.get(type + '\u0000' + code)).compile(
       searchRequest,
       compartment,
+      orReferencing,
     );
   }
 

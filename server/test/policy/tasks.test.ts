@@ -219,3 +219,48 @@ describe('what a Task must be', () => {
     assert.match(bad.body.issue[0].details.text, /'done' is not in the required value set/);
   });
 });
+
+describe('a Task search is scoped in the store, so pages and totals are exact', () => {
+  test('counselor1 finds the Tasks of their patients and the ones they own or requested, and counts no others', async () => {
+    // Written by the store directly: Tasks counselor1 may not read must not be counted either.
+    const about = (patient: string, owner: string, extra: Partial<Task> = {}) =>
+      server.repository.createResource({
+        ...followUp(patient, owner),
+        meta: { tag: [{ system: 'urn:test', code: 'scope-check' }] },
+        ...extra,
+      });
+    const ofMine = await about(c.patientA, c.counselor2);
+    const ownedElsewhere = await about(c.patientB, c.counselor1);
+    const requestedElsewhere = await about(c.patientB, c.counselor2, {
+      requester: { reference: `Practitioner/${c.counselor1}` },
+    });
+    const hidden = [
+      await about(c.patientB, c.counselor2),
+      await about(c.patientC, c.coordinator1),
+      await about(c.patientB, c.counselor2, { requester: { reference: `Practitioner/${c.counselor2}` } }),
+    ];
+    const found = await fhir(
+      server,
+      as('counselor1'),
+      'GET',
+      'Task?_tag=urn:test|scope-check&_count=2&_total=accurate',
+    );
+    assert.equal(found.status, 200);
+    assert.equal(found.body.total, 3);
+    assert.equal(found.body.entry.length, 2, 'a full first page');
+    const next = found.body.link.find((l: { relation: string }) => l.relation === 'next')?.url as string;
+    assert.ok(next, 'a next page');
+    const rest = await fetch(next, { headers: { authorization: `Bearer ${as('counselor1')}` } });
+    const seen = [...refs(found.body), ...refs((await rest.json()) as never)];
+    assert.deepEqual(
+      seen.sort(),
+      [ofMine, ownedElsewhere, requestedElsewhere].map((t) => `Task/${t.id}`).sort(),
+    );
+    for (const task of hidden) {
+      const read = await fhir(server, as('counselor1'), 'GET', `Task/${task.id}`);
+      assert.equal(read.status, 404, 'and a read agrees with the search');
+    }
+    const ownRead = await fhir(server, as('counselor1'), 'GET', `Task/${ownedElsewhere.id}`);
+    assert.equal(ownRead.status, 200);
+  });
+});
