@@ -6,9 +6,11 @@
  * - Reads: a resource outside the caller's patients answers 404, so existence does not leak.
  * - Searches: the allowed patients are enforced by the store in SQL (its patient-compartment table, kept at
  *   write time), so `total`, paging and `_summary=count` stay exact; over a store without that index they are
- *   pushed into the query as parameters (`subject=Patient/a,Patient/b`, `_id=…`). CareTeam, Provenance and Task
- *   (readable through supervision teams, ownership or their target) are filtered after the query instead:
- *   their `total` counts the unfiltered matches, and a page may hold fewer entries than `_count`.
+ *   pushed into the query as parameters (`subject=Patient/a,Patient/b`, `_id=…`). A user's Task search is
+ *   scoped in SQL too: their patients' compartments or Tasks they own or requested. CareTeam, Provenance and
+ *   Device (shared when about no patient, or readable through their target), and Task over a store without the
+ *   index, are filtered after the query instead: their `total` counts the unfiltered matches, and a page may
+ *   hold fewer entries than `_count`.
  *   `_include`/`_revinclude` entries are always filtered, as are history bundles.
  * - Which patients a resource belongs to is read from the store's compartment index where there is one (no
  *   FHIRPath per returned resource); versions other than the current one are evaluated from their content.
@@ -80,7 +82,8 @@ import {
 
 /**
  * Types whose readability does not follow from the compartment alone (supervision CareTeams and Devices without
- * a patient are shared, a Task its owner reads, a Provenance follows its target): filtered after the query.
+ * a patient are shared, a Task its owner reads, a Provenance follows its target): filtered after the query,
+ * except a user's Task search over the compartment index (see `taskScope`).
  */
 const POST_FILTERED = new Set(['CareTeam', 'Provenance', 'Task', 'Device']);
 
