@@ -137,7 +137,15 @@ test('a coordinator lands on Coordination, filters supply ending, creates a task
   expect(all.size).toBeGreaterThan(10);
   await expect(count).toHaveText(`${all.size} patients`);
   await expectAccessible(page, 'coordination');
-  await page.screenshot({ path: `${SCREENSHOTS}/adherence.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/adherence.png`, fullPage: true });
+  // The columns on the right, as a user who scrolls the grid sideways sees them.
+  await page
+    .locator('.ag-center-cols-viewport, .ag-body-horizontal-scroll-viewport')
+    .last()
+    .evaluate((el) => {
+      el.scrollLeft = el.scrollWidth;
+    });
+  await page.screenshot({ path: `${SCREENSHOTS}/adherence-right.png` });
 
   const filter = page.getByRole('button', { name: 'Supply ends ≤ 3 days' });
   await expect(filter).toHaveAttribute('aria-pressed', 'false');
@@ -169,7 +177,9 @@ test('a coordinator lands on Coordination, filters supply ending, creates a task
     (await page.locator(`.ag-row[row-id="${patientId}"] [col-id="patient"]`).first().textContent()) ?? ''
   ).trim();
   expect(name).not.toBe('');
-  await expect(page.getByRole('region', { name: 'Weekly PDC and attendance' })).toContainText(name);
+  const chart = page.getByRole('region', { name: 'Weekly PDC and attendance' });
+  await expect(chart).toContainText(name);
+  await chart.screenshot({ path: `${SCREENSHOTS}/adherence-chart-patient.png` });
 
   // Create task from the row: the form is pre-filled with the patient and a reason from the row.
   await page.getByRole('link', { name: `Create task for ${name}` }).click();
@@ -293,6 +303,7 @@ test('a CM reward for a new negative screen is recorded once; a second attempt g
   await expect(first.getByRole('heading', { name: 'Contingency management' })).toBeVisible();
   await expect(first.getByRole('status').filter({ hasText: 'Program total:' })).toBeVisible();
   await expectAccessible(first, 'CM program');
+  await first.screenshot({ path: `${SCREENSHOTS}/cm-program.png`, fullPage: true });
   await first.locator(`a[href="/coordination/patients/${patient.id}/cm"]`).click();
   await expect(first).toHaveURL(new RegExp(`/coordination/patients/${patient.id}/cm$`));
   const line = (page: Page) => page.locator(`tr[data-observation="${focus}"]`);
