@@ -17,7 +17,7 @@ import {
   Operator,
   type SearchRequest,
 } from '@medplum/core';
-import type { AuditEvent, Bundle, BundleLink } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle, BundleLink, CapabilityStatement } from '@medplum/fhirtypes';
 
 import { referenceKey } from '../../../clinical/fhir/reference';
 import { parseDateRange } from '../store/date-range';
@@ -107,6 +107,19 @@ function dateConditions(filter: { code: string; operator: Operator; value: strin
   }
 }
 
+/** The AuditEvent search parameters this server answers (the CapabilityStatement advertises exactly these). */
+export const AUDIT_SEARCH_PARAMS = [
+  { name: 'date', type: 'date' },
+  { name: 'agent', type: 'reference' },
+  { name: 'patient', type: 'reference' },
+  { name: 'entity', type: 'reference' },
+  { name: 'action', type: 'token' },
+  { name: 'outcome', type: 'token' },
+  { name: 'type', type: 'token' },
+  { name: 'subtype', type: 'token' },
+  { name: '_tag', type: 'token' },
+] as const;
+
 function condition(filter: { code: string; operator: Operator; value: string }): AuditCondition[] {
   switch (filter.code) {
     case 'date':
@@ -136,7 +149,7 @@ function condition(filter: { code: string; operator: Operator; value: string }):
       return [{ kind: 'tag', codes: tokens(filter), not: negatable(filter) }];
     default:
       return refuse(
-        `AuditEvent search supports date, agent, patient, entity, action, outcome, type, subtype and _tag (not ${filter.code})`,
+        `AuditEvent search supports ${AUDIT_SEARCH_PARAMS.map((p) => p.name).join(', ')} (not ${filter.code})`,
       );
   }
 }
@@ -194,4 +207,43 @@ export function auditSearchBundle(
       search: { mode: 'match' },
     })),
   };
+}
+
+/**
+ * The AuditEvent entry of the CapabilityStatement as the access policy serves it: read and search only (the
+ * server writes the trail), the parameters above, the sort keys, and `$report-export`.
+ */
+export function describeAuditEvent(statement: CapabilityStatement): void {
+  for (const rest of statement.rest ?? []) {
+    const entry = rest.resource?.find((r) => r.type === 'AuditEvent');
+    if (!entry) continue;
+    entry.documentation =
+      'Written by the server only. Searches are scoped by the server: a supervisor sees the events naming ' +
+      "themselves, their supervisees or their team's patients; other staff roles none. " +
+      `_sort: ${AUDIT_SORT_KEYS.join(', ')} (- for descending; default -date).`;
+    entry.interaction = [{ code: 'read' }, { code: 'search-type' }];
+    delete entry.versioning;
+    delete entry.readHistory;
+    delete entry.updateCreate;
+    delete entry.conditionalCreate;
+    delete entry.conditionalUpdate;
+    delete entry.conditionalDelete;
+    entry.searchInclude = [];
+    entry.searchRevInclude = [];
+    entry.searchParam = AUDIT_SEARCH_PARAMS.map((p) => ({
+      name: p.name,
+      type: p.type,
+      ...(p.name.startsWith('_')
+        ? {}
+        : { definition: `http://hl7.org/fhir/SearchParameter/AuditEvent-${p.name}` }),
+    }));
+    entry.operation = [
+      {
+        name: 'report-export',
+        definition: 'http://waypoint.health/fhir/OperationDefinition/AuditEvent-report-export',
+        documentation:
+          'Records the export of an audit report (the query and its rows) before the client saves it.',
+      },
+    ];
+  }
 }

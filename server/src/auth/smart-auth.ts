@@ -17,6 +17,7 @@ import type Provider from 'oidc-provider';
 import type { StaffRole } from '../../../clinical/terminology';
 import { AuditLog } from '../audit/audit-log';
 import { auditAuthorizationServer, fhirAuditTrail } from '../audit/audit-plugin';
+import { describeAuditEvent } from '../audit/audit-search';
 import { accessPolicy } from '../policy/policy-plugin';
 import type { CompartmentIndex } from '../store/compartment';
 import type { CommitListener } from '../store/sqlite-repository';
@@ -132,8 +133,10 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
     }
   };
 
-  const extendCapabilityStatement = (statement: CapabilityStatement): void =>
+  const extendCapabilityStatement = (statement: CapabilityStatement): void => {
     addSmartSecurity(statement, issuer);
+    describeAuditEvent(statement);
+  };
 
   return { provider, accounts, audit, issuer, fhirBaseUrl, plugin, extendCapabilityStatement };
 }

@@ -443,3 +443,43 @@ describe('filters, sorting and paging', () => {
     }
   });
 });
+
+describe('the CapabilityStatement says what the audit trail answers', () => {
+  test('read and search only, and every advertised parameter is accepted while others are refused', async () => {
+    const metadata = await fhir(server, undefined, 'GET', 'metadata');
+    assert.equal(metadata.status, 200);
+    const entry = metadata.body.rest[0].resource.find((r: Json) => r.type === 'AuditEvent');
+    assert.deepEqual(
+      entry.interaction.map((i: Json) => i.code),
+      ['read', 'search-type'],
+    );
+    assert.deepEqual(
+      entry.operation.map((o: Json) => o.name),
+      ['report-export'],
+    );
+    const sample: Record<string, string> = {
+      date: 'ge2026-01-01',
+      agent: `Practitioner/${c.counselor1}`,
+      patient: `Patient/${c.patientA}`,
+      entity: `Patient/${c.patientA}`,
+      action: 'R',
+      outcome: '0',
+      type: `${DCM}|110110`,
+      subtype: 'read',
+      _tag: 'x|y',
+    };
+    const advertised = entry.searchParam.map((p: Json) => p.name as string);
+    assert.deepEqual([...advertised].sort(), Object.keys(sample).sort());
+    for (const name of advertised) {
+      const result = await fhir(
+        server,
+        as('supervisor1'),
+        'GET',
+        `AuditEvent?${name}=${encodeURIComponent(sample[name] as string)}`,
+      );
+      assert.equal(result.status, 200, `${name}: ${JSON.stringify(result.body)}`);
+    }
+    const site = await fhir(server, as('supervisor1'), 'GET', 'AuditEvent?site=x');
+    assert.equal(site.status, 400, 'an R4 parameter not advertised is refused');
+  });
+});
