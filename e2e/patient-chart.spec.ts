@@ -239,6 +239,10 @@ test('the chart in light and dark: axe clean, ranges in the URL, print records a
 
   await expectAccessible(page, 'patient chart (light)');
   await page.screenshot({ path: `${SCREENSHOTS}/chart-light.png`, fullPage: true });
+  for (const name of PANEL_NAMES) {
+    const file = name.toLowerCase().replace(/[^a-z]+/g, '-');
+    await page.getByRole('region', { name }).screenshot({ path: `${SCREENSHOTS}/panel-light-${file}.png` });
+  }
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.evaluate(() => {
     document.documentElement.classList.remove('wp-light');
@@ -246,6 +250,10 @@ test('the chart in light and dark: axe clean, ranges in the URL, print records a
   });
   await expectAccessible(page, 'patient chart (dark)');
   await page.screenshot({ path: `${SCREENSHOTS}/chart-dark.png`, fullPage: true });
+  for (const name of ['Measures', 'Urine drug screens']) {
+    const file = name.toLowerCase().replace(/[^a-z]+/g, '-');
+    await page.getByRole('region', { name }).screenshot({ path: `${SCREENSHOTS}/panel-dark-${file}.png` });
+  }
   await page.emulateMedia({ colorScheme: 'light' });
 
   const before = await api.get<Bundle>(`AuditEvent?patient=Patient/${id}&_count=1000`);

@@ -515,7 +515,9 @@ export class ChartView {
       d.borderColor = original?.borderColor ?? own.borderColor;
       d.backgroundColor = original?.backgroundColor ?? own.backgroundColor;
     });
-    const plugins = chart.options.plugins as { wpBands?: { colors?: string[] } } | undefined;
+    const plugins = chart.options.plugins as
+      { wpBands?: { colors?: string[] }; legend?: { labels?: { color?: string } } } | undefined;
+    if (plugins?.legend?.labels) plugins.legend.labels.color = palette.text;
     if (plugins?.wpBands) plugins.wpBands.colors = this.bands().map((_, i) => palette.band(i));
     chart.update('none');
   }

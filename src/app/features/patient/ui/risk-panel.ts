@@ -45,7 +45,9 @@ function riskBands(max: number): ChartBand[] {
       >: only the urine-drug-screen rule is validated in published work; the other weights are heuristics.
     </p>
     @if (r.points.length > 0) {
-      <h3 class="sub" id="risk-points-heading">Points (select one to see its evidence)</h3>
+      <h3 class="sub" id="risk-points-heading">
+        Points<span class="hint"> (select one to see its evidence)</span>
+      </h3>
       <ul class="points" aria-labelledby="risk-points-heading">
         @for (point of r.points; track $index) {
           <li>
@@ -146,6 +148,7 @@ function riskBands(max: number): ChartBand[] {
       font-size: 16px;
     }
     @media print {
+      .hint,
       .where {
         display: none;
       }
