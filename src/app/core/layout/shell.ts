@@ -2,8 +2,6 @@ import { BreakpointObserver } from '@angular/cdk/layout';
 import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { MatIconButton } from '@angular/material/button';
-import { MatRipple } from '@angular/material/core';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { type MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
@@ -28,9 +26,7 @@ export const NARROW_LAYOUT = '(max-width: 959.98px)';
   imports: [
     MatToolbarModule,
     MatSidenavModule,
-    MatRipple,
     MatIconModule,
-    MatIconButton,
     MatProgressBar,
     RouterOutlet,
     RouterLink,
