@@ -1,4 +1,12 @@
-import type { Coding, Device, Identifier, Provenance, Reference } from '@medplum/fhirtypes';
+import type {
+  Coding,
+  Device,
+  Identifier,
+  Observation,
+  ObservationComponent,
+  Provenance,
+  Reference,
+} from '@medplum/fhirtypes';
 
 import { RISK_MODEL_V1 } from '../risk/risk-model.config';
 import { SUD_SECURITY_LABELS, WAYPOINT_BASE } from '../terminology';
@@ -168,4 +176,30 @@ export function derivationProvenance(
       },
     ],
   };
+}
+
+const FACT_INDEX = new WeakMap<Observation, ReadonlyMap<string, readonly ObservationComponent[]>>();
+
+/**
+ * A derived Observation's components by fact code (`caseload-fact` system), in their order: built once per
+ * resource object (resources are not mutated once read), so reading the 40–80 facts of a summary is one pass
+ * rather than one scan per fact — on a 1,000-patient program view, that pass is most of the reading time.
+ */
+export function factComponents(
+  observation: Observation,
+): ReadonlyMap<string, readonly ObservationComponent[]> {
+  let index = FACT_INDEX.get(observation);
+  if (!index) {
+    const built = new Map<string, ObservationComponent[]>();
+    for (const component of observation.component ?? []) {
+      const code = component.code.coding?.find((c) => c.system === DERIVED_SYSTEM.fact)?.code;
+      if (code === undefined) continue;
+      const list = built.get(code);
+      if (list) list.push(component);
+      else built.set(code, [component]);
+    }
+    index = built;
+    FACT_INDEX.set(observation, index);
+  }
+  return index;
 }

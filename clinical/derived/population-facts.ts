@@ -14,7 +14,13 @@ import { referenceKey } from '../fhir/reference';
 import { sessions } from '../fhir/sessions';
 import type { RiskBand } from '../risk/relapse-risk';
 import { COSIGN_TASK_CODE, LOCAL_SYSTEM, TASK_CODE } from '../terminology';
-import { DERIVED_EXTENSION, DERIVED_SYSTEM, DERIVED_TAG, hasDerivedTag } from './derived-codes';
+import {
+  DERIVED_EXTENSION,
+  DERIVED_SYSTEM,
+  DERIVED_TAG,
+  factComponents,
+  hasDerivedTag,
+} from './derived-codes';
 import { riskFromAssessment } from './risk-resource';
 
 /**
@@ -242,12 +248,21 @@ export function populationComponents(facts: PopulationFacts): ObservationCompone
   return c;
 }
 
-/** Reads the population facts back from a summary Observation. */
+const POPULATION = new WeakMap<Observation, PopulationFacts>();
+
+/** Reads the population facts back from a summary Observation (once per resource object). */
 export function summaryPopulationFacts(summary: Observation): PopulationFacts {
-  const all = summary.component ?? [];
-  const codeOf = (x: ObservationComponent) =>
-    x.code.coding?.find((k) => k.system === DERIVED_SYSTEM.fact)?.code;
-  const one = (code: Code) => all.find((x) => codeOf(x) === code);
+  let facts = POPULATION.get(summary);
+  if (!facts) {
+    facts = readPopulationFacts(summary);
+    POPULATION.set(summary, facts);
+  }
+  return facts;
+}
+
+function readPopulationFacts(summary: Observation): PopulationFacts {
+  const index = factComponents(summary);
+  const one = (code: Code) => index.get(code)?.[0];
   const int = (code: Code) => one(code)?.valueInteger ?? null;
   const when = (code: Code) => one(code)?.valueDateTime ?? null;
   const ext = (x: ObservationComponent | undefined, url: string) => x?.extension?.find((e) => e.url === url);
@@ -255,9 +270,10 @@ export function summaryPopulationFacts(summary: Observation): PopulationFacts {
     string,
     { pdc: number | null; attendance: number | null; riskScore: number | null; riskBand: RiskBand | null }
   >();
-  for (const x of all) {
-    const code = codeOf(x);
-    if (code !== 'week-pdc' && code !== 'week-attendance' && code !== 'week-risk') continue;
+  const weekly = (['week-pdc', 'week-attendance', 'week-risk'] as const).flatMap((code) =>
+    (index.get(code) ?? []).map((x) => [code, x] as const),
+  );
+  for (const [code, x] of weekly) {
     const start = ext(x, DERIVED_EXTENSION.factDate)?.valueDateTime;
     if (!start) continue;
     const week = weeks.get(start) ?? { pdc: null, attendance: null, riskScore: null, riskBand: null };

@@ -10,6 +10,7 @@ import {
   derivedId,
   derivedIdentifier,
   derivedMeta,
+  factComponents,
   RULES_DEVICE_REFERENCE,
 } from './derived-codes';
 import { POPULATION_FACT, populationComponents, type PopulationFacts } from './population-facts';
@@ -248,12 +249,21 @@ export function isSummaryObservation(observation: Observation): boolean {
   );
 }
 
-/** Reads back the facts `summaryObservation` wrote. */
+const SUMMARY_FACTS = new WeakMap<Observation, SummaryFacts>();
+
+/** Reads back the facts `summaryObservation` wrote (once per resource object: views call it per row and column). */
 export function summaryFacts(observation: Observation): SummaryFacts {
-  const all = observation.component ?? [];
-  const codeOf = (c: ObservationComponent): string | undefined =>
-    c.code.coding?.find((x) => x.system === DERIVED_SYSTEM.fact)?.code;
-  const list = (code: string): ObservationComponent[] => all.filter((c) => codeOf(c) === code);
+  let facts = SUMMARY_FACTS.get(observation);
+  if (!facts) {
+    facts = readSummaryFacts(observation);
+    SUMMARY_FACTS.set(observation, facts);
+  }
+  return facts;
+}
+
+function readSummaryFacts(observation: Observation): SummaryFacts {
+  const index = factComponents(observation);
+  const list = (code: string): readonly ObservationComponent[] => index.get(code) ?? [];
   const one = (code: string): ObservationComponent | undefined => list(code)[0];
   const ext = (c: ObservationComponent | undefined, url: string) => c?.extension?.find((e) => e.url === url);
   const label = (c: ObservationComponent | undefined): string =>
