@@ -53,6 +53,11 @@ describe('attendance over the last 4 weeks', () => {
     assert.equal(a.percent, 67);
   });
 
+  test('a window that is not whole weeks is said in days (a plan goal over 53 days)', () => {
+    const a = attendance(rec([anAppointment({ day: -2, status: 'fulfilled' })]), AS_OF, 53);
+    assert.equal(a.basis, '1 of 1 sessions attended in the last 53 days; cancelled sessions are not counted');
+  });
+
   test('future-dated fulfilled appointment (data after as-of) does not count', () => {
     assert.equal(attendance(rec([anAppointment({ day: 1, status: 'fulfilled' })]), AS_OF).attended, 0);
   });

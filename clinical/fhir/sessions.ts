@@ -151,10 +151,12 @@ export function attendance(record: PatientRecord, asOf: AsOf, windowDays = 28): 
   const held = attended + noShow;
   const percent = held === 0 ? undefined : Math.round((attended / held) * 100);
   const cancelled = cancelledByClinic + cancelledByPatient;
+  // "4 weeks" for whole weeks; "30 days" otherwise (a goal's window need not be whole weeks).
+  const window = windowDays % 7 === 0 ? `${windowDays / 7} weeks` : `${windowDays} days`;
   const basis =
     (held === 0
-      ? `No sessions in the last ${windowDays / 7} weeks`
-      : `${attended} of ${held} sessions attended in the last ${windowDays / 7} weeks`) +
+      ? `No sessions in the last ${window}`
+      : `${attended} of ${held} sessions attended in the last ${window}`) +
     (cancelled > 0
       ? `; ${cancelled} cancelled (${cancelledByClinic} by the clinic, ${cancelledByPatient} by the patient), not counted`
       : '; cancelled sessions are not counted');
