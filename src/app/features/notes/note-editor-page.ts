@@ -41,6 +41,7 @@ import { FhirClient } from '../../core/fhir/fhir-client';
 import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
 import { IdleMonitor } from '../../core/session/idle-monitor';
 import { selectUser } from '../../core/state/session/session.feature';
+import { Part2Notice } from '../../shared/ui/part2-notice';
 import { StatusChip, type StatusTone } from '../../shared/ui/status-chip';
 import { NewNoteService, utcOffsetOn } from './data/new-note';
 import { type NoteContext, NoteContextLoader, patientName } from './data/note-context';
@@ -58,7 +59,6 @@ import { type ConflictChoice, ConflictDialog, type ConflictDialogData } from './
 import { CrisisResources } from './ui/crisis-resources';
 import { NoteHistoryView, type VersionChanges } from './ui/note-history-view';
 import { ReasonDialog, type ReasonDialogData } from './ui/reason-dialog';
-import { NoteRedisclosureNotice } from './ui/redisclosure-notice';
 import { SaveStatusLine } from './ui/save-status';
 
 /** Autosave runs this long after the last keystroke (docs/notes.md). */
@@ -96,7 +96,7 @@ type Mode = 'edit' | 'read' | 'amend';
     MatProgressBarModule,
     NoteFormView,
     NoteHistoryView,
-    NoteRedisclosureNotice,
+    Part2Notice,
     RouterLink,
     SaveStatusLine,
     StatusChip,

@@ -23,6 +23,7 @@ import { CHART_RANGES } from '../../../../clinical/chart/chart-range';
 import { outcomeMessage } from '../../core/fhir/operation-outcome';
 import { callStateError } from '../../core/state/call-state';
 import { Panel } from '../../shared/ui/panel';
+import { Part2Notice } from '../../shared/ui/part2-notice';
 import { RiskChip } from '../../shared/ui/risk-chip';
 import { CHART_RANGE_LABELS, PANEL_NAMES, type PanelId } from './data/chart-panels';
 import { PLACE_ANCHOR, type RiskPointView } from './data/chart-view';
@@ -44,7 +45,6 @@ import { MatPanel } from './ui/mat-panel';
 import { MeasuresPanel } from './ui/measures-panel';
 import { NetworkPanel } from './ui/network-panel';
 import { PlanPanel } from './ui/plan-panel';
-import { PrintNotice } from './ui/print-notice';
 import { RiskPanel } from './ui/risk-panel';
 import { SessionsPanel } from './ui/sessions-panel';
 import { UdsPanel } from './ui/uds-panel';
@@ -68,7 +68,7 @@ import { UdsPanel } from './ui/uds-panel';
     PlanPanel,
     MatProgressBarModule,
     Panel,
-    PrintNotice,
+    Part2Notice,
     RiskChip,
     RiskPanel,
     RouterLink,
