@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 
 import type { CareTeam, Consent, Observation, Resource } from '@medplum/fhirtypes';
 
+import { CM_ESCALATING_POINTS } from '../cm/cm-ledger';
+import { cmSchedulePlanDefinition } from '../cm/cm-schedule';
 import {
   aCarePlan,
   aCareTeam,
@@ -102,6 +104,25 @@ describe('supportNetwork: contingency management (the CM ledger)', () => {
       [25, 20, 2, 3],
     );
     assert.deepEqual(net.cm?.lastReward, { date: at(-8, 9), points: 15, evidence: { reference: 'Task/r2' } });
+  });
+
+  test("the clinic's schedule (its CM PlanDefinition) sets the points: start 5, +5, third screen due 15 (default: 20)", () => {
+    const panels = [-15, -8, -1].map(screen);
+    const resources = [
+      ...panels.flat(),
+      aCmReward({ id: 'r1', focus: obsOf(panels[0] as Resource[]), points: 5, day: -14 }),
+      aCmReward({ id: 'r2', focus: obsOf(panels[1] as Resource[]), points: 10, day: -7 }),
+    ];
+    const clinic = cmSchedulePlanDefinition({
+      ...CM_ESCALATING_POINTS,
+      id: 'escalating-5-5-25',
+      name: 'Escalating points (5, +5, cap 25)',
+      start: 5,
+      cap: 25,
+    });
+    const net = supportNetwork(record(resources), AS_OF, [{ ...clinic, status: 'active' }]);
+    assert.deepEqual([net.cm?.pointsEarned, net.cm?.pointsPending], [15, 15]);
+    assert.equal(supportNetwork(record(resources), AS_OF).cm?.pointsPending, 20);
   });
 
   test('not enrolled (no reward Task, no CM in the plan) → null; a CM plan activity alone → enrolled', () => {

@@ -5,10 +5,12 @@ import type {
   HealthcareService,
   HumanName,
   Organization,
+  PlanDefinition,
   Reference,
 } from '@medplum/fhirtypes';
 
-import { cmEnrolled, cmLedger } from '../cm/cm-ledger';
+import { CM_ESCALATING_POINTS, cmEnrolled, cmLedger, type CmSchedule } from '../cm/cm-ledger';
+import { cmScheduleOf } from '../cm/cm-schedule';
 import { codingsOf } from '../fhir/coding';
 import { part2Consent } from '../fhir/consent';
 import { activeEpisode } from '../fhir/episode';
@@ -111,9 +113,9 @@ function supportPeople(record: PatientRecord, team: readonly CareTeamMemberFacts
   });
 }
 
-function cmSummary(record: PatientRecord, asOf: AsOf): CmSummary | null {
+function cmSummary(record: PatientRecord, asOf: AsOf, schedule: CmSchedule): CmSummary | null {
   if (!cmEnrolled(record)) return null;
-  const ledger = cmLedger(record, asOf);
+  const ledger = cmLedger(record, asOf, schedule);
   const rewarded = ledger.entries.filter((e) => e.reward);
   const last = rewarded.at(-1);
   return {
@@ -198,13 +200,19 @@ function consentFacts(
 
 /**
  * The Care team and support network panel's facts as of a date. `definitions` (the clinic's Organization and
- * HealthcareServices) name the consent's recipients when the Consent's references carry no display.
+ * HealthcareServices) name the consent's recipients when the Consent's references carry no display; the clinic's
+ * CM PlanDefinition among them sets the reward schedule (cm-schedule.ts; the default when absent or invalid —
+ * the coordination ledger, which records rewards, says what is wrong with an invalid one).
  */
 export function supportNetwork(
   record: PatientRecord,
   asOf: AsOf,
-  definitions: readonly (Organization | HealthcareService)[] = [],
+  definitions: readonly (Organization | HealthcareService | PlanDefinition)[] = [],
 ): SupportNetworkFacts {
+  const reading = cmScheduleOf(
+    definitions.filter((d): d is PlanDefinition => d.resourceType === 'PlanDefinition'),
+  );
+  const schedule = 'schedule' in reading ? reading.schedule : CM_ESCALATING_POINTS;
   const team = careTeamFacts(record, asOf);
   const first = (role: StaffRole) => team.find((m) => m.role === role) ?? null;
   return {
@@ -215,7 +223,11 @@ export function supportNetwork(
     coordinator: first('care-coordinator'),
     peerSpecialist: first('peer-specialist'),
     relatedPersons: supportPeople(record, team),
-    cm: cmSummary(record, asOf),
-    consent: consentFacts(record, asOf, definitions),
+    cm: cmSummary(record, asOf, schedule),
+    consent: consentFacts(
+      record,
+      asOf,
+      definitions.filter((d): d is Organization | HealthcareService => d.resourceType !== 'PlanDefinition'),
+    ),
   };
 }

@@ -2,6 +2,7 @@ import type { OperationOutcome } from '@medplum/fhirtypes';
 
 import type { ChartRange } from '../../../../../clinical/chart/chart-facts';
 import { isChartRange } from '../../../../../clinical/chart/chart-range';
+import { CM_PLAN_DEFINITION_URL } from '../../../../../clinical/cm/cm-schedule';
 import { patientRecordSearches } from '../../../../../clinical/fhir/record-query';
 import type { BatchSearch } from '../../../core/fhir/fhir-client';
 import { type CallState, callStateError } from '../../../core/state/call-state';
@@ -31,14 +32,19 @@ export const PATIENT_SEARCH = 'Patient';
 /** The clinic's own crisis contacts (HealthcareServices of the clinic definitions), for the Measures safety alert. */
 export const CLINIC_CRISIS_SEARCH = 'HealthcareService';
 
+/** The clinic's contingency-management schedule (a PlanDefinition), for the CM summary's points. */
+export const CM_SCHEDULE_SEARCH = 'PlanDefinition';
+
 /**
- * The chart's one batch: the patient's record (clinical/fhir/record-query.ts) plus the clinic's services (a
- * directory type every staff member reads), so the crisis contacts come in the same round trip.
+ * The chart's one batch: the patient's record (clinical/fhir/record-query.ts) plus the clinic's services and CM
+ * schedule (definitions every staff member reads), so the crisis contacts and the schedule come in the same
+ * round trip.
  */
 export function chartSearches(patientId: string): BatchSearch[] {
   return [
     ...(patientRecordSearches(patientId) as BatchSearch[]),
     { resourceType: CLINIC_CRISIS_SEARCH, params: [['active', 'true'], ['_count', '100']] },
+    { resourceType: CM_SCHEDULE_SEARCH, params: [['url', CM_PLAN_DEFINITION_URL]] },
   ];
 }
 
@@ -60,7 +66,7 @@ export const PANEL_SEARCHES: Readonly<Record<PanelId, readonly string[]>> = {
   risk: ['Appointment', 'Encounter', ...MAT, ...SCREENS, 'RiskAssessment'],
   plan: ['CarePlan', 'Goal', ...SCREENS],
   sessions: ['Appointment', 'Encounter', 'QuestionnaireResponse'],
-  network: ['Task', ...SCREENS, CLINIC_CRISIS_SEARCH],
+  network: ['Task', ...SCREENS, CLINIC_CRISIS_SEARCH, CM_SCHEDULE_SEARCH],
 };
 
 /** A panel's state: the worst of its searches' states, and which of them failed (a Retry re-runs only those). */

@@ -1,4 +1,4 @@
-import type { HealthcareService } from '@medplum/fhirtypes';
+import type { HealthcareService, PlanDefinition } from '@medplum/fhirtypes';
 import { createSelector } from '@ngrx/store';
 
 import type {
@@ -94,13 +94,21 @@ export const selectPlan = createSelector(
     record && asOf && loaded(panels.plan) ? treatmentPlan(record, asOf) : null,
 );
 
+/** The clinic's definitions the support network reads: its services and the CM schedule. */
+const selectNetworkDefinitions = createSelector(selectResources, (resources) =>
+  resources.filter(
+    (r): r is HealthcareService | PlanDefinition =>
+      r.resourceType === 'HealthcareService' || r.resourceType === 'PlanDefinition',
+  ),
+);
+
 export const selectNetwork = createSelector(
   selectRecord,
   selectAsOf,
-  selectClinicServices,
+  selectNetworkDefinitions,
   selectPanels,
-  (record, asOf, services, panels): SupportNetworkFacts | null =>
-    record && asOf && loaded(panels.network) ? supportNetwork(record, asOf, services) : null,
+  (record, asOf, definitions, panels): SupportNetworkFacts | null =>
+    record && asOf && loaded(panels.network) ? supportNetwork(record, asOf, definitions) : null,
 );
 
 export const selectSessions = createSelector(

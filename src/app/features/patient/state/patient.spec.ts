@@ -29,10 +29,12 @@ const failure: OperationOutcome = {
 
 type Settled = ReturnType<typeof PatientApiActions.searchesSettled>;
 
-/** The server's answer to the chart batch: the record searches, then the clinic's services (none here). */
+/** The server's answer to the chart batch: the record searches, then the clinic's definitions (none here). */
 function chartBatchResponse(patientId: string, raw: Parameters<typeof recordBatchResponse>[1]): Bundle {
   const response = recordBatchResponse(patientId, raw);
-  response.entry!.push({ response: { status: '200 OK' }, resource: aSearchBundle([]) });
+  while (response.entry!.length < chartSearches(patientId).length) {
+    response.entry!.push({ response: { status: '200 OK' }, resource: aSearchBundle([]) });
+  }
   return response;
 }
 
