@@ -7,27 +7,56 @@ import { RouterLink } from '@angular/router';
 import type { CounselorOverview, TeamFigures } from '../../../../../clinical/workspaces/team-overview';
 import { type TeamColumn, type TeamSort } from '../data/team-sort';
 
+type Group = 'risk' | 'signed' | 'notes';
+
 interface Header {
   readonly id: TeamColumn;
+  /** The column's full name (the sort button's description). */
   readonly label: string;
+  /** The header's words under its group's heading; the label when it has no group. */
+  readonly short?: string;
+  readonly group?: Group;
   /** Words after the label for screen readers and the tooltip (what the column counts). */
   readonly detail?: string;
 }
 
+const GROUPS: Readonly<Record<Group, string>> = {
+  risk: 'Relapse risk',
+  signed: 'Notes signed, last 4 weeks',
+  notes: 'Notes not signed',
+};
+
 const HEADERS: readonly Header[] = [
   { id: 'name', label: 'Counselor' },
   { id: 'caseload', label: 'Patients', detail: 'with an active episode on their care team' },
-  { id: 'high', label: 'High risk' },
-  { id: 'moderate', label: 'Moderate risk' },
-  { id: 'low', label: 'Low risk' },
-  { id: 'signed24h', label: 'Signed ≤ 24 h', detail: "of the last 4 weeks' notes" },
-  { id: 'signed72h', label: 'Signed ≤ 72 h', detail: "of the last 4 weeks' notes" },
-  { id: 'unsigned', label: 'Unsigned notes' },
-  { id: 'overdue', label: 'Overdue notes', detail: 'unsigned more than 72 h after the session' },
+  { id: 'high', label: 'High risk', short: 'High', group: 'risk' },
+  { id: 'moderate', label: 'Moderate risk', short: 'Moderate', group: 'risk' },
+  { id: 'low', label: 'Low risk', short: 'Low', group: 'risk' },
+  { id: 'signed24h', label: 'Signed ≤ 24 h', short: '≤ 24 h', group: 'signed', detail: 'after the session' },
+  { id: 'signed72h', label: 'Signed ≤ 72 h', short: '≤ 72 h', group: 'signed', detail: 'after the session' },
+  { id: 'unsigned', label: 'Unsigned notes', short: 'Unsigned', group: 'notes' },
+  {
+    id: 'overdue',
+    label: 'Overdue notes',
+    short: 'Overdue',
+    group: 'notes',
+    detail: 'unsigned more than 72 h after the session',
+  },
   { id: 'cosign', label: 'Co-signatures waiting' },
   { id: 'attendance', label: 'Attendance', detail: 'attended of held sessions, last 4 weeks' },
   { id: 'safety', label: 'Safety alerts', detail: 'patients with an active safety alert' },
 ];
+
+type TopCell =
+  | { readonly kind: 'column'; readonly header: Header }
+  | { readonly kind: 'group'; readonly group: Group; readonly span: number };
+
+/** The first header row: ungrouped columns span both rows; each group heads its columns. */
+const TOP: readonly TopCell[] = HEADERS.flatMap((h, i): TopCell[] => {
+  if (!h.group) return [{ kind: 'column', header: h }];
+  if (HEADERS[i - 1]?.group === h.group) return [];
+  return [{ kind: 'group', group: h.group, span: HEADERS.filter((x) => x.group === h.group).length }];
+});
 
 /**
  * The team overview as a table: one row per supervised counselor (the name opens their caseload), a last row
@@ -52,24 +81,38 @@ const HEADERS: readonly Header[] = [
         Team overview: one row per counselor you supervise, then the team. Select a column header to sort.
       </caption>
       <thead>
+        <!-- Declared inside the table: the sort headers find the table's matSort from where they are declared. -->
+        <ng-template #sortable let-h let-rows="rows">
+          <th
+            scope="col"
+            [attr.rowspan]="rows > 1 ? rows : null"
+            [mat-sort-header]="h.id"
+            [sortActionDescription]="'Sort by ' + h.label"
+            [start]="h.id === 'name' ? 'asc' : 'desc'"
+            [class.num]="h.id !== 'name'"
+            [attr.title]="h.detail ?? null"
+          >
+            @if (h.group === 'risk') {
+              <span [class]="'swatch ' + h.id" aria-hidden="true"></span>
+            }
+            {{ h.short ?? h.label }}
+            @if (h.detail) {
+              <span class="wp-visually-hidden">({{ h.detail }})</span>
+            }
+          </th>
+        </ng-template>
         <tr>
-          @for (h of headers; track h.id) {
-            <th
-              scope="col"
-              [mat-sort-header]="h.id"
-              [sortActionDescription]="'Sort by ' + h.label"
-              [start]="h.id === 'name' ? 'asc' : 'desc'"
-              [class.num]="h.id !== 'name'"
-              [attr.title]="h.detail ?? null"
-            >
-              @if (h.id === 'high' || h.id === 'moderate' || h.id === 'low') {
-                <span class="swatch" [class]="'swatch ' + h.id" aria-hidden="true"></span>
-              }
-              {{ h.label }}
-              @if (h.detail) {
-                <span class="wp-visually-hidden">, {{ h.detail }}</span>
-              }
-            </th>
+          @for (t of top; track $index) {
+            @if (t.kind === 'column') {
+              <ng-container *ngTemplateOutlet="sortable; context: { $implicit: t.header, rows: 2 }" />
+            } @else {
+              <th scope="colgroup" class="group" [attr.colspan]="t.span">{{ groups[t.group] }}</th>
+            }
+          }
+        </tr>
+        <tr>
+          @for (h of grouped; track h.id) {
+            <ng-container *ngTemplateOutlet="sortable; context: { $implicit: h, rows: 1 }" />
           }
         </tr>
       </thead>
@@ -156,6 +199,9 @@ export class TeamTable {
   readonly sortChange = output<TeamSort>();
 
   protected readonly headers = HEADERS;
+  protected readonly top = TOP;
+  protected readonly groups = GROUPS;
+  protected readonly grouped = HEADERS.filter((h) => h.group);
 
   protected changed(sort: Sort): void {
     const column = HEADERS.find((h) => h.id === sort.active)?.id;
