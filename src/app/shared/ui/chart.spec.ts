@@ -48,6 +48,30 @@ class TimeHost {
   ];
 }
 
+@Component({
+  imports: [ChartView],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `<wp-chart
+    type="bar"
+    label="Patients by band"
+    [data]="data"
+    [stacked]="true"
+    [horizontal]="true"
+    [colors]="[1, 4, 2]"
+    [patterns]="['stripes', 'dots', 'solid']"
+  />`,
+})
+class StackedHost {
+  readonly data: WaypointChartData = {
+    labels: ['Alex', 'Blair'],
+    datasets: [
+      { label: 'High', data: [1, 0] },
+      { label: 'Moderate', data: [2, 1] },
+      { label: 'Low', data: [0, 3] },
+    ],
+  };
+}
+
 describe('ChartView', () => {
   afterEach(() => document.documentElement.classList.remove('wp-dark'));
 
@@ -75,6 +99,29 @@ describe('ChartView', () => {
       ['Week 3', '9'],
     ]);
     expect(el.querySelector('thead th')?.textContent).toBe('Week');
+  });
+
+  it('stacks horizontal bars in the given palette colours, patterned fills for all but solid', async () => {
+    const fixture = TestBed.createComponent(StackedHost);
+    await fixture.whenStable();
+    const chart = Chart.getChart(fixture.nativeElement.querySelector('canvas') as HTMLCanvasElement)!;
+    const options = chart.options as { indexAxis?: string; scales: Record<string, { stacked?: boolean }> };
+    expect(options.indexAxis).toBe('y');
+    expect(options.scales['x']?.stacked).toBeTrue();
+    expect(options.scales['y']?.stacked).toBeTrue();
+    const [high, moderate, low] = chart.data.datasets;
+    expect(high?.borderColor).toBe(OKABE_ITO.light[1]);
+    expect(moderate?.borderColor).toBe(OKABE_ITO.light[4]);
+    expect(high?.backgroundColor).toEqual(jasmine.any(CanvasPattern));
+    expect(moderate?.backgroundColor).toEqual(jasmine.any(CanvasPattern));
+    expect(low?.backgroundColor).toBe(OKABE_ITO.light[2]);
+
+    // The patterns are drawn again in the dark scheme's colours.
+    document.documentElement.classList.add('wp-dark');
+    await new Promise<void>((resolve) => queueMicrotask(resolve)); // MutationObserver callbacks are microtasks
+    const redrawn = Chart.getChart(fixture.nativeElement.querySelector('canvas') as HTMLCanvasElement)!;
+    expect(redrawn.data.datasets[0]?.borderColor).toBe(OKABE_ITO.dark[1]);
+    expect(redrawn.data.datasets[0]?.backgroundColor).toEqual(jasmine.any(CanvasPattern));
   });
 
   it('rebuilds on new data and is destroyed with the component', async () => {

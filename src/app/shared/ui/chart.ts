@@ -494,6 +494,12 @@ export class ChartView {
       return;
     }
     const palette = paletteFor(this.host.nativeElement);
+    if (!this.series() && this.patterns().length > 0) {
+      // Patterned fills are drawn once in the scheme's colours: draw the chart again with the other scheme's.
+      chart.destroy();
+      this.chart = new Chart(this.canvas().nativeElement, this.config(palette) as never);
+      return;
+    }
     chart.options.color = palette.text;
     for (const axis of ['x', 'y'] as const) {
       const scale = chart.options.scales?.[axis];
