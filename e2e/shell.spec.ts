@@ -10,7 +10,8 @@ test.describe('app shell', () => {
 
     const nav = page.getByRole('navigation', { name: 'Main' });
     // A counselor's sections only (core/layout/nav-links.ts); the other roles' pages are not offered.
-    await expect(nav.getByRole('link')).toHaveText(['My caseload', 'My unsigned notes']);
+    // (Each link's text starts with its icon's ligature, which is hidden from assistive technology.)
+    await expect(nav.getByRole('link')).toHaveText([/My caseload$/, /My unsigned notes$/]);
     await expect(page.getByTestId('signed-in-user')).toContainText('Counselor');
 
     for (const [label, path, heading] of [
