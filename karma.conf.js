@@ -13,6 +13,11 @@ const chromiumFlags = [
   '--no-first-run',
 ];
 
+// Specs run in random order. The seed is printed so that a failure that depends on the order can be
+// repeated: JASMINE_SEED=<seed> npm run test:unit.
+const seed = process.env.JASMINE_SEED || String(Math.floor(Math.random() * 100000));
+console.log(`Jasmine random order, seed ${seed} (JASMINE_SEED=${seed} to repeat)`);
+
 module.exports = function (config) {
   config.set({
     basePath: '',
@@ -26,6 +31,7 @@ module.exports = function (config) {
     client: {
       jasmine: {
         random: true,
+        seed,
       },
       clearContext: false,
     },
