@@ -16,9 +16,9 @@ const chromiumFlags = [
 // Specs run in random order. The seed is printed so that a failure that depends on the order can be
 // repeated: JASMINE_SEED=<seed> npm run test:unit.
 const seed = process.env.JASMINE_SEED || String(Math.floor(Math.random() * 100000));
-console.log(`Jasmine random order, seed ${seed} (JASMINE_SEED=${seed} to repeat)`);
 
 module.exports = function (config) {
+  console.log(`Jasmine random order, seed ${seed} (JASMINE_SEED=${seed} to repeat)`);
   config.set({
     basePath: '',
     frameworks: ['jasmine'],

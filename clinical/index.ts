@@ -2,6 +2,7 @@
  * Public API of Waypoint's clinical module (pure TypeScript; used by src/ and server/).
  * Test builders (fhir/test-builders.ts) are deliberately not exported.
  */
+export * from './access/break-glass';
 export * from './access/redisclosure-notice';
 export * from './access/response-access';
 export * from './alerts/patient-alerts';

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 
+import { BREAK_GLASS_HEADER, MIN_BREAK_GLASS_REASON } from '../../../clinical/access/break-glass';
 import type { StaffRole } from '../../../clinical/terminology';
 import { fhirPathOf, isPublicFhirPath } from '../http/fhir-routes';
 import { FHIR_JSON, outcome } from '../http/outcomes';
@@ -16,8 +17,8 @@ import type { CommitListener } from '../store/sqlite-repository';
 import type { AccountStore } from './accounts';
 import { PermissionSet } from './smart-scopes';
 
-export const BREAK_GLASS_HEADER = 'x-break-glass-reason';
-const MIN_BREAK_GLASS_REASON = 10;
+/** Node lower-cases request header names. */
+const BREAK_GLASS = BREAK_GLASS_HEADER.toLowerCase();
 
 /** Who is calling, which patients they may see, and why they break the glass (when they do). */
 export interface Authentication {
@@ -104,7 +105,7 @@ export function bearerAuthentication(options: BearerAuthenticationOptions): (app
     const { roles, scope } = userScopes
       ? await userScopes.get(`${token.jti}\u0000${account.practitionerId}`, expiresAt, resolve)
       : await resolve();
-    const reasonHeader = request.headers[BREAK_GLASS_HEADER];
+    const reasonHeader = request.headers[BREAK_GLASS];
     const reason = (Array.isArray(reasonHeader) ? reasonHeader[0] : reasonHeader)?.trim();
     if (reason !== undefined && reason.length < MIN_BREAK_GLASS_REASON) {
       return badRequest(

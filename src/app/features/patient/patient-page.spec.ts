@@ -7,10 +7,11 @@ import { NavigationEnd, provideRouter, Router } from '@angular/router';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
-import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import { MockStore } from '@ngrx/store/testing';
 import { filter, firstValueFrom, ReplaySubject } from 'rxjs';
 
 import { type CallState } from '../../core/state/call-state';
+import { provideMockStoreForSpec } from '../../testing/mock-store';
 import { PANEL_NAMES, type PanelId, PANELS, type PanelState } from './data/chart-panels';
 import type { RiskView } from './data/chart-view';
 import { PatientPage } from './patient-page';
@@ -70,7 +71,7 @@ describe('PatientPage', () => {
     TestBed.configureTestingModule({
       providers: [
         provideRouter([{ path: 'caseload', component: Blank }]),
-        provideMockStore({
+        provideMockStoreForSpec({
           selectors: [
             { selector: patientFeature.selectPageState, value: pageState },
             {

@@ -2,7 +2,6 @@ import { type Routes } from '@angular/router';
 import { provideEffects } from '@ngrx/effects';
 import { provideState } from '@ngrx/store';
 
-import { NoteViewPage } from './note-view-page';
 import { PatientPage } from './patient-page';
 import * as patientEffects from './state/patient.effects';
 import { patientFeature } from './state/patient.feature';
@@ -11,10 +10,7 @@ export default [
   {
     path: '',
     providers: [provideState(patientFeature), provideEffects(patientEffects)],
-    children: [
-      { path: ':id', title: 'Patient', component: PatientPage },
-      // Read-only until the notes editor (features/notes) takes this path over.
-      { path: ':id/notes/:noteId', title: 'Session note', component: NoteViewPage },
-    ],
+    // A patient's notes (`:id/notes/…`) are the notes feature's routes, registered before these in app.routes.
+    children: [{ path: ':id', title: 'Patient', component: PatientPage }],
   },
 ] satisfies Routes;

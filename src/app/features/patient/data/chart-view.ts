@@ -158,7 +158,7 @@ export interface SessionNoteView {
   readonly template: string;
 }
 
-export interface SessionRowView {
+interface SessionRowView {
   readonly anchor: string;
   readonly start: string;
   readonly startMs: number;

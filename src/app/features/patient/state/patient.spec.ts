@@ -4,7 +4,6 @@ import { TestBed } from '@angular/core/testing';
 import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
-import { provideMockStore } from '@ngrx/store/testing';
 import { ReplaySubject } from 'rxjs';
 
 import {
@@ -16,6 +15,7 @@ import {
 import { CLOCK } from '../../../core/time/clock';
 import { recordBatchResponse } from '../../../testing/caseload-rows';
 import { aCaseloadPatient, aSearchBundle, FIXED_NOW } from '../../../testing/fhir-builders';
+import { provideMockStoreForSpec } from '../../../testing/mock-store';
 import { chartSearches, PANEL_SEARCHES, panelState } from '../data/chart-panels';
 import { PatientApiActions, PatientPageActions } from './patient.actions';
 import { loadPatient, retryPanel } from './patient.effects';
@@ -131,7 +131,9 @@ describe('patient chart state', () => {
           provideHttpClient(),
           provideHttpClientTesting(),
           provideMockActions(() => actions$),
-          provideMockStore({ selectors: [{ selector: patientFeature.selectBreakGlass, value: breakGlass }] }),
+          provideMockStoreForSpec({
+            selectors: [{ selector: patientFeature.selectBreakGlass, value: breakGlass }],
+          }),
           { provide: CLOCK, useValue: () => new Date(FIXED_NOW) },
         ],
       });

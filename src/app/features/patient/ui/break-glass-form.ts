@@ -4,7 +4,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 
-import { MIN_BREAK_GLASS_REASON } from '../data/break-glass';
+import { MIN_BREAK_GLASS_REASON } from '../../../../../clinical/access/break-glass';
 
 /** What travels in an HTTP header: Latin-1 printable characters only. */
 const HEADER_SAFE = /^[\x20-\x7E\xA0-\xFF]*$/;
