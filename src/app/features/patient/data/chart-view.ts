@@ -158,11 +158,3 @@ export interface SessionNoteView {
   readonly template: string;
 }
 
-interface SessionRowView {
-  readonly anchor: string;
-  readonly start: string;
-  readonly startMs: number;
-  readonly outcome: 'attended' | 'no-show' | 'cancelled' | 'upcoming';
-  readonly detail: string | null;
-  readonly notes: readonly SessionNoteView[];
-}
