@@ -149,12 +149,3 @@ export function riskView(
     ],
   };
 }
-
-export type NoteStatusWord = 'draft' | 'signed' | 'co-sign pending' | 'amended';
-
-export interface SessionNoteView {
-  readonly id: string;
-  readonly status: NoteStatusWord;
-  readonly template: string;
-}
-
