@@ -18,7 +18,8 @@ export interface ReasonDialogData {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 mat-dialog-title>{{ data.title }}</h2>
-    <form (submit)="submit($event)">
+    <!-- novalidate: the message below, not the browser's bubble, says what is missing. -->
+    <form novalidate (submit)="submit($event)">
       <mat-dialog-content>
         <p>{{ data.intro }}</p>
         <mat-form-field class="wide">
