@@ -154,7 +154,7 @@ test('a counselor sees exactly their caseload, filters to high risk by URL, and 
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/patients/${patientId}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
-  await expect(page.getByText('Relapse risk')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Relapse risk' })).toBeVisible();
   await expectAccessible(page, 'patient header');
   await page.screenshot({ path: `${SCREENSHOTS}/patient.png` });
 

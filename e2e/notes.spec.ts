@@ -211,11 +211,11 @@ test.describe('session notes', () => {
     await expect(item(second)).toBeVisible();
 
     await item(first).fill('Drive past the old using spot');
-    await first.getByLabel('SUDS before (0–100)').click();
+    await first.getByLabel('SUDS before (0–100)').focus();
     await expect(status(first)).toHaveText(/^Saved/, { timeout: 15_000 });
 
     await item(second).fill('Walk into the pharmacy alone');
-    await second.getByLabel('SUDS before (0–100)').click();
+    await second.getByLabel('SUDS before (0–100)').focus();
     const dialog = second.getByRole('dialog', { name: 'This note was changed elsewhere' });
     await expect(dialog).toBeVisible({ timeout: 15_000 });
     await expect(dialog).toContainText('Drive past the old using spot');

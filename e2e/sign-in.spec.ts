@@ -56,9 +56,15 @@ test.describe('SMART sign-in', () => {
     expect(storage.caches).toEqual([]);
     expect(everything).not.toMatch(/access_token|refresh_token|id_token|eyJ[A-Za-z0-9_-]{10,}/);
     expect(everything).not.toMatch(/Patient\/|"resourceType"/);
-    // Only UI preferences may stay in localStorage (theme, grid column ids): never tokens or patient data.
-    for (const key of Object.keys(storage.localStorage)) {
-      expect(key).toMatch(/^waypoint\.(colorScheme|caseload\.columns)/);
+    // Only UI preferences may stay in localStorage — the colour scheme and, per staff member, the grid's column
+    // order, widths and hidden columns: never tokens or patient data.
+    for (const [key, value] of Object.entries(storage.localStorage)) {
+      expect(key).toMatch(/^waypoint\.(colorScheme|caseload\.layout\.v\d+:Practitioner\/[\w-]+)$/);
+      if (key.includes('layout')) {
+        for (const part of Object.keys(JSON.parse(String(value)) as object)) {
+          expect(['columnOrder', 'columnSizing', 'columnVisibility']).toContain(part);
+        }
+      }
     }
 
     // Signing in again needs the password again: the server session ended too.

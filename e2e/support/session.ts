@@ -16,10 +16,25 @@ export async function signIn(page: Page, username: string, path = '/'): Promise<
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('banner')).toContainText('Waypoint');
+  // The shell shows on the sign-in callback too: wait until the app is back at the page asked for, so the code
+  // exchange has finished (a navigation during it would start another sign-in).
+  const asked = new URL(path, 'http://app').pathname;
+  if (asked !== '/') await page.waitForURL((url) => url.pathname === asked);
+  else await page.waitForURL((url) => !url.pathname.startsWith('/signin/'));
 }
 
 /** Runs axe on the current page and fails on any serious or critical violation. */
 export async function expectAccessible(page: Page, context: string): Promise<void> {
+  // Let finite transitions end first (a form field's hint fades in as its error goes): axe measures the contrast of
+  // what is painted, and a half-faded hint is not what the user reads.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
