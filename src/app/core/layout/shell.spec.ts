@@ -8,9 +8,10 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatProgressBarHarness } from '@angular/material/progress-bar/testing';
 import { MatSidenavHarness } from '@angular/material/sidenav/testing';
 import { provideRouter, Router } from '@angular/router';
-import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import { MockStore } from '@ngrx/store/testing';
 import { BehaviorSubject, map } from 'rxjs';
 
+import { provideMockStoreForSpec } from '../../testing/mock-store';
 import { AuthSession } from '../auth/auth-session';
 import { HttpActivity } from '../http/http-activity';
 import {
@@ -56,7 +57,7 @@ describe('Shell', () => {
           { path: 'caseload', component: Page },
           { path: 'audit', component: Page },
         ]),
-        provideMockStore({
+        provideMockStoreForSpec({
           initialState: { session: initialSessionState },
           // Pinned explicitly: memoized selectors are shared by every spec in the run.
           selectors: [

@@ -9,12 +9,13 @@ import { MatInputHarness } from '@angular/material/input/testing';
 import { MatMenuHarness } from '@angular/material/menu/testing';
 import { provideRouter, Router } from '@angular/router';
 import type { OperationOutcome } from '@medplum/fhirtypes';
-import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import { MockStore } from '@ngrx/store/testing';
 
 import type { CaseloadRow } from '../../../../clinical/caseload/caseload-row';
 import { selectUser } from '../../core/state/session/session.feature';
 import { aCaseloadRow } from '../../testing/caseload-rows';
 import { COUNSELOR } from '../../testing/fhir-builders';
+import { provideMockStoreForSpec } from '../../testing/mock-store';
 import { CaseloadPage } from './caseload-page';
 import { applyCaseloadView, type CaseloadView, DEFAULT_VIEW } from './data/caseload-view';
 import { CaseloadPageActions } from './state/caseload.actions';
@@ -97,7 +98,7 @@ describe('CaseloadPage', () => {
       imports: [CaseloadPage],
       providers: [
         provideRouter([]),
-        provideMockStore({
+        provideMockStoreForSpec({
           selectors: [{ selector: selectUser, value: { name: 'Casey', fhirUser: COUNSELOR } }],
         }),
       ],

@@ -1,13 +1,13 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { QuestionnaireResponse } from '@medplum/fhirtypes';
-import { provideMockStore } from '@ngrx/store/testing';
 
 import { cbtThoughtRecord } from '../../../../clinical/templates/index';
 import { AuthSession } from '../../core/auth/auth-session';
 import { FhirClient } from '../../core/fhir/fhir-client';
 import { IdleMonitor } from '../../core/session/idle-monitor';
 import { selectUser } from '../../core/state/session/session.feature';
+import { provideMockStoreForSpec } from '../../testing/mock-store';
 import { NewNoteService } from './data/new-note';
 import { type NoteContext, NoteContextLoader } from './data/note-context';
 import { NoteOutbox, type OutboxEntry, type SaveStatus } from './data/note-outbox';
@@ -64,7 +64,7 @@ describe('NoteEditorPage autosave', () => {
     TestBed.configureTestingModule({
       providers: [
         provideRouter([]),
-        provideMockStore({
+        provideMockStoreForSpec({
           selectors: [{ selector: selectUser, value: { name: 'Casey', fhirUser: 'Practitioner/c1' } }],
         }),
         { provide: NoteOutbox, useValue: outbox },

@@ -6,7 +6,7 @@ import { NavigationEnd, provideRouter, Router } from '@angular/router';
 import type { Bundle } from '@medplum/fhirtypes';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
-import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import { MockStore } from '@ngrx/store/testing';
 import { filter, firstValueFrom, type Observable, ReplaySubject } from 'rxjs';
 
 import { ResourcesActions } from '../../../core/state/resources/resources.feature';
@@ -14,6 +14,7 @@ import { selectUser } from '../../../core/state/session/session.feature';
 import { CLOCK } from '../../../core/time/clock';
 import { derivedCaseloadResponse } from '../../../testing/caseload-rows';
 import { aCaseloadPatient, aSearchBundle, COUNSELOR, FIXED_NOW } from '../../../testing/fhir-builders';
+import { provideMockStoreForSpec } from '../../../testing/mock-store';
 import { DEFAULT_VIEW } from '../data/caseload-view';
 import { CaseloadApiActions, CaseloadPageActions } from './caseload.actions';
 import { loadCaseload, syncViewToUrl } from './caseload.effects';
@@ -38,7 +39,7 @@ describe('caseload effects', () => {
         provideHttpClientTesting(),
         provideRouter([{ path: 'caseload', component: Blank }]),
         provideMockActions(() => actions$ as Observable<Action>),
-        provideMockStore({
+        provideMockStoreForSpec({
           selectors: [
             { selector: selectUser, value: { name: 'Casey', role: 'counselor', fhirUser: COUNSELOR } },
             { selector: selectView, value: DEFAULT_VIEW },

@@ -2,10 +2,10 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { QuestionnaireResponse } from '@medplum/fhirtypes';
-import { provideMockStore } from '@ngrx/store/testing';
 
 import { provideWaypointConfig } from '../../../core/config/waypoint-config';
 import { DraftStore } from '../../../core/drafts/draft-store';
+import { provideMockStoreForSpec } from '../../../testing/mock-store';
 import { NoteOutbox, OUTBOX_STORAGE_PREFIX, RETRY_INTERVAL_MS } from './note-outbox';
 
 const draft = (text: string, versionId = '3'): QuestionnaireResponse => ({
@@ -26,7 +26,7 @@ describe('NoteOutbox', () => {
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
-        provideMockStore(),
+        provideMockStoreForSpec(),
         provideWaypointConfig({ fhirBaseUrl: '/fhir' }),
       ],
     });
