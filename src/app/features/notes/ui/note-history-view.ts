@@ -29,8 +29,9 @@ export interface VersionChanges {
           @for (e of events(); track $index) {
             <li>
               <strong>{{ label[e.kind] }}</strong>
+              <!-- A co-signature request names the supervisor asked, not who asked. -->
               <span>
-                by <bdi>{{ e.who }}</bdi></span
+                {{ e.kind === 'co-sign requested' ? 'from' : 'by' }} <bdi>{{ e.who }}</bdi></span
               >
               <time [attr.datetime]="e.when"> {{ e.when | date: 'd MMM y, HH:mm' }}</time>
               @if (e.kind === 'returned') {
