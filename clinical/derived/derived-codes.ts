@@ -178,28 +178,35 @@ export function derivationProvenance(
   };
 }
 
-const FACT_INDEX = new WeakMap<Observation, ReadonlyMap<string, readonly ObservationComponent[]>>();
+/**
+ * `read`, computed once per resource object: resources are not mutated once read, and views read the same derived
+ * resource per row and per column.
+ */
+export function oncePerResource<R extends object, T>(read: (resource: R) => T): (resource: R) => T {
+  const cache = new WeakMap<R, T>();
+  return (resource) => {
+    if (cache.has(resource)) return cache.get(resource) as T;
+    const value = read(resource);
+    cache.set(resource, value);
+    return value;
+  };
+}
 
 /**
  * A derived Observation's components by fact code (`caseload-fact` system), in their order: built once per
- * resource object (resources are not mutated once read), so reading the 40–80 facts of a summary is one pass
- * rather than one scan per fact — on a 1,000-patient program view, that pass is most of the reading time.
+ * resource object, so reading the 40–80 facts of a summary is one pass rather than one scan per fact — on a
+ * 1,000-patient program view, that pass is most of the reading time.
  */
-export function factComponents(
+export const factComponents: (
   observation: Observation,
-): ReadonlyMap<string, readonly ObservationComponent[]> {
-  let index = FACT_INDEX.get(observation);
-  if (!index) {
-    const built = new Map<string, ObservationComponent[]>();
-    for (const component of observation.component ?? []) {
-      const code = component.code.coding?.find((c) => c.system === DERIVED_SYSTEM.fact)?.code;
-      if (code === undefined) continue;
-      const list = built.get(code);
-      if (list) list.push(component);
-      else built.set(code, [component]);
-    }
-    index = built;
-    FACT_INDEX.set(observation, index);
+) => ReadonlyMap<string, readonly ObservationComponent[]> = oncePerResource((observation: Observation) => {
+  const index = new Map<string, ObservationComponent[]>();
+  for (const component of observation.component ?? []) {
+    const code = component.code.coding?.find((c) => c.system === DERIVED_SYSTEM.fact)?.code;
+    if (code === undefined) continue;
+    const list = index.get(code);
+    if (list) list.push(component);
+    else index.set(code, [component]);
   }
   return index;
-}
+});

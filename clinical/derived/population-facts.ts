@@ -20,6 +20,7 @@ import {
   DERIVED_TAG,
   factComponents,
   hasDerivedTag,
+  oncePerResource,
 } from './derived-codes';
 import { riskFromAssessment } from './risk-resource';
 
@@ -248,17 +249,10 @@ export function populationComponents(facts: PopulationFacts): ObservationCompone
   return c;
 }
 
-const POPULATION = new WeakMap<Observation, PopulationFacts>();
-
 /** Reads the population facts back from a summary Observation (once per resource object). */
-export function summaryPopulationFacts(summary: Observation): PopulationFacts {
-  let facts = POPULATION.get(summary);
-  if (!facts) {
-    facts = readPopulationFacts(summary);
-    POPULATION.set(summary, facts);
-  }
-  return facts;
-}
+export const summaryPopulationFacts: (summary: Observation) => PopulationFacts = oncePerResource(
+  (summary: Observation) => readPopulationFacts(summary),
+);
 
 function readPopulationFacts(summary: Observation): PopulationFacts {
   const index = factComponents(summary);

@@ -11,6 +11,7 @@ import {
   derivedIdentifier,
   derivedMeta,
   factComponents,
+  oncePerResource,
   RULES_DEVICE_REFERENCE,
 } from './derived-codes';
 import { POPULATION_FACT, populationComponents, type PopulationFacts } from './population-facts';
@@ -249,17 +250,10 @@ export function isSummaryObservation(observation: Observation): boolean {
   );
 }
 
-const SUMMARY_FACTS = new WeakMap<Observation, SummaryFacts>();
-
 /** Reads back the facts `summaryObservation` wrote (once per resource object: views call it per row and column). */
-export function summaryFacts(observation: Observation): SummaryFacts {
-  let facts = SUMMARY_FACTS.get(observation);
-  if (!facts) {
-    facts = readSummaryFacts(observation);
-    SUMMARY_FACTS.set(observation, facts);
-  }
-  return facts;
-}
+export const summaryFacts: (observation: Observation) => SummaryFacts = oncePerResource(
+  (observation: Observation) => readSummaryFacts(observation),
+);
 
 function readSummaryFacts(observation: Observation): SummaryFacts {
   const index = factComponents(observation);
