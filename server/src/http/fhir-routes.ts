@@ -269,7 +269,11 @@ export function sendOutcome(
   // Serialized here, once, to UTF-8: handed an object, Fastify stringifies it and the compression hook then
   // measures and re-encodes the string (V8 flattens a large two-byte string first). A Buffer skips both:
   // about a third of the send time of a 5 MB search Bundle.
-  return reply.code(status).headers(headers).type(FHIR_JSON).send(Buffer.from(JSON.stringify(body)));
+  return reply
+    .code(status)
+    .headers(headers)
+    .type(FHIR_JSON)
+    .send(Buffer.from(JSON.stringify(body)));
 }
 
 function sendResource(
