@@ -69,7 +69,8 @@ function agent(actor: AuditActor, ip: string | undefined, clientId?: string): Au
   };
 }
 
-const SOURCE: AuditEvent['source'] = {
+/** The `source` of every AuditEvent this server writes. */
+export const AUDIT_SOURCE: AuditEvent['source'] = {
   observer: { display: 'Waypoint FHIR server' },
   type: [
     {
@@ -150,7 +151,7 @@ export function restAuditEvent(input: RestAuditInput): AuditEvent {
       outcome: outcomeForStatus(input.status),
       outcomeDesc: `HTTP ${input.status}`,
       agent: [agent(input.actor, input.ip, input.clientId)],
-      source: SOURCE,
+      source: AUDIT_SOURCE,
       entity: entity.length ? entity : undefined,
     },
     input.breakGlassReason,
@@ -224,7 +225,7 @@ export function authAuditEvent(input: AuthAuditInput): AuditEvent {
     outcome: input.kind === 'login-failed' ? '4' : '0',
     outcomeDesc: input.detail,
     agent: [agent(input.actor, input.ip, input.clientId)],
-    source: SOURCE,
+    source: AUDIT_SOURCE,
     entity: entity.length ? entity : undefined,
   };
 }

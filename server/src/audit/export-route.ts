@@ -19,7 +19,7 @@ import { OperationOutcomeError } from '@medplum/core';
 import type { AuditEvent, AuditEventAgent, OperationOutcome, Parameters } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { AUDIT_PRIORITY_SYSTEM } from './audit-events';
+import { AUDIT_PRIORITY_SYSTEM, AUDIT_SOURCE } from './audit-events';
 import type { AuditLog } from './audit-log';
 
 export const RECORD_EXPORT_OPERATION = 'record-export';
@@ -114,16 +114,7 @@ export function exportAuditEvent(input: ExportAuditInput): AuditEvent {
         : []),
     ],
     agent: [user, destination],
-    source: {
-      observer: { display: 'Waypoint FHIR server' },
-      type: [
-        {
-          system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
-          code: '4',
-          display: 'Application Server',
-        },
-      ],
-    },
+    source: AUDIT_SOURCE,
     entity: [
       {
         what: { reference: `Patient/${input.patientId}` },

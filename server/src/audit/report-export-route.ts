@@ -23,6 +23,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { referenceKey } from '../../../clinical/fhir/reference';
 import { auditReach } from '../policy/audit-access';
+import { AUDIT_SOURCE } from './audit-events';
 import type { AuditLog } from './audit-log';
 import { auditSearchOf } from './audit-search';
 import { EXPORT_MEDIUM_SYSTEM, EXPORT_OPERATION_SYSTEM, outcome, send } from './export-route';
@@ -112,16 +113,7 @@ export function reportExportAuditEvent(input: ReportExportInput): AuditEvent {
         requestor: false,
       },
     ],
-    source: {
-      observer: { display: 'Waypoint FHIR server' },
-      type: [
-        {
-          system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
-          code: '4',
-          display: 'Application Server',
-        },
-      ],
-    },
+    source: AUDIT_SOURCE,
     entity,
   };
 }
