@@ -159,6 +159,31 @@ export function needsCosign(roles: readonly PractitionerRole[]): boolean {
   );
 }
 
+/** A work item about a session note: requested of `owner` by `requester`. */
+function noteTask(
+  kind: { readonly code: string; readonly display: string; readonly description: string },
+  note: Reference,
+  patient: Reference,
+  requester: Reference<Practitioner>,
+  owner: Reference<Practitioner>,
+  on: string,
+): Task {
+  return {
+    resourceType: 'Task',
+    status: 'requested',
+    intent: 'order',
+    priority: 'routine',
+    code: { coding: [{ system: LOCAL_SYSTEM.task, code: kind.code, display: kind.display }] },
+    description: kind.description,
+    focus: { ...note },
+    for: { ...patient },
+    requester: { ...requester },
+    owner: { ...owner },
+    authoredOn: on,
+    lastModified: on,
+  };
+}
+
 /** The co-signature request Task a signed associate's note gets, owned by the supervisor. */
 export function cosignTask(
   note: Reference,
@@ -167,20 +192,8 @@ export function cosignTask(
   supervisor: Reference<Practitioner>,
   on: string,
 ): Task {
-  return {
-    resourceType: 'Task',
-    status: 'requested',
-    intent: 'order',
-    priority: 'routine',
-    code: { coding: [{ system: LOCAL_SYSTEM.task, code: COSIGN_TASK_CODE, display: 'Co-signature' }] },
-    description: 'Co-sign this session note',
-    focus: { ...note },
-    for: { ...patient },
-    requester: { ...author },
-    owner: { ...supervisor },
-    authoredOn: on,
-    lastModified: on,
-  };
+  const kind = { code: COSIGN_TASK_CODE, display: 'Co-signature', description: 'Co-sign this session note' };
+  return noteTask(kind, note, patient, author, supervisor, on);
 }
 
 /** The Task that returns a note to its author for revision, with the supervisor's comment. */
@@ -192,19 +205,9 @@ export function reviseTask(
   comment: string,
   on: string,
 ): Task {
+  const kind = { code: REVISE_TASK_CODE, display: 'Revise note', description: 'Revise this session note' };
   return {
-    resourceType: 'Task',
-    status: 'requested',
-    intent: 'order',
-    priority: 'routine',
-    code: { coding: [{ system: LOCAL_SYSTEM.task, code: REVISE_TASK_CODE, display: 'Revise note' }] },
-    description: 'Revise this session note',
-    focus: { ...note },
-    for: { ...patient },
-    requester: { ...supervisor },
-    owner: { ...author },
-    authoredOn: on,
-    lastModified: on,
+    ...noteTask(kind, note, patient, supervisor, author, on),
     note: [{ text: comment, authorReference: { ...supervisor }, time: on }],
   };
 }
