@@ -99,7 +99,7 @@ async function measureNavigation(
     const appAllRows: number[] = [];
     for (let run = 0; run < runs; run++) {
       await page.goto(`${appUrl}/audit`);
-      await page.getByRole('link', { name: 'My caseload' }).waitFor({ timeout: 60_000 });
+      await page.getByRole('link', { name: 'My caseload', exact: true }).waitFor({ timeout: 60_000 });
       await page.waitForLoadState('networkidle');
       const t0 = await page.evaluate(() => {
         (window as unknown as { __wpMarks: Marks }).__wpMarks = {};
