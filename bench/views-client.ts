@@ -11,7 +11,6 @@ import {
   derivedRowInputs,
   summaryFacts,
   summaryListsPractitioner,
-  type ViewSearch,
 } from '../clinical/index';
 import { type AuthTestServer, signIn } from '../server/test/auth/auth-harness';
 import { toQueryString } from './legacy-caseload';
@@ -40,9 +39,10 @@ export interface Exchange {
 
 export function exchange(
   url: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   token: string,
   body?: string,
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -58,6 +58,7 @@ export function exchange(
           ...(body !== undefined
             ? { 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(body) }
             : {}),
+          ...headers,
         },
       },
       (res) => {
@@ -92,6 +93,12 @@ export interface ViewLoad {
   readonly resources: Resource[];
 }
 
+/** A search of a batch: a resource type and its parameters in order (ViewSearch, a page's own searches). */
+export interface Search {
+  readonly resourceType: string;
+  readonly params: readonly (readonly [string, string | number | boolean])[];
+}
+
 /**
  * A view as the SPA loads it (FhirClient.searchBatch): one batch of the searches, then the `next` pages of each
  * search in turn, the searches in parallel.
@@ -99,7 +106,7 @@ export interface ViewLoad {
 export async function loadView(
   fhirBase: string,
   token: string,
-  searches: readonly ViewSearch[],
+  searches: readonly Search[],
 ): Promise<ViewLoad> {
   const started = performance.now();
   const batch: Bundle = {

@@ -5,6 +5,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import type { NavFigures } from './views-browser';
 import { COUNSELOR } from './views-client';
 import type { DeriveFigures, PolicyFigures } from './views-in-process';
+import type { ChartAndNotes, PageLoad } from './views-pages';
 
 /** What the server printed on its first start. */
 export interface Seeded {
@@ -44,6 +45,35 @@ export interface WriteFigures {
   readonly serverMs: number[];
 }
 
+/** A page's batch over HTTP with a user token (the page's own search function). */
+export interface PageHttpFigures {
+  readonly role: string;
+  readonly page: string;
+  readonly searches: number;
+  readonly requests: number;
+  readonly wireBytes: number;
+  readonly rawBytes: number;
+  readonly resources: number;
+  readonly clientMs: number[];
+  readonly serverMs: number[];
+}
+
+/** The SPA's draft save replayed over HTTP. */
+export interface AutosaveFigures {
+  readonly draft: string;
+  readonly bytes: number;
+  readonly clientMs: number[];
+  readonly serverMs: number[];
+}
+
+export interface PageFigures {
+  readonly workspaceHttp: PageHttpFigures[];
+  readonly workspaces: PageLoad[];
+  readonly autosave: AutosaveFigures[];
+  readonly chartNotes?: ChartAndNotes;
+  readonly chartPatient?: { readonly observations: number; readonly seriesDays: number };
+}
+
 export interface SizeResult {
   readonly patients: number;
   readonly seeded: Seeded;
@@ -51,6 +81,7 @@ export interface SizeResult {
   readonly legacy: LegacyFigures[];
   readonly nav: NavFigures[];
   readonly writes?: WriteFigures;
+  readonly pages?: PageFigures;
   readonly policy: PolicyFigures[];
   readonly derive?: DeriveFigures;
 }
@@ -237,7 +268,7 @@ export function report(results: readonly SizeResult[], context: ReportContext): 
       );
     }
     if (r.nav.length === 0) line('| counselor1, peer1 | – | not measured (see errors) | | | | |');
-    line('| coordinator1, supervisor1 | – | not built yet | | | | |');
+    line('| coordinator1, supervisor1 | – | their homes: section 8 | | | | |');
     if (r.patients === 240)
       line(
         '| counselor1 (old path), recorded at 6022188 | 27 | | | | 2.5 s before / 1.8 s after the previous optimisation (warm, to first complete row) | |',
@@ -279,6 +310,7 @@ export function report(results: readonly SizeResult[], context: ReportContext): 
         `| whole clinic, second sweep, nothing changed (${r.derive.sweepWritten} written, ${r.derive.sweepFailures} failed) | ${r.derive.sweepSeconds.toFixed(1)} s | | ${r.derive.sweepPatients} | ${vs(`${r.derive.sweepSeconds.toFixed(1)} s`, r.derive.sweepSeconds <= 60, '60 s')} |`,
       );
     }
+    if (r.pages) pageTables(r.pages, r.patients, navRuns, iterations, line);
   }
   if (errors.length > 0) {
     line();
@@ -287,4 +319,150 @@ export function report(results: readonly SizeResult[], context: ReportContext): 
     for (const e of errors) line(`- ${e}`);
   }
   return out.join('\n');
+}
+
+const limitText = (limit: number) => (limit >= 1000 ? `${limit / 1000} s` : `${limit} ms`);
+/** A figure against a limit, or the bare figure when this size has no target. */
+function against(value: number, limit: number | undefined, fmt: (x: number) => string = ms): string {
+  return limit === undefined ? fmt(value) : vs(fmt(value), value <= limit, limitText(limit));
+}
+
+function pageTables(
+  p: PageFigures,
+  patients: number,
+  navRuns: number,
+  iterations: number,
+  line: (s?: string) => void,
+): void {
+  const at240 = patients === 240;
+  const c = p.chartNotes;
+  line();
+  line('#### 6. Patient chart (counselor1, production build, serve-dist)');
+  line();
+  if (!c) line('Not measured (see errors).');
+  else {
+    line('| measure | figure | target |');
+    line('|---|---|---|');
+    line(
+      `| FHIR requests of one chart load (full navigation, until the network is idle) | ${vs(String(c.chart.requests), c.chart.requests <= 2, '2')}: ${c.chart.requestKinds} | ≤ 2 |`,
+    );
+    const chartLimit = at240 ? 500 : undefined;
+    line(
+      `| all panels visible, full navigation (median; min–max) | ${against(median(c.chart.full), chartLimit)} (${ms(Math.min(...c.chart.full))}–${ms(Math.max(...c.chart.full))}) | ≤ 500 ms at 240 |`,
+    );
+    line(
+      `| all panels visible, in-app: ${c.chart.inAppFrom} (median; min–max) | ${against(median(c.chart.inApp), chartLimit)} (${ms(Math.min(...c.chart.inApp))}–${ms(Math.max(...c.chart.inApp))}) | ≤ 500 ms at 240 |`,
+    );
+    line(
+      `| Chart.js render, "${c.render.label}" with ${c.render.points} points (${p.chartPatient?.seriesDays ?? '?'} daily written + the record's own), median; max | ${vs(ms(median(c.render.ms)), median(c.render.ms) <= 100, '100 ms')}; ${ms(Math.max(...c.render.ms))} | ≤ 100 ms |`,
+    );
+    line();
+    line(
+      `The patient: the one of counselor1's caseload with the most Observations (${p.chartPatient?.observations ?? '?'} before the bench wrote the series).`,
+    );
+    line(
+      '"All panels visible" = the banner shows its risk chip; all 7 panel regions are rendered, none `aria-busy`, none',
+    );
+    line(
+      'failed, each with content besides its heading; every chart canvas on the page drawn — then the next frame',
+    );
+    line(
+      '(rAF, then a task). Full navigation = `page.goto(/patients/:id)` from navigation start (boot, session restore,',
+    );
+    line(
+      `the batch, rendering); in-app = the click on "Back to the chart" in a note. Medians of ${navRuns}. Chart.js render =`,
+    );
+    line(
+      "in the app's own `wp-chart` (ChartView, its options: no animation, LTTB decimation above 300 points), from the",
+    );
+    line(
+      "chart's `getContext('2d')` (the start of `new Chart`) to its last `ctx.restore()` in that task (the end of its",
+    );
+    line(
+      'first draw), on `?range=all` after the bench wrote one craving score a day for two years; points = rows of the',
+    );
+    line(`chart's own table alternative. Medians of ${navRuns} full navigations.`);
+    line();
+    line('#### 7. Notes editor (counselor1, the same patient)');
+    line();
+    line('| measure | figure | target |');
+    line('|---|---|---|');
+    line(
+      `| new note (thought record): \`page.goto(…/notes/new?template=…)\` → the form's first control enabled (median; min–max) | ${against(median(c.newNote.full), 400)} (${ms(Math.min(...c.newNote.full))}–${ms(Math.max(...c.newNote.full))}) | ≤ 400 ms |`,
+    );
+    line(
+      c.newNote.inApp.length > 0
+        ? `| new note in-app: click on ${c.newNote.inAppFrom} → first control enabled (median; min–max) | ${against(median(c.newNote.inApp), 400)} (${ms(Math.min(...c.newNote.inApp))}–${ms(Math.max(...c.newNote.inApp))}) | ≤ 400 ms |`
+        : `| new note in-app | ${c.newNote.inAppFrom} | ≤ 400 ms |`,
+    );
+    line(
+      `| reopen a draft: \`page.goto(…/notes/:noteId)\` → first control enabled (median; min–max) | ${against(median(c.reopen.full), 400)} (${ms(Math.min(...c.reopen.full))}–${ms(Math.max(...c.reopen.full))}) | ≤ 400 ms |`,
+    );
+    line(
+      `| FHIR requests: new note / reopened draft | ${c.newNote.requestKinds} / ${c.reopen.requestKinds} | – |`,
+    );
+    for (const a of p.autosave) {
+      const p95 = percentile(a.clientMs, 95);
+      line(
+        `| autosave over HTTP: PUT of the SPA's draft (${a.draft}, ${kb(a.bytes)}), p50 / p95 (server own p50 / p95) | ${ms(median(a.clientMs))} / ${against(p95, at240 ? 100 : undefined)} (${ms(median(a.serverMs))} / ${ms(percentile(a.serverMs, 95))}) | p95 ≤ 100 ms at 240 |`,
+      );
+    }
+    line(
+      `| autosave in Chromium: blur of the edited field → "Saved" shown, p50 / p95 (n = ${c.blurToSaved.length}); the PUT itself (Resource Timing) p50 | ${ms(median(c.blurToSaved))} / ${ms(percentile(c.blurToSaved, 95))}; ${ms(median(c.savePut))} | – |`,
+    );
+    line(
+      `| diary card: ${c.diary.cells} week-grid cells filled at once → write requests until "Saved" | ${vs(String(c.diary.writes), c.diary.writes <= 1, '1')}: ${c.diary.writeKinds}; ${c.diary.days} days, ${c.diary.answers} answers in the body | 1 |`,
+    );
+    line();
+    line(
+      'First control = the first `input`, `textarea` or `select` of the note form in document order, rendered, visible,',
+    );
+    line(
+      'not disabled or read-only (a keystroke can land), then the next frame. New note includes creating the draft and',
+    );
+    line(
+      `replacing the URL. Autosave over HTTP = the body the SPA PUT (captured in Chromium) sent again ${iterations} times`,
+    );
+    line(
+      "with `If-Match` of the current version and the counselor's token, straight to the FHIR server; the server own",
+    );
+    line("time is its `request completed` line. In Chromium the save goes through serve-dist's proxy.");
+  }
+  line();
+  line('#### 8. Workspaces: Supervision (supervisor1) and Coordination (coordinator1)');
+  line();
+  line(
+    '| page | searches | FHIR requests (HTTP) | response gzip | raw | resources | client p50 / p95 | server own p50 / p95 (batch) |',
+  );
+  line('|---|---:|---|---|---:|---:|---|---|');
+  for (const h of p.workspaceHttp) {
+    line(
+      `| ${h.role} ${h.page} | ${h.searches} | ${vs(String(h.requests), h.requests <= 2, '2')} | ${kb(h.wireBytes)} | ${kb(h.rawBytes)} | ${h.resources.toLocaleString('en-US')} | ${ms(median(h.clientMs))} / ${ms(percentile(h.clientMs, 95))} | ${ms(median(h.serverMs))} / ${ms(percentile(h.serverMs, 95))} |`,
+    );
+  }
+  line();
+  const limit = at240 ? 800 : patients >= 2000 ? 1500 : undefined;
+  line(
+    '| page | FHIR requests in Chromium (one load) | visible: full navigation, median (min–max) | in-app, median (min–max) | in-app from |',
+  );
+  line('|---|---|---|---|---|');
+  for (const w of p.workspaces) {
+    line(
+      `| ${w.page} | ${vs(String(w.requests), w.requests <= 2, '2')}: ${w.requestKinds} | ${against(median(w.full), limit)} (${ms(Math.min(...w.full))}–${ms(Math.max(...w.full))}) | ${against(median(w.inApp), limit)} (${ms(Math.min(...w.inApp))}–${ms(Math.max(...w.inApp))}) | ${w.inAppFrom} |`,
+    );
+  }
+  line();
+  line("HTTP = the page's own search functions (`overviewSearches(me)` + `queueSearches(me)` from");
+  line(
+    '`features/supervision/data/supervision-request.ts`; `programRequest()` from `features/coordination/data/program-request.ts`)',
+  );
+  line(
+    `in one batch, then every next page, as \`FhirClient.searchBatch\` sends them; ${iterations} iterations. Visible = Supervision: the`,
+  );
+  line(
+    'team summary (as-of status), a counselor row with its link, no panel `aria-busy`, every chart drawn; Coordination:',
+  );
+  line(
+    `a grid row, the patient count, no "Loading the program…", every chart drawn — then the next frame. Medians of ${navRuns}.`,
+  );
 }

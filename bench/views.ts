@@ -12,17 +12,25 @@
 //   2. the pre-#10 caseload batch (bench/legacy-caseload.ts) for counselor1, coordinator1 and peer1;
 //   3. the access policy's cost: the same batch on two in-process apps over one store, with and without auth;
 //   4. Chromium: navigation to /caseload until the first grid row and until the row count;
-//   5. derivation: a UDS write whose response waits for it, Deriver.derive() in-process, whole-clinic sweeps.
-// Modules: views-stack (processes), views-client (HTTP, sign-in, rows), views-browser (Chromium),
+//   5. derivation: a UDS write whose response waits for it, Deriver.derive() in-process, whole-clinic sweeps;
+//   6. the patient chart (counselor1, their patient with the most Observations): FHIR requests, all panels
+//      visible, Chart.js render of a two-year daily craving series written for the bench;
+//   7. the notes editor: first control enabled (new note, reopened draft), autosave (the SPA's own PUT replayed
+//      over HTTP; blur → "Saved" in Chromium), a diary card with every cell filled in one request;
+//   8. the workspaces (Supervision, Coordination): their batches over HTTP and the pages in Chromium.
+// Modules: views-stack (processes), views-client (HTTP, sign-in, rows), views-browser (Chromium, caseload),
+// views-pages (Chromium, chart, notes, workspaces),
 // views-in-process (policy overhead, deriver), views-report (tables and targets), legacy-caseload (the old batch).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { Bundle, Observation } from '@medplum/fhirtypes';
+import type { Bundle, Observation, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { type Browser, chromium } from '@playwright/test';
+import { register as registerCommonJs } from 'tsx/cjs/api';
 
 import { caseloadSearches, programSearches } from '../clinical/index';
-import { SCREEN_RESULT, SYSTEM } from '../clinical/terminology';
+import { LOCAL_SYSTEM, MEASURE, SCREEN_RESULT, SYSTEM } from '../clinical/terminology';
+import type { BatchSearch } from '../src/app/core/fhir/fhir-client';
 import {
   legacyCaseloadBatch,
   LegacyCaseloadError,
@@ -39,14 +47,19 @@ import {
   PEER,
   type RoleSession,
   rowsOf,
+  type Search,
   sessions,
   SUPERVISOR,
   type ViewLoad,
 } from './views-client';
 import { type DeriveFigures, measureInProcess, type PolicyFigures } from './views-in-process';
+import { measureChartAndNotes, measureWorkspace, type SavedDraft } from './views-pages';
 import {
+  type AutosaveFigures,
   type LegacyFigures,
   machine,
+  type PageFigures,
+  type PageHttpFigures,
   report,
   type SizeResult,
   type ViewFigures,
@@ -70,12 +83,26 @@ const LEGACY_BUDGET_MS = quick ? 15_000 : 60_000;
 const NAV_RUNS = quick ? 3 : 7;
 const WRITES = quick ? 10 : 30;
 const DERIVE_SAMPLE = 100;
+/** Autosaves observed in Chromium (blur → "Saved"). */
+const BROWSER_SAVES = quick ? 5 : 10;
+/** The chart's long series: one craving score a day for two years, ending today. */
+const SERIES_DAYS = 730;
+const RENDER_LABEL = 'Craving (0–10)';
 /** The production build (`npx ng build`); `DIST` points elsewhere, as for scripts/serve-dist.mjs. */
 const BUILD_DIR = process.env['DIST'] ?? 'dist/waypoint/browser';
 /** Ports of this benchmark: FHIR server, serve-dist, in-process app with auth, in-process open app. */
 const PORTS = { fhir: 8480, app: 8481, withAuth: 8482, open: 8483 } as const;
 const ROLES = [COUNSELOR, COORDINATOR, SUPERVISOR, PEER] as const;
 const CASELOAD_ROLES = new Set<string>([COUNSELOR, PEER]);
+
+// The workspaces' own search functions, from src/app: src/ has no package.json of its own ("type": "module"),
+// so tsx compiles its files as CommonJS, and their require() of clinical/ needs tsx's CommonJS hook for the
+// time of loading them.
+const unregisterCommonJs = registerCommonJs();
+const { programRequest } = await import('../src/app/features/coordination/data/program-request');
+const { overviewSearches, queueSearches } =
+  await import('../src/app/features/supervision/data/supervision-request');
+unregisterCommonJs();
 
 const errors: string[] = [];
 function recordError(what: string, error: unknown): void {
@@ -220,6 +247,246 @@ async function measureWrites(
   return { clientMs, serverMs };
 }
 
+// ---- 6–7. the patient chart and the notes editor ----------------------------------------------------------
+
+/** The patient of `session`'s caseload with the most Observations (the longest history). */
+async function longestHistory(
+  stack: Stack,
+  session: RoleSession,
+  patientIds: readonly string[],
+): Promise<{ id: string; observations: number }> {
+  let best = { id: '', observations: -1 };
+  for (const id of patientIds) {
+    const response = await exchange(
+      `${stack.fhirBase}/Observation?patient=Patient/${id}&_summary=count`,
+      'GET',
+      session.token,
+    );
+    const total = (JSON.parse(response.body) as Bundle).total ?? 0;
+    if (total > best.observations) best = { id, observations: total };
+  }
+  if (!best.id) throw new Error('the counselor has no patients');
+  return best;
+}
+
+/**
+ * Writes a craving score (0–10) for each of the last SERIES_DAYS days, cloned from one of the patient's own craving
+ * Observations, in one batch: the chart's craving series becomes a two-year daily series.
+ */
+async function writeDailySeries(stack: Stack, session: RoleSession, patientId: string): Promise<void> {
+  const search = await exchange(
+    `${stack.fhirBase}/Observation?patient=Patient/${patientId}&code=${LOCAL_SYSTEM.measure}|${MEASURE.craving}&_count=1`,
+    'GET',
+    session.token,
+  );
+  const template = (JSON.parse(search.body) as Bundle<Observation>).entry?.[0]?.resource;
+  if (!template) throw new Error('the patient has no craving Observation to copy');
+  const { id: _id, meta: _meta, identifier: _identifier, ...rest } = template;
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  const entry = Array.from({ length: SERIES_DAYS }, (_, i) => {
+    const at = new Date(today - (SERIES_DAYS - 1 - i) * 86_400_000 + 12 * 3_600_000).toISOString();
+    const resource: Observation = {
+      ...rest,
+      effectiveDateTime: at,
+      issued: at,
+      valueInteger: Math.round(5 + 4 * Math.sin(i / 9)),
+    };
+    delete resource.valueQuantity;
+    return { resource, request: { method: 'POST' as const, url: 'Observation' } };
+  });
+  // In batches of 100 (a request body stays well under the server's limit).
+  for (let i = 0; i < entry.length; i += 100) {
+    const chunk = entry.slice(i, i + 100);
+    const response = await exchange(
+      stack.fhirBase,
+      'POST',
+      session.token,
+      JSON.stringify({ resourceType: 'Bundle', type: 'batch', entry: chunk }),
+    );
+    if (response.status !== 200)
+      throw new Error(`series: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+    const failed = ((JSON.parse(response.body) as Bundle).entry ?? []).filter(
+      (e) => !e.response?.status?.startsWith('201'),
+    );
+    if (failed.length > 0)
+      throw new Error(`series: ${failed.length} writes failed: ${JSON.stringify(failed[0]).slice(0, 300)}`);
+  }
+}
+
+/** The SPA's own draft save replayed: PUT of the same body with If-Match of the current version. */
+async function measureAutosave(
+  stack: Stack,
+  session: RoleSession,
+  draft: SavedDraft,
+  name: string,
+): Promise<AutosaveFigures> {
+  const url = `${stack.fhirBase}/${draft.path}`;
+  const current = await exchange(url, 'GET', session.token);
+  if (current.status !== 200) throw new Error(`draft read: HTTP ${current.status}`);
+  let version = (JSON.parse(current.body) as QuestionnaireResponse).meta?.versionId;
+  const clientMs: number[] = [];
+  const serverMs: number[] = [];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const since = Date.now();
+    const response = await exchange(url, 'PUT', session.token, draft.body, { 'if-match': `W/"${version}"` });
+    if (response.status !== 200)
+      throw new Error(`draft save: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+    const own = await serverTime(stack.log, since, 'update');
+    version = (JSON.parse(response.body) as QuestionnaireResponse).meta?.versionId;
+    if (i >= WARMUP) {
+      clientMs.push(response.ms);
+      serverMs.push(own);
+    }
+  }
+  return { draft: name, bytes: Buffer.byteLength(draft.body), clientMs, serverMs };
+}
+
+// ---- 8. the workspaces over HTTP ---------------------------------------------------------------------------
+
+/** The app's BatchSearch (tuples or a record of parameters) as the bench's ordered tuples. */
+function asSearches(searches: readonly BatchSearch[]): Search[] {
+  return searches.map((s) => ({
+    resourceType: s.resourceType,
+    params: (Array.isArray(s.params)
+      ? s.params
+      : Object.entries(s.params).flatMap(([k, v]) =>
+          v === null || v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k, x] as const),
+        )) as Search['params'],
+  }));
+}
+
+async function measurePageHttp(
+  stack: Stack,
+  role: string,
+  page: string,
+  session: RoleSession,
+  searches: readonly Search[],
+): Promise<PageHttpFigures> {
+  const clientMs: number[] = [];
+  const serverMs: number[] = [];
+  let last: ViewLoad | undefined;
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const since = Date.now();
+    last = await loadView(stack.fhirBase, session.token, searches);
+    const own = await serverTime(stack.log, since, 'batch');
+    if (i >= WARMUP) {
+      clientMs.push(last.ms);
+      serverMs.push(own);
+    }
+  }
+  const load = last as ViewLoad;
+  return {
+    role,
+    page,
+    searches: searches.length,
+    requests: load.requests,
+    wireBytes: load.wireBytes,
+    rawBytes: load.rawBytes,
+    resources: load.resources.length,
+    clientMs,
+    serverMs,
+  };
+}
+
+async function measurePages(
+  stack: Stack,
+  browser: Browser | undefined,
+  patients: number,
+  session: (role: string) => Promise<RoleSession>,
+  counselorPatients: readonly string[],
+): Promise<PageFigures> {
+  const workspaceHttp: PageHttpFigures[] = [];
+  const autosave: AutosaveFigures[] = [];
+  const workspaces: PageFigures['workspaces'] = [];
+  let chartNotes: PageFigures['chartNotes'];
+  let chartPatient: PageFigures['chartPatient'];
+  console.error(`… ${patients}: workspaces over HTTP`);
+  try {
+    const supervisor = await session(SUPERVISOR);
+    workspaceHttp.push(
+      await measurePageHttp(
+        stack,
+        SUPERVISOR,
+        '/supervision',
+        supervisor,
+        asSearches([...overviewSearches(supervisor.practitioner), ...queueSearches(supervisor.practitioner)]),
+      ),
+    );
+    workspaceHttp.push(
+      await measurePageHttp(
+        stack,
+        COORDINATOR,
+        '/coordination',
+        await session(COORDINATOR),
+        asSearches(programRequest()),
+      ),
+    );
+  } catch (error) {
+    recordError(`workspaces over HTTP (${patients})`, error);
+  }
+  if (!browser) return { workspaceHttp, workspaces, autosave };
+  for (const [role, home] of [
+    [
+      SUPERVISOR,
+      {
+        path: '/supervision',
+        kind: 'supervision',
+        from: '/audit',
+        link: 'a[href="/supervision"]',
+        linkText: 'nav link "Supervision"',
+      },
+    ],
+    [
+      COORDINATOR,
+      {
+        path: '/coordination',
+        kind: 'coordination',
+        from: '/coordination/tasks',
+        link: 'a[href="/coordination"]',
+        linkText: 'tab "Adherence"',
+      },
+    ],
+  ] as const) {
+    console.error(`… ${patients}: Chromium, ${role} ${home.path}`);
+    try {
+      workspaces.push(await measureWorkspace(browser, stack.appUrl, role, home, NAV_RUNS));
+    } catch (error) {
+      recordError(`Chromium ${home.path} (${patients})`, error);
+    }
+  }
+  console.error(`… ${patients}: Chromium, ${COUNSELOR} chart and notes`);
+  try {
+    const counselor = await session(COUNSELOR);
+    const chosen = await longestHistory(stack, counselor, counselorPatients);
+    chartPatient = { observations: chosen.observations, seriesDays: SERIES_DAYS };
+    chartNotes = await measureChartAndNotes(browser, stack.appUrl, COUNSELOR, chosen.id, {
+      runs: NAV_RUNS,
+      saves: BROWSER_SAVES,
+      renderLabel: RENDER_LABEL,
+      extend: () => writeDailySeries(stack, counselor, chosen.id),
+    });
+    for (const [name, draft] of [
+      ["thought record (the SPA's last autosave)", chartNotes.drafts.thought],
+      ['diary card, every cell filled', chartNotes.drafts.diary],
+    ] as const) {
+      try {
+        autosave.push(await measureAutosave(stack, await session(COUNSELOR), draft, name));
+      } catch (error) {
+        recordError(`autosave over HTTP, ${name} (${patients})`, error);
+      }
+    }
+  } catch (error) {
+    recordError(`Chromium chart and notes (${patients})`, error);
+  }
+  return {
+    workspaceHttp,
+    workspaces,
+    autosave,
+    ...(chartNotes ? { chartNotes } : {}),
+    ...(chartPatient ? { chartPatient } : {}),
+  };
+}
+
 // ---- one clinic size ----------------------------------------------------------------------------------
 
 async function runSize(browser: Browser | undefined, patients: number): Promise<SizeResult> {
@@ -229,6 +496,7 @@ async function runSize(browser: Browser | undefined, patients: number): Promise<
   const legacy: LegacyFigures[] = [];
   const nav: NavFigures[] = [];
   let writes: WriteFigures | undefined;
+  let pages: PageFigures | undefined;
   let inProcess: { policy: PolicyFigures[]; derive?: DeriveFigures } = { policy: [] };
   try {
     const session = sessions(stack.appUrl);
@@ -265,6 +533,13 @@ async function runSize(browser: Browser | undefined, patients: number): Promise<
     } catch (error) {
       recordError(`writes (${patients})`, error);
     }
+    // After the figures above: the chart's long series and the notes' drafts are written to this clinic.
+    try {
+      const counselorPatients = views.find((v) => v.role === COUNSELOR)?.patientIds ?? [];
+      pages = await measurePages(stack, browser, patients, session, counselorPatients);
+    } catch (error) {
+      recordError(`pages (${patients})`, error);
+    }
   } finally {
     await stack.stopServers();
   }
@@ -281,7 +556,16 @@ async function runSize(browser: Browser | undefined, patients: number): Promise<
     recordError(`in-process (${patients})`, error);
   }
   stack.removeDir();
-  return { patients, seeded: stack.seeded, views, legacy, nav, ...(writes ? { writes } : {}), ...inProcess };
+  return {
+    patients,
+    seeded: stack.seeded,
+    views,
+    legacy,
+    nav,
+    ...(writes ? { writes } : {}),
+    ...(pages ? { pages } : {}),
+    ...inProcess,
+  };
 }
 
 // ---- main -------------------------------------------------------------------------------------------------
