@@ -216,6 +216,25 @@ export class FhirClient {
     );
   }
 
+  /** POSTs one `batch` Bundle of GET searches to the base URL (resource types checked first). */
+  private postSearchBatch(
+    searches: readonly BatchSearch[],
+    headers: Readonly<Record<string, string>> = {},
+  ): Observable<Bundle> {
+    for (const search of searches) {
+      if (!RESOURCE_TYPE.test(search.resourceType)) {
+        throw invalidRequest(`Invalid resource type "${search.resourceType}"`);
+      }
+    }
+    const bundle = batchBundle(
+      searches.map((s) => {
+        const query = toQueryString(s.params);
+        return getEntry(`${s.resourceType}${query ? `?${query}` : ''}`);
+      }),
+    );
+    return this.request<Bundle>('POST', this.baseUrl, bundle, FHIR_JSON, { ...headers });
+  }
+
   /**
    * Runs several searches in one `batch` round trip, then follows every result's `next` links (the searches in
    * parallel, each one's pages in order), so no search is cut short whatever the server's page size. Results
@@ -223,20 +242,7 @@ export class FhirClient {
    */
   searchBatch(searches: readonly BatchSearch[], options: SearchAllOptions = {}): Observable<SearchResult[]> {
     const maxPages = options.maxPages ?? 100;
-    return defer(() => {
-      for (const search of searches) {
-        if (!RESOURCE_TYPE.test(search.resourceType)) {
-          throw invalidRequest(`Invalid resource type "${search.resourceType}"`);
-        }
-      }
-      const bundle = batchBundle(
-        searches.map((s) => {
-          const query = toQueryString(s.params);
-          return getEntry(`${s.resourceType}${query ? `?${query}` : ''}`);
-        }),
-      );
-      return this.request<Bundle>('POST', this.baseUrl, bundle);
-    }).pipe(
+    return defer(() => this.postSearchBatch(searches)).pipe(
       fhirErrors(),
       map((response) =>
         searches.map((search, i) => {
@@ -273,20 +279,7 @@ export class FhirClient {
   ): Observable<SettledSearch[]> {
     const maxPages = options.maxPages ?? 100;
     const headers = { ...options.headers };
-    return defer(() => {
-      for (const search of searches) {
-        if (!RESOURCE_TYPE.test(search.resourceType)) {
-          throw invalidRequest(`Invalid resource type "${search.resourceType}"`);
-        }
-      }
-      const bundle = batchBundle(
-        searches.map((s) => {
-          const query = toQueryString(s.params);
-          return getEntry(`${s.resourceType}${query ? `?${query}` : ''}`);
-        }),
-      );
-      return this.request<Bundle>('POST', this.baseUrl, bundle, FHIR_JSON, headers);
-    }).pipe(
+    return defer(() => this.postSearchBatch(searches, headers)).pipe(
       fhirErrors(),
       switchMap((response) =>
         searches.length === 0

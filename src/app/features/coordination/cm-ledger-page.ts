@@ -20,6 +20,7 @@ import { formatDate } from '../../../../clinical/fhir/fhir-date';
 import { patientName } from '../../../../clinical/fhir/patient-facts';
 import { FhirClient } from '../../core/fhir/fhir-client';
 import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
+import { printRecord } from '../../core/fhir/record-print';
 import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
 import { Part2Notice } from '../../shared/ui/part2-notice';
@@ -182,19 +183,8 @@ export class CmLedgerPage {
   /** Printing is an export of the record: the server records it before the print dialog opens. */
   protected async print(): Promise<void> {
     this.printError.set(null);
-    try {
-      await firstValueFrom(
-        this.fhir.instanceOperation('Patient', this.patientId(), 'record-export', {
-          resourceType: 'Parameters',
-          parameter: [{ name: 'medium', valueCode: 'print' }],
-        }),
-      );
-    } catch (error) {
-      this.printError.set(
-        `The statement was not printed: the export could not be recorded (${isFhirError(error) ? outcomeMessage(error.outcome) : 'failed'}).`,
-      );
-      return;
-    }
-    this.document.defaultView?.print();
+    this.printError.set(
+      await printRecord(this.fhir, this.document.defaultView, this.patientId(), 'statement'),
+    );
   }
 }

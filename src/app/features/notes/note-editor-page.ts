@@ -39,10 +39,12 @@ import { AuthSession } from '../../core/auth/auth-session';
 import { DraftStore } from '../../core/drafts/draft-store';
 import { FhirClient } from '../../core/fhir/fhir-client';
 import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
+import { printRecord } from '../../core/fhir/record-print';
 import { IdleMonitor } from '../../core/session/idle-monitor';
 import { selectUser } from '../../core/state/session/session.feature';
 import { Part2Notice } from '../../shared/ui/part2-notice';
 import { StatusChip, type StatusTone } from '../../shared/ui/status-chip';
+import { askVersionConflict } from '../../shared/ui/version-conflict-dialog';
 import { NewNoteService, utcOffsetOn } from './data/new-note';
 import { type NoteContext, NoteContextLoader, patientName } from './data/note-context';
 import { NoteOutbox } from './data/note-outbox';
@@ -55,7 +57,6 @@ import {
 import { NoteForm } from './form/note-form';
 import { NoteFormView } from './form/note-form-view';
 import { compactItems, type Items } from './form/response-tree';
-import { type ConflictChoice, ConflictDialog, type ConflictDialogData } from './ui/conflict-dialog';
 import { CrisisResources } from './ui/crisis-resources';
 import { NoteHistoryView, type VersionChanges } from './ui/note-history-view';
 import { ReasonDialog, type ReasonDialogData } from './ui/reason-dialog';
@@ -462,20 +463,7 @@ export class NoteEditorPage {
 
   protected async print(): Promise<void> {
     this.actionError.set(null);
-    try {
-      await firstValueFrom(
-        this.fhir.instanceOperation('Patient', this.patientId(), 'record-export', {
-          resourceType: 'Parameters',
-          parameter: [{ name: 'medium', valueCode: 'print' }],
-        }),
-      );
-    } catch (error) {
-      this.actionError.set(
-        `The note was not printed: the export could not be recorded (${isFhirError(error) ? outcomeMessage(error.outcome) : 'failed'}).`,
-      );
-      return;
-    }
-    this.document.defaultView?.print();
+    this.actionError.set(await printRecord(this.fhir, this.document.defaultView, this.patientId(), 'note'));
   }
 
   /** Runs a signing transaction, then reloads the note; false (with the error shown) when it failed. */
@@ -507,18 +495,27 @@ export class NoteEditorPage {
     this.conflictOpen = true;
     const mine = this.outbox.pending(this.noteId())?.response ?? { ...c.note, item: [...this.form.items()] };
     const server = status.server;
-    const data: ConflictDialogData = {
-      changes: noteChanges(c.questionnaire, server ?? { item: [] }, mine),
-      signed: server?.status === 'completed' || server?.status === 'amended',
-      ...(server?.meta?.lastUpdated ? { serverUpdated: server.meta.lastUpdated } : {}),
-    };
-    const ref = this.dialog.open<ConflictDialog, ConflictDialogData, ConflictChoice>(ConflictDialog, {
-      data,
-      disableClose: true,
-      width: '48rem',
-      maxWidth: '95vw',
-    });
-    const choice = await firstValueFrom(ref.afterClosed());
+    const signed = server?.status === 'completed' || server?.status === 'amended';
+    const choice = await askVersionConflict(
+      this.dialog,
+      {
+        title: 'This note was changed elsewhere',
+        message: `${
+          signed
+            ? 'Someone signed this note while you were editing it, so your changes were not saved.'
+            : 'Someone else saved this note while you were editing it (in another tab or on another computer), so your changes were not saved over theirs.'
+        } Nothing is lost: keep your version as a new draft, or take theirs.`,
+        differences: noteChanges(c.questionnaire, server ?? { item: [] }, mine).map((change) => ({
+          label: change.label,
+          theirs: change.before,
+          mine: change.after,
+        })),
+        keepMine: 'Keep mine as a copy',
+        takeTheirs: 'Take theirs',
+      },
+      // My text stays queued until I choose: the dialog cannot be dismissed.
+      { requireChoice: true, width: '48rem' },
+    );
     this.conflictOpen = false;
     if (choice === 'keep-mine') {
       try {

@@ -50,7 +50,7 @@ export type VersionConflictChoice = 'keep-mine' | 'take-theirs';
             </tr>
           </thead>
           <tbody>
-            @for (d of data.differences; track d.label) {
+            @for (d of data.differences; track $index) {
               <tr>
                 <th scope="row">{{ d.label }}</th>
                 <td>
@@ -100,17 +100,26 @@ export class VersionConflictDialog {
   protected readonly data = inject<VersionConflictData>(MAT_DIALOG_DATA);
 }
 
+export interface VersionConflictOptions {
+  /** The dialog cannot be dismissed (Escape, backdrop): one of the two choices must be made. */
+  readonly requireChoice?: boolean;
+  /** CSS width; 640px unless said (a note's answers want more room). */
+  readonly width?: string;
+}
+
 /** Opens the dialog; resolves with the choice, or undefined when it was closed without one. */
 export function askVersionConflict(
   dialog: MatDialog,
   data: VersionConflictData,
+  options: VersionConflictOptions = {},
 ): Promise<VersionConflictChoice | undefined> {
   return firstValueFrom(
     dialog
       .open<VersionConflictDialog, VersionConflictData, VersionConflictChoice>(VersionConflictDialog, {
         data,
-        width: '640px',
+        width: options.width ?? '640px',
         maxWidth: '95vw',
+        disableClose: options.requireChoice ?? false,
       })
       .afterClosed(),
   );

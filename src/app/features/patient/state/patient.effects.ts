@@ -9,6 +9,7 @@ import { catchError, exhaustMap, filter, map, mergeMap, of, switchMap, tap } fro
 
 import { type BatchSearch, FhirClient, type SettledSearch } from '../../../core/fhir/fhir-client';
 import { synthesizeOutcome, toFhirError } from '../../../core/fhir/operation-outcome';
+import { recordPrint } from '../../../core/fhir/record-print';
 import { resourceKeyOf, ResourcesActions } from '../../../core/state/resources/resources.feature';
 import { CLOCK } from '../../../core/time/clock';
 import { breakGlassHeaders } from '../data/break-glass';
@@ -127,20 +128,12 @@ export const recordExport = createEffect(
       ofType(PatientPageActions.printRequested),
       concatLatestFrom(() => store.select(patientFeature.selectBreakGlass)),
       exhaustMap(([{ patientId }, reasons]) =>
-        fhir
-          .instanceOperation(
-            'Patient',
-            patientId,
-            'record-export',
-            { resourceType: 'Parameters', parameter: [{ name: 'medium', valueCode: 'print' }] },
-            breakGlassHeaders(reasons[patientId]),
-          )
-          .pipe(
-            map(() => PatientApiActions.exportRecorded({ patientId })),
-            catchError((error: unknown) =>
-              of(PatientApiActions.exportFailed({ patientId, outcome: toFhirError(error).outcome })),
-            ),
+        recordPrint(fhir, patientId, breakGlassHeaders(reasons[patientId])).pipe(
+          map(() => PatientApiActions.exportRecorded({ patientId })),
+          catchError((error: unknown) =>
+            of(PatientApiActions.exportFailed({ patientId, outcome: toFhirError(error).outcome })),
           ),
+        ),
       ),
     );
   },
