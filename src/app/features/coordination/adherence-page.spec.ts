@@ -43,12 +43,18 @@ describe('Coordination: adherence grid', () => {
     const name = bed.el().querySelector<HTMLAnchorElement>('.ag-row[row-id="p1"] [col-id="patient"] a');
     expect(name?.getAttribute('href')).toBe('/patients/p1');
     expect(name?.querySelector('bdi')?.textContent).toBe('Ada Okafor');
-    const supply = bed.el().querySelector('.ag-row[row-id="p1"] [col-id="supplyEnds"]')?.textContent;
+    const supply = await bed.until(
+      () => bed.el().querySelector('.ag-row[row-id="p1"] [col-id="supplyEnds"]')?.textContent?.trim() || null,
+      'the supply cell',
+    );
     expect(supply).toContain('17 Mar 2026');
     expect(supply).toContain('2 days left');
-    expect(bed.el().querySelector('.ag-row[row-id="p2"] [col-id="missed"]')?.textContent?.trim()).toBe(
-      '3 doses missed',
+    // Each cell's component renders on its own frame: wait for this one's text rather than the row's.
+    const missed = await bed.until(
+      () => bed.el().querySelector('.ag-row[row-id="p2"] [col-id="missed"]')?.textContent?.trim() || null,
+      'the missed-doses cell',
     );
+    expect(missed).toBe('3 doses missed');
   });
 
   it('toggles quick filters (aria-pressed), combines them, and keeps them in the URL', async () => {
