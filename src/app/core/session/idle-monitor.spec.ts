@@ -122,7 +122,8 @@ describe('IdleMonitor', () => {
   }
 
   const text = async (dialog: MatDialogHarness) => (await dialog.getText()).replace(/\s+/g, ' ');
-  const dialogOpen = () => document.querySelector('.wp-idle-warning') !== null;
+  // The pane and the dialog's container in it (the harness looks for the container).
+  const dialogOpen = () => document.querySelector('.wp-idle-warning .mat-mdc-dialog-container') !== null;
   const signedOutForInactivity = () => store.selectSignal(selectSignedOutForInactivity)();
 
   /** Answers the two RFC 7009 revocations and returns the token type hints, in order. */
@@ -236,6 +237,16 @@ describe('IdleMonitor', () => {
     expect(monitor.phase()).toBe('warning');
   });
 
+  it('the window taking focus (the warning focusing its button) does not dismiss the warning', async () => {
+    await signedInOn('/caseload');
+    clock!.tick(14 * MINUTE);
+    await until(dialogOpen, 'the warning');
+    window.dispatchEvent(new Event('focus'));
+    await macrotask();
+    expect(monitor.phase()).toBe('warning');
+    expect(dialogOpen()).toBeTrue();
+  });
+
   it('"Stay signed in" starts the count again', async () => {
     await signedInOn('/caseload');
     clock!.tick(14 * MINUTE);
@@ -302,7 +313,7 @@ describe('IdleMonitor', () => {
     // A laptop lid closed for 20 minutes: the clock moves on, no timer has fired.
     clock!.mockDate(new Date(Date.now() + 20 * MINUTE));
     expect(monitor.phase()).toBe('active');
-    window.dispatchEvent(new Event('focus'));
+    press('pointerdown');
     await until(signedOutForInactivity, 'the sign-out for inactivity');
     expect(await revocations()).toEqual(['refresh_token', 'access_token']);
   });

@@ -316,15 +316,14 @@ export class IdleMonitor {
     }
     this.listening = on;
     const options: AddEventListenerOptions = { capture: true, passive: true };
-    const view = this.document.defaultView;
+    // Not the window's focus event: opening the warning moves focus into it, and a browser may focus the window
+    // for that — the warning would dismiss itself. Coming back to the tab is `visibilitychange`, or input.
     if (on) {
       INPUT_EVENTS.forEach((type) => this.document.addEventListener(type, this.onInput, options));
       this.document.addEventListener('visibilitychange', this.onVisibility);
-      view?.addEventListener('focus', this.onInput); // the tab's window, not elements inside it
     } else {
       INPUT_EVENTS.forEach((type) => this.document.removeEventListener(type, this.onInput, options));
       this.document.removeEventListener('visibilitychange', this.onVisibility);
-      view?.removeEventListener('focus', this.onInput);
     }
   }
 }
