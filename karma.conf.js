@@ -18,7 +18,10 @@ const chromiumFlags = [
 const seed = process.env.JASMINE_SEED || String(Math.floor(Math.random() * 100000));
 
 module.exports = function (config) {
-  console.log(`Jasmine random order, seed ${seed} (JASMINE_SEED=${seed} to repeat)`);
+  // (Not when another tool, e.g. knip in lint, only reads this file.)
+  if (!process.argv.some((arg) => /knip/.test(arg))) {
+    console.log(`Jasmine random order, seed ${seed} (JASMINE_SEED=${seed} to repeat)`);
+  }
   config.set({
     basePath: '',
     frameworks: ['jasmine'],
