@@ -185,6 +185,13 @@ test.describe('session notes', () => {
     expect(craving.status).toBe(200);
     expect((craving.body.entry as Json[]).map((e) => e.resource.valueInteger)).toEqual([6]);
     await again.screenshot({ path: `${SCREENSHOTS}/signed.png`, fullPage: true });
+    // The chart trends it: the Measures panel's latest craving is this note's.
+    await again.goto(`/patients/${patientId}`);
+    const cravingRow = again
+      .getByRole('region', { name: 'Measures' })
+      .getByRole('row')
+      .filter({ has: again.getByRole('rowheader', { name: 'Craving (0–10)' }) });
+    await expect(cravingRow.getByRole('cell').nth(1)).toHaveText(/^6\b/);
     test.info().annotations.push(
       { type: 'bench: editor open to first keystroke (ms)', description: String(toFirstKey) },
       {
