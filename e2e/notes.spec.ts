@@ -68,9 +68,18 @@ async function newNote(page: Page, patientId: string, template: string): Promise
   return new URL(page.url()).pathname.split('/').pop() as string;
 }
 
+/** `YYYY-MM-DD` of an instant in this machine's time zone (the browser's, too). */
+function localDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
 /** The frame's required answers: 45 minutes billed 90834, DAP, a negative risk check, craving. */
 async function fillFrame(page: Page, craving = '6'): Promise<void> {
   await page.getByRole('radio', { name: 'In person' }).check();
+  // Yesterday 10:00–10:45: a session in the past whatever the time of day the suite runs (today 10:00 is still
+  // ahead before 10:00, and the chart leaves future-dated measures out), and not a late entry (> 72 h).
+  await page.getByLabel('Service date').fill(localDate(Date.now() - 24 * 3_600_000));
   await page.getByLabel('Start time').fill('10:00');
   await page.getByLabel('End time').fill('10:45');
   await page.getByLabel('Face-to-face minutes').fill('45');
@@ -191,7 +200,7 @@ test.describe('session notes', () => {
       .getByRole('region', { name: 'Measures' })
       .getByRole('row')
       .filter({ has: again.getByRole('rowheader', { name: 'Craving (0–10)' }) });
-    await expect(cravingRow.getByRole('cell').nth(1)).toHaveText(/^6\b/);
+    await expect(cravingRow.getByRole('cell').nth(1)).toHaveText(/^\s*6\b/);
     test.info().annotations.push(
       { type: 'bench: editor open to first keystroke (ms)', description: String(toFirstKey) },
       {

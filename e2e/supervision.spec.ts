@@ -263,20 +263,25 @@ test('a supervisor lands on Supervision, checks the team, drills into a chart an
   await expect(page).toHaveURL(new RegExp(`/patients/${patientId}`));
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
-  // The server recorded the chart access.
-  const events = await searchAll(
-    page,
-    token,
-    `AuditEvent?patient=Patient/${patientId}&agent=${me}&date=ge${new Date(openedAt.getTime() - 60_000).toISOString()}&_count=100`,
-  );
-  // The chart's record batch names this patient alone (the caseload's batch named the whole caseload).
-  const chartReads = (events as Json[]).filter((e) => {
-    const patients = arr(e['entity'])
-      .map((x) => (x['what'] as Json | undefined)?.['reference'])
-      .filter((r): r is string => typeof r === 'string' && r.startsWith('Patient/'));
-    return patients.length > 0 && patients.every((r) => r === `Patient/${patientId}`);
-  });
-  expect(chartReads.length, 'AuditEvents of the chart access').toBeGreaterThan(0);
+  // The server recorded the chart access (its audit is written as the chart's batch is answered, which may still be
+  // under way when the heading shows). The chart's record batch names this patient alone (the caseload's batch
+  // named the whole caseload).
+  const chartReads = async () => {
+    const events = await searchAll(
+      page,
+      token,
+      `AuditEvent?patient=Patient/${patientId}&agent=${me}&date=ge${new Date(openedAt.getTime() - 60_000).toISOString()}&_count=100`,
+    );
+    return (events as Json[]).filter((e) => {
+      const patients = arr(e['entity'])
+        .map((x) => (x['what'] as Json | undefined)?.['reference'])
+        .filter((r): r is string => typeof r === 'string' && r.startsWith('Patient/'));
+      return patients.length > 0 && patients.every((r) => r === `Patient/${patientId}`);
+    }).length;
+  };
+  await expect
+    .poll(chartReads, { message: 'AuditEvents of the chart access', timeout: 15_000 })
+    .toBeGreaterThan(0);
 
   // The audit report, filtered by that patient, shows the access.
   await nav.getByRole('link', { name: 'Audit report' }).click();
