@@ -31,8 +31,17 @@ describe('Coordination: adherence grid', () => {
       'PractitionerRole',
     ]);
     request.flush(programBatchResponse());
-    // ag-grid renders its rows, then their cells, over a few frames.
-    await bed.until(() => bed.el().querySelector('.ag-row[row-id] [col-id="actions"] a'), 'grid cells');
+    // ag-grid renders its rows, then each cell's component on a frame of its own: wait until every rendered cell
+    // shows something (text, a link or an icon).
+    await bed.until(() => {
+      const cells = Array.from(bed.el().querySelectorAll<HTMLElement>('.ag-row[row-id] .ag-cell'));
+      return cells.length > 0 &&
+        cells.every(
+          (c) => (c.textContent ?? '').trim() !== '' || c.querySelector('a, button, mat-icon') !== null,
+        )
+        ? true
+        : null;
+    }, 'every grid cell');
   }
 
   it('shows one row per program patient with the heading "Coordination" and the count in a live region', async () => {
