@@ -84,6 +84,22 @@ export function isLateEntry(sessionEnd: string | undefined, signedAt: string): b
   return end !== undefined && signed !== undefined && signed - end > LATE_ENTRY_HOURS * HOUR_MS;
 }
 
+/** How far a session's start may lie after the signing time: clocks of devices differ by a few minutes. */
+export const FUTURE_SESSION_TOLERANCE_MINUTES = 5;
+
+/**
+ * Whether a note signed at `signedAt` is for a session that has not started yet: it cannot be signed, as the
+ * signature attests care that was given (the documentation rule behind "services rendered" in CMS's Program
+ * Integrity Manual ch. 3 §3.3.2.4–3.3.2.5; the tolerance is the program's). A draft may be started ahead.
+ */
+export function isFutureSession(sessionStart: string | undefined, signedAt: string): boolean {
+  const start = toMillis(sessionStart);
+  const signed = toMillis(signedAt);
+  return (
+    start !== undefined && signed !== undefined && start - signed > FUTURE_SESSION_TOLERANCE_MINUTES * 60_000
+  );
+}
+
 export type SignatureKind = 'sign' | 'amend' | 'cosign';
 
 const ACTIVITY: Record<SignatureKind, { code: string; display: string; agent: 'author' | 'verifier' }> = {

@@ -16,6 +16,7 @@ import { noteCrisisResources, riskCheckPositive } from './crisis-resources';
 import { copyForwardItems, noteChanges, noteHistory } from './note-history';
 import {
   cosignTask,
+  isFutureSession,
   isLateEntry,
   needsCosign,
   noteChip,
@@ -116,6 +117,14 @@ describe('note lifecycle', () => {
   test('late entry: 72 h after the session is on time, 72 h and a minute is late', () => {
     assert.equal(isLateEntry('2026-03-12T11:00:00Z', '2026-03-15T11:00:00Z'), false);
     assert.equal(isLateEntry('2026-03-12T11:00:00Z', '2026-03-15T11:01:00Z'), true);
+  });
+
+  test('a session starting more than 5 minutes after the signature has not taken place: it cannot be signed', () => {
+    // Signed at 10:00: a session at 10:05 is within the clocks' tolerance, one at 10:06 is in the future.
+    assert.equal(isFutureSession('2026-03-16T10:05:00Z', '2026-03-16T10:00:00Z'), false);
+    assert.equal(isFutureSession('2026-03-16T10:06:00Z', '2026-03-16T10:00:00Z'), true);
+    assert.equal(isFutureSession('2026-03-16T09:00:00Z', '2026-03-16T10:00:00Z'), false);
+    assert.equal(isFutureSession(undefined, '2026-03-16T10:00:00Z'), false);
   });
 
   test('a signature targets the exact version, names the agent type and carries the reason', () => {

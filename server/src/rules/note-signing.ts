@@ -11,6 +11,7 @@ import type { Encounter, Provenance, QuestionnaireResponse, Resource } from '@me
 
 import { referenceKey, referenceVersion } from '../../../clinical/fhir/reference';
 import {
+  isFutureSession,
   isLateEntry,
   noteTransition,
   refusedTransitionMessage,
@@ -23,6 +24,7 @@ interface PendingSignature {
   readonly version: string;
   readonly kind: 'sign' | 'amend';
   readonly sessionEnd?: string;
+  readonly sessionStart?: string;
 }
 
 interface State {
@@ -77,7 +79,7 @@ export class NoteSigningRule implements WriteRule {
       noteId: written.id ?? '',
       version: written.meta?.versionId ?? '',
       kind: transition,
-      sessionEnd: await sessionEnd(ctx, written),
+      ...(await sessionPeriod(ctx, written)),
     });
   }
 
@@ -112,6 +114,12 @@ export class NoteSigningRule implements WriteRule {
       if (p.kind === 'amend' && !reason) {
         throw ruleViolation('An amendment needs a reason (Provenance.reason).', 'Provenance.reason');
       }
+      if (p.kind === 'sign' && isFutureSession(p.sessionStart, new Date().toISOString())) {
+        throw ruleViolation(
+          `This note is for a session that has not started yet (${p.sessionStart}): it can be signed once the session has taken place.`,
+          'Encounter.period.start',
+        );
+      }
       if (p.kind === 'sign' && isLateEntry(p.sessionEnd, signature.recorded) && !reason) {
         throw ruleViolation(
           'This note is signed more than 72 hours after the session: a late entry needs a reason (Provenance.reason).',
@@ -122,15 +130,22 @@ export class NoteSigningRule implements WriteRule {
   }
 }
 
-/** When the note's session ended: its Encounter's period end (or start), else the note's authored time. */
-async function sessionEnd(ctx: WriteContext, note: QuestionnaireResponse): Promise<string | undefined> {
+/**
+ * When the note's session started and ended: its Encounter's period (an end missing: the start), else the note's
+ * authored time for both.
+ */
+async function sessionPeriod(
+  ctx: WriteContext,
+  note: QuestionnaireResponse,
+): Promise<{ sessionStart?: string; sessionEnd?: string }> {
   const key = referenceKey(note.encounter?.reference);
   if (key?.startsWith('Encounter/')) {
     const encounter = await ctx.repo
       .readResource<Encounter>('Encounter', key.slice('Encounter/'.length))
       .catch(() => undefined);
-    const end = encounter?.period?.end ?? encounter?.period?.start;
-    if (end) return end;
+    const start = encounter?.period?.start;
+    const end = encounter?.period?.end ?? start;
+    if (end) return { ...(start ? { sessionStart: start } : {}), sessionEnd: end };
   }
-  return note.authored;
+  return note.authored ? { sessionStart: note.authored, sessionEnd: note.authored } : {};
 }

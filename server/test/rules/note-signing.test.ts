@@ -174,6 +174,23 @@ describe('signed notes', () => {
     );
   });
 
+  test('a note for a session that has not started yet cannot be signed (a draft can be kept)', async () => {
+    const later = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    const encounter = await fhir(server, token(), 'POST', 'Encounter', {
+      resourceType: 'Encounter',
+      status: 'planned',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      subject: { reference: `Patient/${server.clinic.patientA}` },
+      period: { start: later },
+    });
+    assert.equal(encounter.status, 201);
+    const note = await draft({ encounter: { reference: `Encounter/${encounter.body.id}` } });
+    const early = await fhir(server, token(), 'POST', '', signing(note, 'completed'));
+    assert.equal(early.status, 422);
+    assert.match(JSON.stringify(early.body), /has not started yet/);
+    assert.equal((await read(note.id as string)).status, 'in-progress');
+  });
+
   test('signing more than 72 hours after the session needs a late-entry reason', async () => {
     const ended = new Date(Date.now() - 5 * 86_400_000).toISOString();
     const encounter = await fhir(server, token(), 'POST', 'Encounter', {
