@@ -88,9 +88,9 @@ export function isLateEntry(sessionEnd: string | undefined, signedAt: string): b
 export const FUTURE_SESSION_TOLERANCE_MINUTES = 5;
 
 /**
- * Whether a note signed at `signedAt` is for a session that has not started yet: it cannot be signed, as the
- * signature attests care that was given (the documentation rule behind "services rendered" in CMS's Program
- * Integrity Manual ch. 3 §3.3.2.4–3.3.2.5; the tolerance is the program's). A draft may be started ahead.
+ * Whether a note signed at `signedAt` is for a session that has not started yet: it cannot be signed, because
+ * the signature attests care that was given (source: the program's documentation policy, as for late entries; no
+ * regulation sets the tolerance). A draft may be started ahead.
  */
 export function isFutureSession(sessionStart: string | undefined, signedAt: string): boolean {
   const start = toMillis(sessionStart);
