@@ -48,6 +48,7 @@ import {
   type TaskFormValue,
   taskFromForm,
 } from './data/task-model';
+import { reloadTask } from './data/task-reload';
 import { CoordinationPageActions } from './state/coordination.actions';
 import { coordinationFeature } from './state/coordination.feature';
 
@@ -228,16 +229,12 @@ export class TaskFormPage {
   }
 
   private async resolveConflict(mine: Task, original: Task): Promise<void> {
-    let theirs: Task;
-    try {
-      theirs = await firstValueFrom(this.fhir.read('Task', original.id ?? ''));
-    } catch (error) {
-      this.saveError.set(
-        `The task changed on the server and could not be read again: ${isFhirError(error) ? outcomeMessage(error.outcome) : 'the request failed'}`,
-      );
+    const reloaded = await reloadTask(this.fhir, this.store, original.id ?? '');
+    if ('problem' in reloaded) {
+      this.saveError.set(reloaded.problem);
       return;
     }
-    this.store.dispatch(ResourcesActions.received({ resources: [theirs] }));
+    const { theirs } = reloaded;
     const choice = await askVersionConflict(this.dialog, {
       title: 'This task was changed elsewhere',
       message:

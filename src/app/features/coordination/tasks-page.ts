@@ -10,13 +10,13 @@ import { firstValueFrom } from 'rxjs';
 
 import { FhirClient } from '../../core/fhir/fhir-client';
 import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
-import { ResourcesActions } from '../../core/state/resources/resources.feature';
 import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
 import { EmptyState } from '../../shared/ui/empty-state';
 import { StatusChip, type StatusTone } from '../../shared/ui/status-chip';
 import { askVersionConflict } from '../../shared/ui/version-conflict-dialog';
 import { TASK_PRIORITY_LABELS, taskDifferences, type TaskItem, withStatus } from './data/task-model';
+import { reloadTask } from './data/task-reload';
 import { CoordinationPageActions } from './state/coordination.actions';
 import { coordinationFeature } from './state/coordination.feature';
 
@@ -148,16 +148,12 @@ export class TasksPage {
   }
 
   private async resolveConflict(mine: Task, original: Task): Promise<boolean> {
-    let theirs: Task;
-    try {
-      theirs = await firstValueFrom(this.fhir.read('Task', original.id ?? ''));
-    } catch (error) {
-      this.actionError.set(
-        `The task changed on the server and could not be read again: ${isFhirError(error) ? outcomeMessage(error.outcome) : 'the request failed'}`,
-      );
+    const reloaded = await reloadTask(this.fhir, this.store, original.id ?? '');
+    if ('problem' in reloaded) {
+      this.actionError.set(reloaded.problem);
       return false;
     }
-    this.store.dispatch(ResourcesActions.received({ resources: [theirs] }));
+    const { theirs } = reloaded;
     const choice = await askVersionConflict(this.dialog, {
       title: 'This task was changed elsewhere',
       message:
