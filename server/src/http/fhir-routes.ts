@@ -266,23 +266,25 @@ export function sendOutcome(
   body: OperationOutcome,
   headers: Record<string, string> = {},
 ): FastifyReply {
-  // Serialized here, once, to UTF-8: handed an object, Fastify stringifies it and the compression hook then
-  // measures and re-encodes the string (V8 flattens a large two-byte string first). A Buffer skips both:
-  // about a third of the send time of a 5 MB search Bundle.
-  return reply
-    .code(status)
-    .headers(headers)
-    .type(FHIR_JSON)
-    .send(Buffer.from(JSON.stringify(body)));
+  return sendResource(reply, status, body, headers);
 }
 
+/**
+ * Serialized here, once, to UTF-8: handed an object, Fastify stringifies it and the compression hook then
+ * measures and re-encodes the string (V8 flattens a large two-byte string first). A Buffer skips both: about
+ * a third of the send time of a 5 MB search Bundle.
+ */
 function sendResource(
   reply: FastifyReply,
   status: number,
   body: Resource,
   headers: Record<string, string> = {},
 ): FastifyReply {
-  return reply.code(status).headers(headers).type(FHIR_JSON).send(body);
+  return reply
+    .code(status)
+    .headers(headers)
+    .type(FHIR_JSON)
+    .send(Buffer.from(JSON.stringify(body)));
 }
 
 function versionHeaders(resource: Resource): Record<string, string> {
