@@ -21,7 +21,7 @@ import { SUD_SECURITY_LABELS, WAYPOINT_BASE } from '../terminology';
  * RiskAssessment carries its points). The relapse-risk model has its own version (RISK_MODEL_V1.version).
  * Bump this when the derived resources change shape or meaning: every patient is then derived again.
  */
-export const DERIVATION_VERSION = '1.0.0';
+export const DERIVATION_VERSION = '1.1.0';
 
 export const DERIVED_SYSTEM = {
   /** meta.tag on every derived resource: `derived`; RiskAssessments also `current` or `weekly`. */
@@ -189,6 +189,28 @@ export function oncePerResource<R extends object, T>(read: (resource: R) => T): 
     const value = read(resource);
     cache.set(resource, value);
     return value;
+  };
+}
+
+/**
+ * One fact of a derived Observation: the `caseload-fact` code, the value, the words a view shows for it
+ * (`fact-label`) and the date it refers to (`fact-date`). Code displays live in the CodeSystem: repeated in every
+ * component, they would be a third of a summary.
+ */
+export function factComponent(
+  code: string,
+  value: Omit<ObservationComponent, 'code'>,
+  label?: string,
+  date?: string,
+): ObservationComponent {
+  const extension = [
+    ...(label !== undefined ? [{ url: DERIVED_EXTENSION.factLabel, valueString: label }] : []),
+    ...(date !== undefined ? [{ url: DERIVED_EXTENSION.factDate, valueDateTime: date }] : []),
+  ];
+  return {
+    ...(extension.length > 0 ? { extension } : {}),
+    code: { coding: [{ system: DERIVED_SYSTEM.fact, code }] },
+    ...value,
   };
 }
 

@@ -18,6 +18,7 @@ import {
   DERIVED_EXTENSION,
   DERIVED_SYSTEM,
   DERIVED_TAG,
+  factComponent,
   factComponents,
   hasDerivedTag,
   oncePerResource,
@@ -188,6 +189,7 @@ export const POPULATION_FACT_DISPLAY = {
   'week-pdc': 'Proportion of days covered in a week (%)',
   'week-attendance': 'Attendance in a week (%)',
   'week-risk': 'Relapse-risk score at the end of a week',
+  'week-risk-band': 'Relapse-risk band at the end of a week',
 } as const;
 
 type Code = keyof typeof POPULATION_FACT_DISPLAY;
@@ -198,15 +200,7 @@ function component(
   label?: string,
   date?: string,
 ): ObservationComponent {
-  const extension = [
-    ...(label !== undefined ? [{ url: DERIVED_EXTENSION.factLabel, valueString: label }] : []),
-    ...(date !== undefined ? [{ url: DERIVED_EXTENSION.factDate, valueDateTime: date }] : []),
-  ];
-  return {
-    ...(extension.length > 0 ? { extension } : {}),
-    code: { coding: [{ system: DERIVED_SYSTEM.fact, code }] },
-    ...value,
-  };
+  return factComponent(code, value, label, date);
 }
 
 /** The population facts as summary components (absent facts have none). */
@@ -234,18 +228,7 @@ export function populationComponents(facts: PopulationFacts): ObservationCompone
   int('notes-4w', facts.notes4w);
   int('notes-signed-24h-4w', facts.notesSigned24h4w);
   int('notes-signed-72h-4w', facts.notesSigned72h4w);
-  for (const week of facts.weeks) {
-    if (week.pdc !== null)
-      c.push(component('week-pdc', { valueInteger: week.pdc }, undefined, week.weekStart));
-    if (week.attendance !== null) {
-      c.push(component('week-attendance', { valueInteger: week.attendance }, undefined, week.weekStart));
-    }
-    if (week.riskScore !== null) {
-      c.push(
-        component('week-risk', { valueInteger: week.riskScore }, week.riskBand ?? undefined, week.weekStart),
-      );
-    }
-  }
+  c.push(...weekSeriesComponents(facts.weeks));
   return c;
 }
 
@@ -260,25 +243,6 @@ function readPopulationFacts(summary: Observation): PopulationFacts {
   const int = (code: Code) => one(code)?.valueInteger ?? null;
   const when = (code: Code) => one(code)?.valueDateTime ?? null;
   const ext = (x: ObservationComponent | undefined, url: string) => x?.extension?.find((e) => e.url === url);
-  const weeks = new Map<
-    string,
-    { pdc: number | null; attendance: number | null; riskScore: number | null; riskBand: RiskBand | null }
-  >();
-  const weekly = (['week-pdc', 'week-attendance', 'week-risk'] as const).flatMap((code) =>
-    (index.get(code) ?? []).map((x) => [code, x] as const),
-  );
-  for (const [code, x] of weekly) {
-    const start = ext(x, DERIVED_EXTENSION.factDate)?.valueDateTime;
-    if (!start) continue;
-    const week = weeks.get(start) ?? { pdc: null, attendance: null, riskScore: null, riskBand: null };
-    if (code === 'week-pdc') week.pdc = x.valueInteger ?? null;
-    if (code === 'week-attendance') week.attendance = x.valueInteger ?? null;
-    if (code === 'week-risk') {
-      week.riskScore = x.valueInteger ?? null;
-      week.riskBand = (ext(x, DERIVED_EXTENSION.factLabel)?.valueString as RiskBand | undefined) ?? null;
-    }
-    weeks.set(start, week);
-  }
   const takeHomeMax = one('take-home-max-days');
   return {
     careManager:
@@ -304,8 +268,91 @@ function readPopulationFacts(summary: Observation): PopulationFacts {
     notes4w: int('notes-4w') ?? 0,
     notesSigned24h4w: int('notes-signed-24h-4w') ?? 0,
     notesSigned72h4w: int('notes-signed-72h-4w') ?? 0,
-    weeks: [...weeks.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([weekStart, w]) => ({ weekStart, ...w })),
+    weeks: readWeekSeries(index),
   };
+}
+
+// ---- the weekly series ----------------------------------------------------------------------------------------
+
+/** One sample a week: SampledData.period is in milliseconds. */
+const WEEK_PERIOD_MS = 7 * DAY_MS;
+/** SampledData's "no value" token (R4 `SampledData.data`: decimals, or E | U | L, separated by spaces). */
+const NO_VALUE = 'E';
+const BANDS: readonly RiskBand[] = ['low', 'moderate', 'high'];
+const PERCENT = { value: 0, unit: '%', system: 'http://unitsofmeasure.org', code: '%' } as const;
+const SCORE = { value: 0, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' } as const;
+
+/**
+ * The charted weeks as one `valueSampledData` per series (PDC, attendance, risk score): sample k is the week
+ * starting `fact-date` + 7k days, "E" where that week has no value. One component per series rather than one per
+ * week keeps a summary at a third of the size (every population view downloads and parses one per patient).
+ * The band of each week's assessment is `week-risk-band`: the band words separated by spaces, "E" for none.
+ */
+function weekSeriesComponents(weeks: readonly PopulationWeek[]): ObservationComponent[] {
+  const first = weeks[0];
+  const last = weeks.at(-1);
+  if (!first || !last) return [];
+  const start = Date.parse(`${first.weekStart}T00:00:00Z`);
+  const length = Math.round((Date.parse(`${last.weekStart}T00:00:00Z`) - start) / WEEK_PERIOD_MS) + 1;
+  const slots = Array.from({ length }, (): PopulationWeek | undefined => undefined);
+  for (const week of weeks) {
+    slots[Math.round((Date.parse(`${week.weekStart}T00:00:00Z`) - start) / WEEK_PERIOD_MS)] = week;
+  }
+  const data = (value: (week: PopulationWeek) => number | string | null) =>
+    slots.map((week) => (week ? value(week) : null) ?? NO_VALUE).join(' ');
+  const series = (
+    code: Code,
+    origin: typeof PERCENT | typeof SCORE,
+    value: (w: PopulationWeek) => number | null,
+  ) =>
+    component(
+      code,
+      {
+        valueSampledData: { origin: { ...origin }, period: WEEK_PERIOD_MS, dimensions: 1, data: data(value) },
+      },
+      undefined,
+      first.weekStart,
+    );
+  return [
+    series('week-pdc', PERCENT, (w) => w.pdc),
+    series('week-attendance', PERCENT, (w) => w.attendance),
+    series('week-risk', SCORE, (w) => w.riskScore),
+    component('week-risk-band', { valueString: data((w) => w.riskBand) }, undefined, first.weekStart),
+  ];
+}
+
+function readWeekSeries(index: ReadonlyMap<string, readonly ObservationComponent[]>): PopulationWeek[] {
+  const samples = (code: Code): { start: number; values: string[] } | undefined => {
+    const x = index.get(code)?.[0];
+    const start = x?.extension?.find((e) => e.url === DERIVED_EXTENSION.factDate)?.valueDateTime;
+    const text = x?.valueSampledData?.data ?? x?.valueString;
+    return start && text !== undefined ? { start: Date.parse(start), values: text.split(' ') } : undefined;
+  };
+  const pdc = samples('week-pdc');
+  const attendance = samples('week-attendance');
+  const risk = samples('week-risk');
+  const band = samples('week-risk-band');
+  const start = pdc?.start ?? attendance?.start ?? risk?.start;
+  if (start === undefined) return [];
+  const at = (series: typeof pdc, monday: number): string | undefined =>
+    series?.values[Math.round((monday - series.start) / WEEK_PERIOD_MS)];
+  const number = (series: typeof pdc, monday: number): number | null => {
+    const value = at(series, monday);
+    return value === undefined || value === NO_VALUE ? null : Number(value);
+  };
+  const length = Math.max(pdc?.values.length ?? 0, attendance?.values.length ?? 0, risk?.values.length ?? 0);
+  const out: PopulationWeek[] = [];
+  for (let k = 0; k < length; k++) {
+    const monday = start + k * WEEK_PERIOD_MS;
+    const bandWord = at(band, monday) as RiskBand | undefined;
+    const week: PopulationWeek = {
+      weekStart: isoDay(utcDay(monday)),
+      pdc: number(pdc, monday),
+      attendance: number(attendance, monday),
+      riskScore: number(risk, monday),
+      riskBand: bandWord && BANDS.includes(bandWord) ? bandWord : null,
+    };
+    if (week.pdc !== null || week.attendance !== null || week.riskScore !== null) out.push(week);
+  }
+  return out;
 }

@@ -10,6 +10,7 @@ import {
   derivedId,
   derivedIdentifier,
   derivedMeta,
+  factComponent,
   factComponents,
   oncePerResource,
   RULES_DEVICE_REFERENCE,
@@ -126,16 +127,7 @@ function fact(
   label?: string,
   date?: string,
 ): ObservationComponent {
-  const extension = [
-    ...(label !== undefined ? [{ url: DERIVED_EXTENSION.factLabel, valueString: label }] : []),
-    ...(date !== undefined ? [{ url: DERIVED_EXTENSION.factDate, valueDateTime: date }] : []),
-  ];
-  return {
-    ...(extension.length > 0 ? { extension } : {}),
-    // Displays live in the caseload-fact CodeSystem: left out here, they would be a third of the summary.
-    code: { coding: [{ system: DERIVED_SYSTEM.fact, code }] },
-    ...value,
-  };
+  return factComponent(code, value, label, date);
 }
 
 export function summaryIdentifierValue(patientId: string): string {

@@ -33,7 +33,7 @@ import { IDENTIFIER_SYSTEM, LOCAL_SYSTEM } from '../terminology';
  *   fentanyl-positive screen; clinical/alerts/patient-alerts.ts).
  *
  * The risk trend counts, for each of the last 12 closed weeks (Monday–Sunday, UTC), the team's patients by the band
- * of that week's stored weekly RiskAssessment (the summary's `week-risk` facts).
+ * of that week's stored weekly RiskAssessment (the summary's `week-risk-band` series).
  */
 
 export interface RiskCounts {
