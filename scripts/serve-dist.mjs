@@ -63,7 +63,11 @@ function serveStatic(req, res) {
   }
   const isFile = existsSync(file) && statSync(file).isFile();
   if (!isFile) file = join(root, 'index.html'); // SPA fallback: the router handles the path
-  const hashed = /\.[0-9a-z]{8,}\.(js|css)$/i.test(file) || file.includes('/media/');
+  // The build names its bundles `main-<hash>.js`, `chunk-<hash>.js`, `styles-<hash>.css` and its media
+  // `<name>-<hash>.<ext>` (esbuild's 8-character hash): their content never changes, so they are cached for good
+  // and a reload (or the next day's visit) reuses them and V8's code cache instead of downloading and compiling
+  // them again. index.html and config.json are revalidated on every load.
+  const hashed = /-[0-9A-Z]{8}\.(js|css)$/.test(file) || file.includes('/media/');
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
