@@ -6,7 +6,7 @@ import {
   provideZonelessChangeDetection,
 } from '@angular/core';
 import { MAT_ICON_DEFAULT_OPTIONS } from '@angular/material/icon';
-import { provideRouter, TitleStrategy, withComponentInputBinding } from '@angular/router';
+import { provideRouter, TitleStrategy, withComponentInputBinding, withPreloading } from '@angular/router';
 
 import { routes } from './app.routes';
 import { authInterceptor } from './core/auth/auth.interceptor';
@@ -14,6 +14,7 @@ import { provideWaypointConfig, type WaypointConfig } from './core/config/waypoi
 import { GlobalErrorHandler } from './core/errors/global-error-handler';
 import { httpActivityInterceptor } from './core/http/http-activity';
 import { PageTitleStrategy } from './core/layout/page-title-strategy';
+import { RoleSectionPreloading } from './core/layout/route-loading';
 import { provideIdleSignOff } from './core/session/idle-sign-off';
 import { provideRootState } from './core/state/root-state';
 
@@ -25,7 +26,7 @@ export function createAppConfig(config: Partial<WaypointConfig> = {}): Applicati
       { provide: ErrorHandler, useClass: GlobalErrorHandler },
       provideWaypointConfig(config),
       provideHttpClient(withInterceptors([httpActivityInterceptor, authInterceptor])),
-      provideRouter(routes, withComponentInputBinding()),
+      provideRouter(routes, withComponentInputBinding(), withPreloading(RoleSectionPreloading)),
       { provide: TitleStrategy, useClass: PageTitleStrategy },
       provideRootState(),
       provideIdleSignOff(),
