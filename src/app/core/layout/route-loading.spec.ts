@@ -1,9 +1,10 @@
 import { TestBed } from '@angular/core/testing';
 import type { Route } from '@angular/router';
-import { firstValueFrom, of } from 'rxjs';
+import { firstValueFrom, of, Subject } from 'rxjs';
 
 import { routes } from '../../app.routes';
 import { provideMockStoreForSpec } from '../../testing/mock-store';
+import { HttpActivity } from '../http/http-activity';
 import { initialSessionState, selectUser } from '../state/session/session.feature';
 import type { SessionUser } from '../state/session/session.models';
 import { lazyLoaderFor, RoleSectionPreloading } from './route-loading';
@@ -34,6 +35,15 @@ describe('lazyLoaderFor (the chunk a full page load fetches while the session is
   });
 });
 
+/** Resolves after `n` of the browser's idle periods (an event the strategy itself waits for, not a timer). */
+async function idlePeriods(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => requestIdleCallback(resolve));
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await idlePeriods(1);
+}
+
 describe('RoleSectionPreloading', () => {
   function setUp(user: SessionUser | null): RoleSectionPreloading {
     TestBed.configureTestingModule({
@@ -56,6 +66,30 @@ describe('RoleSectionPreloading', () => {
     expect(await firstValueFrom(strategy.preload({ path: 'supervision' }, load))).toBeNull();
     expect(await firstValueFrom(strategy.preload({ path: 'coordination' }, load))).toBeNull();
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('waits while a request is in flight, then preloads one route at a time', async () => {
+    const strategy = setUp({ name: 'Casey Nguyen', role: 'counselor' });
+    const activity = TestBed.inject(HttpActivity);
+    activity.started(); // the page is still loading its data
+    const caseload = new Subject<string>();
+    const loadCaseload = jasmine.createSpy('caseload').and.returnValue(caseload);
+    const loadPatients = jasmine.createSpy('patients').and.returnValue(of('patients'));
+    const first = firstValueFrom(strategy.preload({ path: 'caseload' }, loadCaseload));
+    const second = firstValueFrom(strategy.preload({ path: 'patients' }, loadPatients));
+    await idlePeriods(3);
+    expect(loadCaseload).not.toHaveBeenCalled();
+
+    activity.finished();
+    TestBed.tick();
+    await until(() => loadCaseload.calls.count() === 1);
+    await idlePeriods(3);
+    expect(loadPatients).not.toHaveBeenCalled(); // the first chunk is still loading
+
+    caseload.next('caseload');
+    caseload.complete();
+    expect(await first).toBe('caseload');
+    expect(await second).toBe('patients');
   });
 
   it('preloads nothing before anyone has signed in', async () => {

@@ -1,22 +1,31 @@
 import { inject, Injectable } from '@angular/core';
+import { toObservable } from '@angular/core/rxjs-interop';
 import type { PreloadingStrategy, Route, Routes } from '@angular/router';
 import { Store } from '@ngrx/store';
-import { from, type Observable, of, switchMap } from 'rxjs';
+import { filter, firstValueFrom, Observable, of } from 'rxjs';
 
+import { HttpActivity } from '../http/http-activity';
 import { selectUser } from '../state/session/session.feature';
 import { mayOpen } from './nav-links';
 
 /**
  * When each page's code is fetched. Every section is a lazy chunk (ag-grid and Chart.js among them); fetched on
  * the click, it costs a few hundred milliseconds before the page can even ask for its data. So the chunks of
- * the sections the signed-in role uses are fetched once the first page is shown and the browser is idle, and on
- * a full page load the chunk of the page asked for is fetched while the session is being restored.
+ * the sections the signed-in role uses are fetched once the page has its data and the browser is idle, and on a
+ * full page load the chunk of the page asked for is fetched while the session is being restored.
  */
 
-/** Preloads the lazy routes the signed-in role may open (nav-links.ts), when the browser is next idle. */
+/**
+ * Preloads the lazy routes the signed-in role may open (nav-links.ts), one at a time, each once no request is in
+ * flight and the browser is idle: evaluating a chunk (ag-grid's is ~0.8 MB) takes the main thread, so preloading
+ * must neither delay the page being shown nor pile every chunk onto the next click.
+ */
 @Injectable({ providedIn: 'root' })
 export class RoleSectionPreloading implements PreloadingStrategy {
   private readonly store = inject(Store);
+  private readonly activity = inject(HttpActivity);
+  private readonly busy$ = toObservable(this.activity.busy);
+  private queue: Promise<void> = Promise.resolve();
 
   preload(route: Route, load: () => Observable<unknown>): Observable<unknown> {
     const role = this.store.selectSignal(selectUser)()?.role;
@@ -25,13 +34,42 @@ export class RoleSectionPreloading implements PreloadingStrategy {
     if (!role || path === undefined || path.includes('*') || !mayOpen(role, `/${path}`)) {
       return of(null);
     }
-    return from(whenIdle()).pipe(switchMap(() => load()));
+    return new Observable((subscriber) => {
+      const turn = this.queue
+        .then(() => this.settled())
+        .then(
+          () =>
+            new Promise<void>((done) => {
+              load().subscribe({
+                next: (value) => subscriber.next(value),
+                error: (error: unknown) => {
+                  subscriber.error(error);
+                  done();
+                },
+                complete: () => {
+                  subscriber.complete();
+                  done();
+                },
+              });
+            }),
+        );
+      this.queue = turn.catch(() => undefined);
+    });
+  }
+
+  /** Resolves when the browser is idle with no request in flight. */
+  private async settled(): Promise<void> {
+    for (;;) {
+      await whenIdle();
+      if (!this.activity.busy()) return;
+      await firstValueFrom(this.busy$.pipe(filter((busy) => !busy)));
+    }
   }
 }
 
 function whenIdle(): Promise<void> {
   return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 5000 });
     else setTimeout(resolve, 0);
   });
 }
