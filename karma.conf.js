@@ -2,16 +2,7 @@
 // Runs the specs in headless Chromium; CHROME_BIN defaults to the Debian/Ubuntu package path.
 process.env.CHROME_BIN ||= '/usr/bin/chromium';
 
-const chromiumFlags = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const chromiumFlags = require('./scripts/chromium-flags.cjs');
 
 // Specs run in random order. The seed is printed so that a failure that depends on the order can be
 // repeated: JASMINE_SEED=<seed> npm run test:unit.

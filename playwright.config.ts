@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 import { defineConfig } from '@playwright/test';
 
+import chromiumFlags from './scripts/chromium-flags.cjs';
+
 const FHIR_PORT = Number(process.env.E2E_FHIR_PORT ?? 8181);
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4300);
 const appUrl = `http://127.0.0.1:${APP_PORT}`;
@@ -31,16 +33,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: chromiumFlags,
     },
   },
   webServer: [
