@@ -32,7 +32,8 @@ import { BusinessRulesRepository } from './rules/business-rules';
 import { CmRewardRule } from './rules/cm-rewards';
 import { NoteSigningRule } from './rules/note-signing';
 import { TaskOwnerRule } from './rules/task-owner';
-import { hasTypeHistory, ValidatingRepository } from './store/validating-repository';
+import { hasTypeHistory } from './store/delegating-repository';
+import { ValidatingRepository } from './store/validating-repository';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 

@@ -21,7 +21,7 @@
  *   (FhirRouter hands each entry to it; transactions get a wrapped transaction repository).
  * - Break-glass widens reads (not writes) to every patient; the request is audited as high priority.
  */
-import type { Operation, SearchRequest, WithId } from '@medplum/core';
+import type { SearchRequest, WithId } from '@medplum/core';
 import {
   badRequest,
   forbidden,
@@ -34,13 +34,11 @@ import {
 import type {
   CreateResourceOptions,
   DeleteResourceOptions,
+  FhirRepository,
   ReadHistoryOptions,
-  RepositoryMode,
   SearchOptions,
-  TransactionOptions,
   UpdateResourceOptions,
 } from '@medplum/fhir-router';
-import { FhirRepository } from '@medplum/fhir-router';
 import type {
   AuditEvent,
   Bundle,
@@ -48,7 +46,6 @@ import type {
   CareTeam,
   Device,
   OperationOutcome,
-  Parameters,
   Provenance,
   Reference,
   Resource,
@@ -67,7 +64,7 @@ import {
   patientIdsOf,
   patientSearchParam,
 } from '../store/compartment';
-import { applyFhirPatch } from '../store/patch';
+import { RepositoryWrapper } from '../store/delegating-repository';
 import type { ScopedSearchOptions } from '../store/sqlite-repository';
 import { auditReach } from './audit-access';
 import type { PatientScope, Principal } from './principal';
@@ -110,12 +107,20 @@ function deny(outcome: OperationOutcome, text?: string): never {
   );
 }
 
-export class PolicyRepository extends FhirRepository {
+/**
+ * Every data interaction is checked here (RepositoryWrapper leaves them abstract); the mode, ids and
+ * transactions are the inner repository's, a transaction's repository wrapped with the same access context.
+ */
+export class PolicyRepository extends RepositoryWrapper {
   constructor(
-    private readonly inner: FhirRepository,
+    inner: FhirRepository,
     private readonly ctx: AccessContext,
   ) {
-    super();
+    super(inner);
+  }
+
+  protected wrap(txRepo: FhirRepository): this {
+    return new PolicyRepository(txRepo, this.ctx) as this;
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
@@ -305,14 +310,6 @@ export class PolicyRepository extends FhirRepository {
 
   // ---- FhirRepository --------------------------------------------------------------------------------
 
-  setMode(mode: RepositoryMode): void {
-    this.inner.setMode(mode);
-  }
-
-  generateId(): string {
-    return this.inner.generateId();
-  }
-
   async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
     this.requirePermission(resource.resourceType, 'c');
     await this.checkWrite(resource, 'create');
@@ -417,12 +414,8 @@ export class PolicyRepository extends FhirRepository {
     await this.inner.deleteResource(resourceType, id, options);
   }
 
-  async patchResource<T extends Resource>(
-    resourceType: T['resourceType'],
-    id: string,
-    patch: Operation[] | Parameters,
-    options?: UpdateResourceOptions,
-  ): Promise<WithId<T>> {
+  /** Patched here (RepositoryWrapper.patchResource), so the update re-checks the patched result. */
+  protected async readForPatch<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
     this.requirePermission(resourceType, 'u');
     if (IMMUTABLE_TYPES.has(resourceType)) {
       deny(forbidden, `${resourceType} is append-only: it cannot be updated or deleted`);
@@ -431,9 +424,7 @@ export class PolicyRepository extends FhirRepository {
     if (!(await this.canRead(current))) {
       deny(notFound);
     }
-    // Apply here so the patched result is checked before it is written (the update below re-checks).
-    const patched = applyFhirPatch(current, patch);
-    return this.updateResource(patched, { ifMatch: options?.ifMatch ?? current.meta?.versionId });
+    return current;
   }
 
   async search<T extends Resource>(
@@ -474,6 +465,28 @@ export class PolicyRepository extends FhirRepository {
     const pushed = scoped !== searchRequest || this.readsAll || SHARED_TYPES.has(resourceType);
     const bundle = await this.inner.search(scoped, options);
     return this.filterBundle(bundle, pushed && (!!searchRequest.fields || !!searchRequest.summary));
+  }
+
+  async searchByReference<T extends Resource>(
+    searchRequest: SearchRequest<T>,
+    referenceField: string,
+    references: string[],
+  ): Promise<Record<string, WithId<T>[]>> {
+    this.requirePermission(searchRequest.resourceType, 's');
+    const scoped = this.scopeSearch(searchRequest);
+    if (!scoped) {
+      return Object.fromEntries(references.map((r) => [r, []]));
+    }
+    const found = await this.inner.searchByReference(scoped, referenceField, references);
+    const result: Record<string, WithId<T>[]> = {};
+    for (const [reference, resources] of Object.entries(found)) {
+      const visible: WithId<T>[] = [];
+      for (const resource of resources) {
+        if (await this.canRead(resource)) visible.push(this.present(resource));
+      }
+      result[reference] = visible;
+    }
+    return result;
   }
 
   /**
@@ -565,41 +578,6 @@ export class PolicyRepository extends FhirRepository {
     }
     return result;
   }
-
-  async searchByReference<T extends Resource>(
-    searchRequest: SearchRequest<T>,
-    referenceField: string,
-    references: string[],
-  ): Promise<Record<string, WithId<T>[]>> {
-    this.requirePermission(searchRequest.resourceType, 's');
-    const scoped = this.scopeSearch(searchRequest);
-    if (!scoped) {
-      return Object.fromEntries(references.map((r) => [r, []]));
-    }
-    const found = await this.inner.searchByReference(scoped, referenceField, references);
-    const result: Record<string, WithId<T>[]> = {};
-    for (const [reference, resources] of Object.entries(found)) {
-      const visible: WithId<T>[] = [];
-      for (const resource of resources) {
-        if (await this.canRead(resource)) visible.push(this.present(resource));
-      }
-      result[reference] = visible;
-    }
-    return result;
-  }
-
-  withTransaction<TResult>(
-    callback: (txRepo: this) => Promise<TResult>,
-    options: TransactionOptions,
-  ): Promise<TResult> {
-    return this.inner.withTransaction(
-      (txRepo) => callback((txRepo === this.inner ? this : new PolicyRepository(txRepo, this.ctx)) as this),
-      options,
-    );
-  }
-
-  // conditionalCreate/Update/Delete/Patch are not overridden: FhirRepository's versions run through
-  // this.withTransaction → this.search/createResource/updateResource, so they are checked too.
 
   // ---- AuditEvent (served read-only from the audit table, scoped by audit-access.ts) ------------------
 

@@ -9,22 +9,18 @@
  * A write outside a transaction that a rule must check atomically (read, check, write) is run in its own
  * transaction, so concurrent writers are serialized by the store.
  */
-import type { Operation, SearchRequest, WithId } from '@medplum/core';
+import type { WithId } from '@medplum/core';
 import { OperationOutcomeError } from '@medplum/core';
 import type {
   CreateResourceOptions,
   DeleteResourceOptions,
-  ReadHistoryOptions,
-  RepositoryMode,
-  SearchOptions,
+  FhirRepository,
   TransactionOptions,
   UpdateResourceOptions,
 } from '@medplum/fhir-router';
-import { FhirRepository } from '@medplum/fhir-router';
-import type { Bundle, OperationOutcome, Parameters, Reference, Resource } from '@medplum/fhirtypes';
+import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
 
-import { applyFhirPatch } from '../store/patch';
-import { hasTypeHistory, type TypeHistoryReader } from '../store/validating-repository';
+import { DelegatingRepository } from '../store/delegating-repository';
 
 /** 422 with a business-rule issue naming the element when there is one. */
 export function ruleViolation(text: string, expression?: string): OperationOutcomeError {
@@ -72,51 +68,40 @@ export interface BusinessRulesOptions {
   readonly now?: () => number;
 }
 
-export class BusinessRulesRepository extends FhirRepository implements TypeHistoryReader {
+/** Reads pass through; a patch is checked as the update it becomes (DelegatingRepository.patchResource). */
+export class BusinessRulesRepository extends DelegatingRepository {
   private readonly now: () => number;
 
   constructor(
-    private readonly inner: FhirRepository,
+    inner: FhirRepository,
     private readonly rules: readonly WriteRule[],
     options: BusinessRulesOptions = {},
     /** @internal the open transaction's context */
     private readonly tx?: WriteContext,
   ) {
-    super();
+    super(inner);
     this.now = options.now ?? Date.now;
   }
 
-  setMode(mode: RepositoryMode): void {
-    this.inner.setMode(mode);
-  }
-
-  generateId(): string {
-    return this.inner.generateId();
-  }
-
-  async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
+  override async createResource<T extends Resource>(
+    resource: T,
+    options?: CreateResourceOptions,
+  ): Promise<WithId<T>> {
     return this.guardedWrite(resource, undefined, (repo) => repo.createResource(resource, options));
   }
 
-  async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
+  override async updateResource<T extends Resource>(
+    resource: T,
+    options?: UpdateResourceOptions,
+  ): Promise<WithId<T>> {
     return this.guardedWrite(resource, resource.id, (repo) => repo.updateResource(resource, options));
   }
 
-  async patchResource<T extends Resource>(
-    resourceType: T['resourceType'],
+  override async deleteResource(
+    resourceType: string,
     id: string,
-    patch: Operation[] | Parameters,
-    options?: UpdateResourceOptions,
-  ): Promise<WithId<T>> {
-    // The rules check the patched resource, as an update.
-    const current = await this.inner.readResource<T>(resourceType, id);
-    return this.updateResource(applyFhirPatch(current, patch), {
-      ...options,
-      ifMatch: options?.ifMatch ?? current.meta?.versionId,
-    });
-  }
-
-  async deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
+    options?: DeleteResourceOptions,
+  ): Promise<void> {
     const run = async (ctx: WriteContext): Promise<void> => {
       const existing = await ctx.repo.readResource(resourceType, id).catch(() => undefined);
       if (existing) {
@@ -164,83 +149,28 @@ export class BusinessRulesRepository extends FhirRepository implements TypeHisto
     return { repo, inTransaction, state: new Map(), now: this.now };
   }
 
-  async withTransaction<TResult>(
+  override async withTransaction<TResult>(
     callback: (txRepo: this) => Promise<TResult>,
     options: TransactionOptions,
   ): Promise<TResult> {
     if (this.tx) {
       // Nested (a savepoint): the outermost transaction checks at its end.
-      return this.inner.withTransaction(
-        (txRepo) =>
-          callback(
-            new BusinessRulesRepository(
-              txRepo,
-              this.rules,
-              { now: this.now },
-              { ...this.tx!, repo: txRepo },
-            ) as this,
-          ),
-        options,
-      );
+      return super.withTransaction(callback, options);
     }
     return this.inner.withTransaction(async (txRepo) => {
       const ctx = this.context(txRepo, true);
-      const result = await callback(
-        new BusinessRulesRepository(txRepo, this.rules, { now: this.now }, ctx) as this,
-      );
+      const result = await callback(this.inTransaction(txRepo, ctx));
       for (const rule of this.rules) await rule.beforeCommit?.(ctx);
       return result;
     }, options);
   }
 
-  // ---- reads pass through ------------------------------------------------------------------------------
-
-  readResource<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
-    return this.inner.readResource(resourceType, id);
+  /** A nested transaction's repository: the same transaction context, over the savepoint's repository. */
+  protected wrap(txRepo: FhirRepository): this {
+    return this.inTransaction(txRepo, { ...this.tx!, repo: txRepo });
   }
 
-  readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
-    return this.inner.readReference(reference);
-  }
-
-  readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
-    return this.inner.readReferences(references);
-  }
-
-  readHistory<T extends Resource>(
-    resourceType: string,
-    id: string,
-    options?: ReadHistoryOptions,
-  ): Promise<Bundle<WithId<T>>> {
-    return this.inner.readHistory(resourceType, id, options);
-  }
-
-  readVersion<T extends Resource>(resourceType: string, id: string, vid: string): Promise<WithId<T>> {
-    return this.inner.readVersion(resourceType, id, vid);
-  }
-
-  readTypeHistory<T extends Resource>(
-    resourceType: string,
-    options?: ReadHistoryOptions & { since?: string },
-  ): Promise<Bundle<WithId<T>>> {
-    if (!hasTypeHistory(this.inner)) {
-      throw ruleViolation('Type history is not supported');
-    }
-    return this.inner.readTypeHistory(resourceType, options);
-  }
-
-  search<T extends Resource>(
-    searchRequest: SearchRequest<T>,
-    options?: SearchOptions,
-  ): Promise<Bundle<WithId<T>>> {
-    return this.inner.search(searchRequest, options);
-  }
-
-  searchByReference<T extends Resource>(
-    searchRequest: SearchRequest<T>,
-    referenceField: string,
-    references: string[],
-  ): Promise<Record<string, WithId<T>[]>> {
-    return this.inner.searchByReference(searchRequest, referenceField, references);
+  private inTransaction(txRepo: FhirRepository, ctx: WriteContext): this {
+    return new BusinessRulesRepository(txRepo, this.rules, { now: this.now }, ctx) as this;
   }
 }

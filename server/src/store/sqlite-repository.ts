@@ -528,14 +528,7 @@ export class SqliteRepository extends FhirRepository {
     for (const del of stmts.deleteIndex) {
       del.run(existing.rid);
     }
-    const patients = this.insertIndexRows(stored, existing.rid);
-    this.shared.pending.push({
-      resourceType: stored.resourceType,
-      id: stored.id,
-      resource: stored,
-      patients,
-    });
-    return stored;
+    return this.indexVersion(stored, existing.rid);
   }
 
   private insertNew<T extends Resource>(
@@ -558,6 +551,11 @@ export class SqliteRepository extends FhirRepository {
     );
     const rid = Number(lastInsertRowid);
     stmts.insertHistory.run(rid, resource.resourceType, resource.id, version, lastUpdated, 0, json);
+    return this.indexVersion(stored, rid);
+  }
+
+  /** Writes a new version's index rows and notes it for the commit listeners; returns it. */
+  private indexVersion<T extends Resource>(stored: WithId<T>, rid: number): WithId<T> {
     const patients = this.insertIndexRows(stored, rid);
     this.shared.pending.push({
       resourceType: stored.resourceType,

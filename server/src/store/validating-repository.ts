@@ -5,30 +5,19 @@
 // Because it sits at the repository level, the same rules hold for single interactions and for every
 // entry of a batch or transaction (which FhirRouter runs on the repository handed to withTransaction's
 // callback; that repository is wrapped too).
-import type { Operation, WithId } from '@medplum/core';
-import type { SearchRequest } from '@medplum/core';
+import type { SearchRequest, WithId } from '@medplum/core';
 import {
-  badRequest,
   getReferenceString,
   normalizeOperationOutcome,
   OperationOutcomeError,
   parseSearchRequest,
   validateResource,
 } from '@medplum/core';
-import type {
-  CreateResourceOptions,
-  DeleteResourceOptions,
-  ReadHistoryOptions,
-  RepositoryMode,
-  SearchOptions,
-  TransactionOptions,
-  UpdateResourceOptions,
-} from '@medplum/fhir-router';
-import { FhirRepository } from '@medplum/fhir-router';
-import type { Bundle, OperationOutcome, Parameters, Reference, Resource } from '@medplum/fhirtypes';
+import type { CreateResourceOptions, FhirRepository, UpdateResourceOptions } from '@medplum/fhir-router';
+import type { OperationOutcome, Reference, Resource } from '@medplum/fhirtypes';
 
 import { assertRequiredBindings } from '../validation/required-bindings';
-import { applyFhirPatch } from './patch';
+import { DelegatingRepository } from './delegating-repository';
 
 /** code `exception` makes getStatus() answer 500. */
 const INTERNAL_ERROR: OperationOutcome = {
@@ -39,34 +28,26 @@ const INTERNAL_ERROR: OperationOutcome = {
 /** `Type?search` — a conditional reference (FHIR R4 http.html#trules). */
 const CONDITIONAL_REFERENCE = /^[A-Z][A-Za-z]+\?.+/;
 
-/** Type-level history (`GET [type]/_history`), which FhirRepository does not define; stores may add it. */
-export interface TypeHistoryReader {
-  readTypeHistory<T extends Resource>(
-    resourceType: string,
-    options?: ReadHistoryOptions & { since?: string },
-  ): Promise<Bundle<WithId<T>>>;
-}
-
-export function hasTypeHistory(repo: FhirRepository): repo is FhirRepository & TypeHistoryReader {
-  return typeof (repo as Partial<TypeHistoryReader>).readTypeHistory === 'function';
-}
-
-export class ValidatingRepository extends FhirRepository implements TypeHistoryReader {
+/**
+ * Every interaction is passed to the store (patches applied here, so the patched result is validated as an
+ * update); store failures that are not FHIR outcomes become a generic 500.
+ */
+export class ValidatingRepository extends DelegatingRepository {
   /**
    * @param inner - the store
    * @param onInternalError - told about store failures that are not FHIR outcomes (for logging); the
    *   client only gets a generic 500, since FhirRouter would otherwise answer 400 with the error text.
    */
   constructor(
-    readonly inner: FhirRepository,
+    inner: FhirRepository,
     private readonly onInternalError?: (error: unknown) => void,
   ) {
-    super();
+    super(inner);
   }
 
-  private async guard<R>(operation: () => Promise<R>): Promise<R> {
+  protected override async run<R>(call: () => Promise<R>): Promise<R> {
     try {
-      return await operation();
+      return await call();
     } catch (err) {
       if (err instanceof OperationOutcomeError) {
         throw err;
@@ -76,112 +57,23 @@ export class ValidatingRepository extends FhirRepository implements TypeHistoryR
     }
   }
 
-  setMode(mode: RepositoryMode): void {
-    this.inner.setMode(mode);
+  protected wrap(txRepo: FhirRepository): this {
+    return new ValidatingRepository(txRepo, this.onInternalError) as this;
   }
 
-  generateId(): string {
-    return this.inner.generateId();
+  override async createResource<T extends Resource>(
+    resource: T,
+    options?: CreateResourceOptions,
+  ): Promise<WithId<T>> {
+    return super.createResource(await this.prepareWrite(resource), options);
   }
 
-  async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions): Promise<WithId<T>> {
-    const prepared = await this.prepareWrite(resource);
-    return this.guard(() => this.inner.createResource(prepared, options));
-  }
-
-  async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
-    const prepared = await this.prepareWrite(resource);
-    return this.guard(() => this.inner.updateResource(prepared, options));
-  }
-
-  /**
-   * JSON Patch / FHIRPath Patch, applied here (not in the store) so the patched result is validated
-   * before it is written. The update is conditioned on the version that was patched, so a concurrent
-   * writer makes this fail with 412 instead of being silently overwritten.
-   */
-  async patchResource<T extends Resource>(
-    resourceType: T['resourceType'],
-    id: string,
-    patch: Operation[] | Parameters,
+  override async updateResource<T extends Resource>(
+    resource: T,
     options?: UpdateResourceOptions,
   ): Promise<WithId<T>> {
-    const current = await this.guard(() => this.inner.readResource<T>(resourceType, id));
-    const patched = applyFhirPatch(current, patch);
-    return this.updateResource(patched, { ifMatch: options?.ifMatch ?? current.meta?.versionId });
+    return super.updateResource(await this.prepareWrite(resource), options);
   }
-
-  readResource<T extends Resource>(resourceType: string, id: string): Promise<WithId<T>> {
-    return this.guard(() => this.inner.readResource(resourceType, id));
-  }
-
-  readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
-    return this.guard(() => this.inner.readReference(reference));
-  }
-
-  readReferences<T extends Resource>(references: readonly Reference<T>[]): Promise<(T | Error)[]> {
-    return this.guard(() => this.inner.readReferences(references));
-  }
-
-  readHistory<T extends Resource>(
-    resourceType: string,
-    id: string,
-    options?: ReadHistoryOptions,
-  ): Promise<Bundle<WithId<T>>> {
-    return this.guard(() => this.inner.readHistory(resourceType, id, options));
-  }
-
-  readVersion<T extends Resource>(resourceType: string, id: string, vid: string): Promise<WithId<T>> {
-    return this.guard(() => this.inner.readVersion(resourceType, id, vid));
-  }
-
-  readTypeHistory<T extends Resource>(
-    resourceType: string,
-    options?: ReadHistoryOptions & { since?: string },
-  ): Promise<Bundle<WithId<T>>> {
-    const inner = this.inner;
-    if (!hasTypeHistory(inner)) {
-      throw new OperationOutcomeError(badRequest('Type history is not supported by this store'));
-    }
-    return this.guard(() => inner.readTypeHistory(resourceType, options));
-  }
-
-  deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
-    return this.guard(() => this.inner.deleteResource(resourceType, id, options));
-  }
-
-  search<T extends Resource>(
-    searchRequest: SearchRequest<T>,
-    options?: SearchOptions,
-  ): Promise<Bundle<WithId<T>>> {
-    return this.guard(() => this.inner.search(searchRequest, options));
-  }
-
-  searchByReference<T extends Resource>(
-    searchRequest: SearchRequest<T>,
-    referenceField: string,
-    references: string[],
-  ): Promise<Record<string, WithId<T>[]>> {
-    return this.guard(() => this.inner.searchByReference(searchRequest, referenceField, references));
-  }
-
-  withTransaction<TResult>(
-    callback: (txRepo: this) => Promise<TResult>,
-    options: TransactionOptions,
-  ): Promise<TResult> {
-    return this.guard(() =>
-      this.inner.withTransaction(
-        (txRepo) =>
-          callback(
-            (txRepo === this.inner ? this : new ValidatingRepository(txRepo, this.onInternalError)) as this,
-          ),
-        options,
-      ),
-    );
-  }
-
-  // conditionalCreate/Update/Delete/Patch are deliberately NOT delegated: FhirRepository's versions run
-  // through this.withTransaction/this.createResource, so they get the write rules too. (MemoryRepository
-  // overrides conditionalCreate with a version that would bypass them.)
 
   /** Resolves conditional references, then validates; throws an OperationOutcomeError (400/412). */
   private async prepareWrite<T extends Resource>(resource: T): Promise<T> {
