@@ -48,17 +48,10 @@ export function renderSignInPage(model: SignInPageModel): string {
     ? `<div class="alert" role="alert" id="signin-error">${escapeHtml(model.error)}</div>`
     : '';
   const described = model.error ? ' aria-describedby="signin-error" aria-invalid="true"' : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Waypoint</title>
-<style nonce="${escapeHtml(model.nonce)}">${CSS}</style>
-</head>
-<body>
-<main>
-<h1>Sign in to Waypoint</h1>
+  return renderPage(
+    'Sign in',
+    model.nonce,
+    `<h1>Sign in to Waypoint</h1>
 <p class="sub">${escapeHtml(model.clientName)} is asking you to sign in.</p>
 ${error}
 <form method="post" action="${escapeHtml(model.action)}" autocomplete="on" novalidate>
@@ -72,10 +65,8 @@ ${error}
 </div>
 <button type="submit">Sign in</button>
 </form>
-<footer>Synthetic demo data only. Access is logged.</footer>
-</main>
-</body>
-</html>`;
+<footer>Synthetic demo data only. Access is logged.</footer>`,
+  );
 }
 
 /** CSP for the server-rendered pages: inline style by nonce only, forms to this server and the app. */
@@ -91,20 +82,29 @@ export function pageCsp(nonce: string, formOrigins: readonly string[]): string {
 
 /** RP-initiated logout confirmation: `form` is oidc-provider's hidden form (id op.logoutForm). */
 export function renderSignOutPage(form: string, nonce: string): string {
+  return renderPage(
+    'Sign out',
+    nonce,
+    `<h1>Sign out of Waypoint?</h1>
+<p class="sub">This ends your session on this device.</p>
+${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Sign out</button>`,
+  );
+}
+
+/** A page of the authorization server: `title`, the inline style by `nonce`, and `content` as its main. */
+function renderPage(title: string, nonce: string, content: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign out · Waypoint</title>
+<title>${title} · Waypoint</title>
 <style nonce="${escapeHtml(nonce)}">${CSS}</style>
 </head>
 <body>
 <main>
-<h1>Sign out of Waypoint?</h1>
-<p class="sub">This ends your session on this device.</p>
-${form}
-<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Sign out</button>
+${content}
 </main>
 </body>
 </html>`;
