@@ -173,6 +173,19 @@ interface PageWindow {
   __wpCheck?: () => void;
 }
 
+/** Waits until the save started after `__wpSave` was reset has ended (saved or failed), polling every `polling` ms. */
+async function saveEnded(page: Page, polling: number): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as PageWindow;
+      w.__wpCheck?.();
+      return w.__wpSave.saved !== undefined || w.__wpSave.failed !== undefined;
+    },
+    undefined,
+    { timeout: 60_000, polling },
+  );
+}
+
 /** Waits until the page of `kind` is visible; the marks, in the document's own clock. */
 async function visible(page: Page, kind: PageKind): Promise<Marks> {
   try {
@@ -447,15 +460,7 @@ export async function measureChartAndNotes(
       const { draft, ms } = await put;
       thought = draft;
       savePut.push(await ms);
-      await page.waitForFunction(
-        () => {
-          const w = window as unknown as PageWindow;
-          w.__wpCheck?.();
-          return w.__wpSave.saved !== undefined || w.__wpSave.failed !== undefined;
-        },
-        undefined,
-        { timeout: 60_000, polling: 20 },
-      );
+      await saveEnded(page, 20);
       const save = await page.evaluate(() => (window as unknown as PageWindow).__wpSave);
       if (save.failed) throw new Error(`autosave: ${save.failed}`);
       blurToSaved.push((save.saved as number) - t0);
@@ -508,15 +513,7 @@ export async function measureChartAndNotes(
       return filled;
     });
     const diary = (await diaryPut).draft;
-    await page.waitForFunction(
-      () => {
-        const w = window as unknown as PageWindow;
-        w.__wpCheck?.();
-        return w.__wpSave.saved !== undefined || w.__wpSave.failed !== undefined;
-      },
-      undefined,
-      { timeout: 60_000, polling: 50 },
-    );
+    await saveEnded(page, 50);
     await page.waitForLoadState('networkidle');
     const writes = seen.filter((r) => !r.startsWith('GET '));
     const parsed = JSON.parse(diary.body) as { item?: { linkId?: string; item?: { linkId?: string }[] }[] };

@@ -113,9 +113,12 @@ function recordError(what: string, error: unknown): void {
 
 // ---- 1. the new views, per role -------------------------------------------------------------------------
 
-async function measureView(stack: Stack, role: string, session: RoleSession): Promise<ViewFigures> {
-  const caseload = CASELOAD_ROLES.has(role);
-  const searches = caseload ? caseloadSearches(session.practitioner) : programSearches();
+/** The batch of `searches` as `session`, WARMUP + ITERATIONS times: the last load and the measured times. */
+async function timeView(
+  stack: Stack,
+  session: RoleSession,
+  searches: readonly Search[],
+): Promise<{ load: ViewLoad; clientMs: number[]; serverMs: number[] }> {
   const clientMs: number[] = [];
   const serverMs: number[] = [];
   let last: ViewLoad | undefined;
@@ -128,7 +131,13 @@ async function measureView(stack: Stack, role: string, session: RoleSession): Pr
       serverMs.push(own);
     }
   }
-  const load = last as ViewLoad;
+  return { load: last as ViewLoad, clientMs, serverMs };
+}
+
+async function measureView(stack: Stack, role: string, session: RoleSession): Promise<ViewFigures> {
+  const caseload = CASELOAD_ROLES.has(role);
+  const searches = caseload ? caseloadSearches(session.practitioner) : programSearches();
+  const { load, clientMs, serverMs } = await timeView(stack, session, searches);
   const patientIds = rowsOf(load.resources, caseload ? session.practitioner : undefined);
   return {
     role,
@@ -362,19 +371,7 @@ async function measurePageHttp(
   session: RoleSession,
   searches: readonly Search[],
 ): Promise<PageHttpFigures> {
-  const clientMs: number[] = [];
-  const serverMs: number[] = [];
-  let last: ViewLoad | undefined;
-  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
-    const since = Date.now();
-    last = await loadView(stack.fhirBase, session.token, searches);
-    const own = await serverTime(stack.log, since, 'batch');
-    if (i >= WARMUP) {
-      clientMs.push(last.ms);
-      serverMs.push(own);
-    }
-  }
-  const load = last as ViewLoad;
+  const { load, clientMs, serverMs } = await timeView(stack, session, searches);
   return {
     role,
     page,
