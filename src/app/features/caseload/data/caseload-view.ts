@@ -1,5 +1,17 @@
 import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
 import { type Track, TRACKS } from '../../../../../clinical/terminology';
+import {
+  type ColumnSort,
+  compareSortValues,
+  filtersParam,
+  firstString,
+  orderedFilters,
+  parseFilters,
+  parseSort,
+  type QueryParams,
+  type SortDirection,
+  sortParam,
+} from '../../../shared/data/url-view';
 
 /**
  * The caseload view (quick filters, track, name search, sort) as it lives in the URL query, so a view
@@ -33,11 +45,7 @@ export const CASELOAD_COLUMNS = [
 ] as const;
 export type CaseloadColumn = (typeof CASELOAD_COLUMNS)[number];
 
-export type SortDirection = 'asc' | 'desc';
-export interface CaseloadSort {
-  readonly column: CaseloadColumn;
-  readonly direction: SortDirection;
-}
+export type CaseloadSort = ColumnSort<CaseloadColumn>;
 
 export interface CaseloadView {
   readonly filters: readonly QuickFilter[];
@@ -52,44 +60,31 @@ export type CaseloadViewChange = Partial<CaseloadView>;
 
 export const DEFAULT_VIEW: CaseloadView = { filters: [], track: null, q: '', sort: null };
 
-type QueryParams = Readonly<Record<string, unknown>>;
-
-function firstString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return undefined;
-}
-
 function isColumn(value: string): value is CaseloadColumn {
   return (CASELOAD_COLUMNS as readonly string[]).includes(value);
 }
 
 /** Reads the view from URL query parameters; unknown or malformed values are ignored, never fatal. */
 export function parseCaseloadView(params: QueryParams): CaseloadView {
-  const filterValues = [params['filter']].flat().filter((v): v is string => typeof v === 'string');
-  const filters = QUICK_FILTERS.filter((f) => filterValues.flatMap((v) => v.split(',')).includes(f));
+  const filters = parseFilters(params['filter'], QUICK_FILTERS);
   const trackValue = firstString(params['track'])?.toUpperCase();
   const track = TRACKS.find((t) => t === trackValue) ?? null;
   const q = (firstString(params['q']) ?? '').trim().slice(0, 100);
-  const [column = '', direction = 'asc'] = (firstString(params['sort']) ?? '').split(':');
-  const sort: CaseloadSort | null =
-    isColumn(column) && (direction === 'asc' || direction === 'desc') ? { column, direction } : null;
-  return { filters, track, q, sort };
+  return { filters, track, q, sort: parseSort(params['sort'], isColumn) };
 }
 
 /** The query parameters of a view; defaults are `null`, which removes them from the URL. */
 export function caseloadQueryParams(view: CaseloadView): Record<string, string | null> {
   return {
-    filter: view.filters.length > 0 ? QUICK_FILTERS.filter((f) => view.filters.includes(f)).join(',') : null,
+    filter: filtersParam(view.filters, QUICK_FILTERS),
     track: view.track,
     q: view.q.trim() || null,
-    sort: view.sort ? `${view.sort.column}:${view.sort.direction}` : null,
+    sort: sortParam(view.sort),
   };
 }
 
 export function applyViewChange(view: CaseloadView, change: CaseloadViewChange): CaseloadView {
-  const wanted = change.filters ?? view.filters;
-  return { ...view, ...change, filters: QUICK_FILTERS.filter((f) => wanted.includes(f)) };
+  return { ...view, ...change, filters: orderedFilters(change.filters ?? view.filters, QUICK_FILTERS) };
 }
 
 /** True when the patient has the PHQ-9 item 9 safety alert: such a row is never filtered away. */
@@ -153,22 +148,9 @@ export function sortValue(row: CaseloadRow, column: CaseloadColumn): string | nu
   }
 }
 
-/** Compares two sort values ascending; nulls are handled by the caller. */
-export function compareValues(a: string | number, b: string | number): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
-}
-
 function compareBy(column: CaseloadColumn, direction: SortDirection) {
-  const sign = direction === 'asc' ? 1 : -1;
-  return (a: CaseloadRow, b: CaseloadRow): number => {
-    const va = sortValue(a, column);
-    const vb = sortValue(b, column);
-    if (va === null || vb === null) {
-      return va === vb ? 0 : va === null ? 1 : -1;
-    }
-    return sign * compareValues(va, vb);
-  };
+  return (a: CaseloadRow, b: CaseloadRow): number =>
+    compareSortValues(sortValue(a, column), sortValue(b, column), direction);
 }
 
 /** Safety alerts first, then risk score high to low, then name. */

@@ -4,6 +4,17 @@ import {
   type AdherenceRow,
   filterAdherenceRows,
 } from '../../../../../clinical/workspaces/adherence';
+import {
+  type ColumnSort,
+  compareSortValues,
+  filtersParam,
+  firstString,
+  orderedFilters,
+  parseFilters,
+  parseSort,
+  type QueryParams,
+  sortParam,
+} from '../../../shared/data/url-view';
 
 /**
  * The adherence grid's view as it lives in the URL query, so a view is a link and a reload keeps it:
@@ -28,11 +39,7 @@ export const ADHERENCE_COLUMNS = [
 ] as const;
 export type AdherenceColumn = (typeof ADHERENCE_COLUMNS)[number];
 
-export type SortDirection = 'asc' | 'desc';
-export interface AdherenceSort {
-  readonly column: AdherenceColumn;
-  readonly direction: SortDirection;
-}
+export type AdherenceSort = ColumnSort<AdherenceColumn>;
 
 export interface AdherenceView {
   readonly filters: readonly AdherenceFilter[];
@@ -44,14 +51,6 @@ export interface AdherenceView {
 
 export type AdherenceViewChange = Partial<AdherenceView>;
 
-type QueryParams = Readonly<Record<string, unknown>>;
-
-function firstString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return undefined;
-}
-
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 function isColumn(value: string): value is AdherenceColumn {
@@ -60,31 +59,25 @@ function isColumn(value: string): value is AdherenceColumn {
 
 /** Reads the view from URL query parameters; unknown or malformed values are ignored, never fatal. */
 export function parseAdherenceView(params: QueryParams): AdherenceView {
-  const values = [params['filter']]
-    .flat()
-    .filter((v): v is string => typeof v === 'string')
-    .flatMap((v) => v.split(','));
-  const filters = ADHERENCE_FILTERS.filter((f) => values.includes(f));
-  const [column = '', direction = 'asc'] = (firstString(params['sort']) ?? '').split(':');
-  const sort: AdherenceSort | null =
-    isColumn(column) && (direction === 'asc' || direction === 'desc') ? { column, direction } : null;
   const chart = firstString(params['chart']) ?? '';
-  return { filters, sort, chart: FHIR_ID.test(chart) ? chart : null };
+  return {
+    filters: parseFilters(params['filter'], ADHERENCE_FILTERS),
+    sort: parseSort(params['sort'], isColumn),
+    chart: FHIR_ID.test(chart) ? chart : null,
+  };
 }
 
 /** The query parameters of a view; defaults are `null`, which removes them from the URL. */
 export function adherenceQueryParams(view: AdherenceView): Record<string, string | null> {
   return {
-    filter:
-      view.filters.length > 0 ? ADHERENCE_FILTERS.filter((f) => view.filters.includes(f)).join(',') : null,
-    sort: view.sort ? `${view.sort.column}:${view.sort.direction}` : null,
+    filter: filtersParam(view.filters, ADHERENCE_FILTERS),
+    sort: sortParam(view.sort),
     chart: view.chart,
   };
 }
 
 export function applyAdherenceViewChange(view: AdherenceView, change: AdherenceViewChange): AdherenceView {
-  const wanted = change.filters ?? view.filters;
-  return { ...view, ...change, filters: ADHERENCE_FILTERS.filter((f) => wanted.includes(f)) };
+  return { ...view, ...change, filters: orderedFilters(change.filters ?? view.filters, ADHERENCE_FILTERS) };
 }
 
 /** The value a column sorts by; null sorts last in both directions. */
@@ -119,21 +112,14 @@ export function adherenceSortValue(row: AdherenceRow, column: AdherenceColumn): 
   }
 }
 
-function compare(a: string | number, b: string | number): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
-}
-
 /** The rows the filters keep, in the view's order (by name when unsorted). */
 export function applyAdherenceView(rows: readonly AdherenceRow[], view: AdherenceView): AdherenceRow[] {
   const kept = filterAdherenceRows(rows, view.filters);
   const sort = view.sort;
   if (!sort) return kept;
-  const sign = sort.direction === 'asc' ? 1 : -1;
   return [...kept].sort((a, b) => {
     const va = adherenceSortValue(a, sort.column);
-    const vb = adherenceSortValue(b, sort.column);
-    if (va === null || vb === null) return va === vb ? 0 : va === null ? 1 : -1;
-    return sign * compare(va, vb) || a.name.localeCompare(b.name);
+    // Two rows without a value keep their order; equal values go by name.
+    return compareSortValues(va, adherenceSortValue(b, sort.column), sort.direction) || (va === null ? 0 : a.name.localeCompare(b.name));
   });
 }
