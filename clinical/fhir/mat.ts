@@ -355,6 +355,33 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
   const lookbackFrom = Math.max(startDay, today - MAT_RULES.missedDoseLookbackDays);
   const recentNotDone = notDone.filter((x) => utcDay(x.ms) >= lookbackFrom && utcDay(x.ms) < today + 1);
   const newOrder = today - startDay <= MAT_RULES.firstSupplyGraceDays;
+  /** Covered for `daysLeft` more days: the supply is ending within the warning days, else on track. */
+  const coveredFor = (
+    daysLeft: number,
+    evidence: MatStatus['evidence'],
+    says: { ending: string; endingDetail: string; onTrackDetail: string },
+  ): MatStatus =>
+    daysLeft <= MAT_RULES.supplyWarningDays
+      ? { ...base, kind: 'supply-ending', label: says.ending, detail: says.endingDetail, daysLeft, evidence }
+      : { ...base, kind: 'on-track', label: 'on track', detail: says.onTrackDetail, daysLeft, evidence };
+  /** Nothing supplied yet: on track within the first-supply grace period of a new order, else a gap. */
+  const noSupplyYet = (first: string, none: string): MatStatus =>
+    newOrder
+      ? {
+          ...base,
+          kind: 'on-track',
+          label: 'on track',
+          detail: `Ordered ${formatDay(startDay)}; first ${first} pending.`,
+          evidence: [orderRef],
+        }
+      : {
+          ...base,
+          kind: 'gap',
+          label: 'gap',
+          detail: `No ${none} since the order on ${formatDay(startDay)}.`,
+          since: isoDay(startDay),
+          evidence: [orderRef],
+        };
 
   if (product.longActing) {
     const injections = [
@@ -363,22 +390,7 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
     ].sort((a, b) => a.day - b.day);
     const last = injections.at(-1);
     if (!last) {
-      return newOrder
-        ? {
-            ...base,
-            kind: 'on-track',
-            label: 'on track',
-            detail: `Ordered ${formatDay(startDay)}; first injection pending.`,
-            evidence: [orderRef],
-          }
-        : {
-            ...base,
-            kind: 'gap',
-            label: 'gap',
-            detail: `No injection recorded since the order on ${formatDay(startDay)}.`,
-            since: isoDay(startDay),
-            evidence: [orderRef],
-          };
+      return noSupplyYet('injection', 'injection recorded');
     }
     const since = today - last.day;
     const evidence = [orderRef, last.ref];
@@ -404,24 +416,12 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
       };
     }
     const daysLeft = MAT_RULES.longActingCoverDays - since;
-    if (daysLeft <= MAT_RULES.supplyWarningDays) {
-      return {
-        ...base,
-        kind: 'supply-ending',
-        label: `supply ends in ${plural(daysLeft, 'day')}`,
-        detail: `${lastText}; next injection due ${formatDay(last.day + MAT_RULES.longActingCoverDays)}.`,
-        daysLeft,
-        evidence,
-      };
-    }
-    return {
-      ...base,
-      kind: 'on-track',
-      label: 'on track',
-      detail: `${lastText}; covered to ${formatDay(last.day + MAT_RULES.longActingCoverDays)}.`,
-      daysLeft,
-      evidence,
-    };
+    const due = formatDay(last.day + MAT_RULES.longActingCoverDays);
+    return coveredFor(daysLeft, evidence, {
+      ending: `supply ends in ${plural(daysLeft, 'day')}`,
+      endingDetail: `${lastText}; next injection due ${due}.`,
+      onTrackDetail: `${lastText}; covered to ${due}.`,
+    });
   }
 
   if (product.drug === 'methadone') {
@@ -489,22 +489,7 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
   ].sort((a, b) => a.end - b.end);
   const latest = supplies.at(-1);
   if (!latest) {
-    return newOrder
-      ? {
-          ...base,
-          kind: 'on-track',
-          label: 'on track',
-          detail: `Ordered ${formatDay(startDay)}; first dispense pending.`,
-          evidence: [orderRef],
-        }
-      : {
-          ...base,
-          kind: 'gap',
-          label: 'gap',
-          detail: `No dispense or observed dose since the order on ${formatDay(startDay)}.`,
-          since: isoDay(startDay),
-          evidence: [orderRef],
-        };
+    return noSupplyYet('dispense', 'dispense or observed dose');
   }
   const daysLeft = latest.end - today;
   const evidence = [orderRef, latest.ref];
@@ -531,22 +516,10 @@ export function matStatus(record: PatientRecord, asOf: AsOf): MatStatus {
       evidence: [...evidence, ...recentNotDone.map((x) => referenceTo(x.a))],
     };
   }
-  if (daysLeft <= MAT_RULES.supplyWarningDays) {
-    return {
-      ...base,
-      kind: 'supply-ending',
-      label: daysLeft === 0 ? 'supply ends today' : `supply ends in ${plural(daysLeft, 'day')}`,
-      detail: `${coveredTo[0]?.toUpperCase()}${coveredTo.slice(1)}.`,
-      daysLeft,
-      evidence,
-    };
-  }
-  return {
-    ...base,
-    kind: 'on-track',
-    label: 'on track',
-    detail: `${coveredTo[0]?.toUpperCase()}${coveredTo.slice(1)}.`,
-    daysLeft,
-    evidence,
-  };
+  const detail = `${coveredTo[0]?.toUpperCase()}${coveredTo.slice(1)}.`;
+  return coveredFor(daysLeft, evidence, {
+    ending: daysLeft === 0 ? 'supply ends today' : `supply ends in ${plural(daysLeft, 'day')}`,
+    endingDetail: detail,
+    onTrackDetail: detail,
+  });
 }

@@ -40,23 +40,30 @@ export const clinicOrganization: Organization = {
   ],
 };
 
+/** What the clinic's services share: active, provided by the clinic, in the Counselling service category. */
+function ofTheClinic(): Pick<HealthcareService, 'active' | 'providedBy' | 'category'> {
+  return {
+    active: true,
+    providedBy: { reference: `Organization/${CLINIC_ORGANIZATION_ID}`, display: clinicOrganization.name },
+    category: [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/service-category',
+            code: '8',
+            display: 'Counselling',
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export const clinicService: HealthcareService = {
   resourceType: 'HealthcareService',
   id: CLINIC_SERVICE_ID,
   identifier: [{ system: IDENTIFIER_SYSTEM.healthcareService, value: 'oud-outpatient' }],
-  active: true,
-  providedBy: { reference: `Organization/${CLINIC_ORGANIZATION_ID}`, display: clinicOrganization.name },
-  category: [
-    {
-      coding: [
-        {
-          system: 'http://terminology.hl7.org/CodeSystem/service-category',
-          code: '8',
-          display: 'Counselling',
-        },
-      ],
-    },
-  ],
+  ...ofTheClinic(),
   type: [
     {
       coding: [{ system: 'http://snomed.info/sct', code: '310381000', display: 'Substance misuse service' }],
@@ -94,19 +101,7 @@ export const clinicCrisisService: HealthcareService = {
   resourceType: 'HealthcareService',
   id: CLINIC_CRISIS_SERVICE_ID,
   identifier: [{ system: IDENTIFIER_SYSTEM.healthcareService, value: 'crisis-line' }],
-  active: true,
-  providedBy: { reference: `Organization/${CLINIC_ORGANIZATION_ID}`, display: clinicOrganization.name },
-  category: [
-    {
-      coding: [
-        {
-          system: 'http://terminology.hl7.org/CodeSystem/service-category',
-          code: '8',
-          display: 'Counselling',
-        },
-      ],
-    },
-  ],
+  ...ofTheClinic(),
   type: [{ text: 'Crisis line' }],
   name: 'Waypoint crisis line (synthetic)',
   comment:
