@@ -149,7 +149,7 @@ describe('CaseloadPage', () => {
     const skeleton = fixture.nativeElement.querySelector('wp-caseload-skeleton') as HTMLElement;
     expect(skeleton.getAttribute('role')).toBe('status');
     expect(skeleton.textContent).toContain('Loading your caseload');
-    expect(fixture.nativeElement.querySelector('wp-caseload-grid')).toBeNull();
+    expect(fixture.nativeElement.querySelector('wp-data-grid')).toBeNull();
   });
 
   it('shows the OperationOutcome inline with a Retry button', async () => {

@@ -25,6 +25,7 @@ import type { CaseloadRow } from '../../../../clinical/caseload/caseload-row';
 import { type Track, TRACKS } from '../../../../clinical/terminology';
 import { outcomeMessage } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
+import { DataGrid } from '../../shared/ui/data-grid';
 import { EmptyState } from '../../shared/ui/empty-state';
 import { COLUMN_HEADERS } from './data/caseload-cells';
 import { caseloadCsv } from './data/caseload-csv';
@@ -38,7 +39,7 @@ import {
 } from './data/caseload-view';
 import { CaseloadPageActions } from './state/caseload.actions';
 import { caseloadFeature } from './state/caseload.feature';
-import { CaseloadGrid } from './ui/caseload-grid';
+import { caseloadGrid } from './ui/caseload-grid';
 import { CaseloadSkeleton } from './ui/caseload-skeleton';
 import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
 
@@ -58,7 +59,7 @@ import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
     MatInputModule,
     MatMenuModule,
     EmptyState,
-    CaseloadGrid,
+    DataGrid,
     CaseloadSkeleton,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -70,13 +71,14 @@ export class CaseloadPage {
   private readonly router = inject(Router);
   private readonly dialog = inject(MatDialog);
   private readonly document = inject(DOCUMENT);
-  private readonly grid = viewChild(CaseloadGrid);
+  private readonly dataGrid = viewChild(DataGrid<CaseloadRow, CaseloadColumn>);
   /** Bound from the route (withComponentInputBinding); absent for my own caseload. */
   readonly practitionerId = input<string>();
 
   protected readonly quickFilters = QUICK_FILTERS;
   protected readonly quickFilterLabels = QUICK_FILTER_LABELS;
   protected readonly tracks = TRACKS;
+  protected readonly grid = caseloadGrid(this.dialog);
 
   protected readonly rows = this.store.selectSignal(caseloadFeature.selectRows);
   protected readonly visible = this.store.selectSignal(caseloadFeature.selectVisible);
@@ -142,13 +144,13 @@ export class CaseloadPage {
   /** The columns as the grid has them laid out (read when the menu opens). */
   protected columnLayout(): { id: CaseloadColumn; header: string; hidden: boolean; key: boolean }[] {
     return (
-      this.grid()?.layout() ??
+      this.dataGrid()?.layout() ??
       CASELOAD_COLUMNS.map((id) => ({ id, header: COLUMN_HEADERS[id], hidden: false, key: id === 'patient' }))
-    ).map((c) => ({ ...c, id: c.id as CaseloadColumn }));
+    );
   }
 
   protected toggleColumn(column: { id: CaseloadColumn; hidden: boolean }): void {
-    this.grid()?.setHidden(column.id, !column.hidden);
+    this.dataGrid()?.setHidden(column.id, !column.hidden);
   }
 
   protected openPatient(row: CaseloadRow): void {

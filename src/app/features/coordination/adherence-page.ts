@@ -12,6 +12,7 @@ import {
 } from '../../../../clinical/workspaces/adherence';
 import { outcomeMessage } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
+import { DataGrid } from '../../shared/ui/data-grid';
 import { EmptyState } from '../../shared/ui/empty-state';
 import { Panel } from '../../shared/ui/panel';
 import type { AdherenceSort } from './data/adherence-view';
@@ -19,7 +20,7 @@ import { CoordinationPageActions } from './state/coordination.actions';
 import { coordinationFeature } from './state/coordination.feature';
 import { type AdherenceGridRow } from './ui/adherence-cell';
 import { AdherenceChart } from './ui/adherence-chart';
-import { AdherenceGrid } from './ui/adherence-grid';
+import { ADHERENCE_GRID } from './ui/adherence-grid';
 
 /**
  * The adherence grid of the coordinator's program (one batch over the derived summaries, open Tasks and staff),
@@ -28,7 +29,7 @@ import { AdherenceGrid } from './ui/adherence-grid';
  */
 @Component({
   selector: 'wp-adherence-page',
-  imports: [MatButtonModule, MatIconModule, RouterLink, AdherenceChart, AdherenceGrid, EmptyState, Panel],
+  imports: [MatButtonModule, MatIconModule, RouterLink, AdherenceChart, DataGrid, EmptyState, Panel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './adherence-page.html',
   styleUrl: './adherence-page.scss',
@@ -37,6 +38,7 @@ export class AdherencePage {
   private readonly store = inject(Store);
   protected readonly filters = ADHERENCE_FILTERS;
   protected readonly filterLabels = ADHERENCE_FILTER_LABELS;
+  protected readonly grid = ADHERENCE_GRID;
 
   protected readonly rows = this.store.selectSignal(coordinationFeature.selectAdherenceRows);
   protected readonly visible = this.store.selectSignal(coordinationFeature.selectVisibleRows);

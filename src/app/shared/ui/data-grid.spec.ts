@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, signal, viewChild } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 
-import { DataGrid, type GridColumn, type GridSort } from './data-grid';
+import { DataGrid, type GridColumn, type GridDefinition, type GridSort } from './data-grid';
 
 interface Row {
   readonly id: string;
@@ -17,10 +17,8 @@ const LAYOUT_KEY = 'waypoint.test.grid.layout';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <wp-data-grid
-      label="Caseload"
+      [grid]="grid"
       [rows]="rows()"
-      [columns]="columns"
-      [rowId]="rowId"
       [sort]="sort()"
       [layoutKey]="layoutKey"
       (rowActivated)="activated.set($event)"
@@ -29,7 +27,7 @@ const LAYOUT_KEY = 'waypoint.test.grid.layout';
   `,
 })
 class Host {
-  readonly grid = viewChild.required(DataGrid<Row>);
+  readonly dataGrid = viewChild.required(DataGrid<Row>);
   readonly rows = signal<readonly Row[]>([
     { id: 'b', name: 'Sam Rivera', week: 3, track: 'CBT' },
     { id: 'a', name: 'Alex Chen', week: 11, track: 'DBT' },
@@ -49,7 +47,7 @@ class Host {
     },
     { id: 'track', header: 'Track', width: 100, text: (r) => r.track },
   ];
-  readonly rowId = (row: Row) => row.id;
+  readonly grid: GridDefinition<Row> = { label: 'Caseload', columns: this.columns, rowId: (row) => row.id };
   readonly sort = signal<GridSort | null>({ column: 'name', direction: 'asc' });
   readonly layoutKey = LAYOUT_KEY;
   readonly activated = signal<Row | undefined>(undefined);
@@ -129,12 +127,12 @@ describe('DataGrid', () => {
   it('keeps a hidden column hidden for the next grid with the same layout key (ids only in storage)', async () => {
     const first = TestBed.createComponent(Host);
     await until(first, () => rowIds(first.nativeElement).length === 2);
-    first.componentInstance.grid().setHidden('week', true);
-    first.componentInstance.grid().setHidden('name', true); // the key column cannot be hidden
+    first.componentInstance.dataGrid().setHidden('week', true);
+    first.componentInstance.dataGrid().setHidden('name', true); // the key column cannot be hidden
     await until(first, () => localStorage.getItem(LAYOUT_KEY)?.includes('hiddenColIds'));
     expect(
       first.componentInstance
-        .grid()
+        .dataGrid()
         .layout()
         .map((c) => [c.id, c.hidden]),
     ).toEqual([

@@ -32,6 +32,8 @@ import {
   ValidationModule,
 } from 'ag-grid-community';
 
+import type { ColumnSort } from '../data/url-view';
+
 /**
  * Waypoint's grid: ag-grid behind our own column type. Features describe columns (id, header, width, the
  * cell's text and optionally a cell component) and hand over rows already filtered and sorted; they never touch
@@ -54,8 +56,8 @@ export interface GridCellRenderer<T> {
   refresh(params: GridCellParams<T>): boolean;
 }
 
-export interface GridColumn<T> {
-  readonly id: string;
+export interface GridColumn<T, C extends string = string> {
+  readonly id: C;
   readonly header: string;
   /** Default width in px (the user may resize). */
   readonly width: number;
@@ -74,15 +76,52 @@ export interface GridColumn<T> {
   readonly onEnter?: (row: T, cell: HTMLElement) => boolean;
 }
 
-export type GridSortDirection = 'asc' | 'desc';
-export interface GridSort {
-  readonly column: string;
-  readonly direction: GridSortDirection;
+/** The sort a feature's rows are in: a column of the grid's and a direction. */
+export type GridSort<C extends string = string> = ColumnSort<C>;
+
+/** A feature's grid: its accessible name, its columns and the identity of a row. */
+export interface GridDefinition<T, C extends string = string> {
+  /** Accessible name of the grid region, e.g. "Caseload". */
+  readonly label: string;
+  readonly columns: readonly GridColumn<T, C>[];
+  /** Row identity, so updates keep focus and scroll position (e.g. `row => row.patientId`). */
+  readonly rowId: (row: T) => string;
+  /** Default 48. */
+  readonly rowHeight?: number;
+}
+
+/** How a feature's columns are made from its per-column tables (one column per id, in the ids' order). */
+interface GridColumnTables<T, C extends string> {
+  readonly headers: Readonly<Record<C, string>>;
+  readonly widths: Readonly<Record<C, number>>;
+  readonly text: (row: T, column: C) => string;
+  readonly cell: Type<GridCellRenderer<T>>;
+  /** The column that identifies a row. */
+  readonly key: C;
+  /** Columns with nothing to sort by. */
+  readonly unsortable?: readonly C[];
+  readonly onEnter?: Partial<Record<C, (row: T, cell: HTMLElement) => boolean>>;
+}
+
+export function gridColumns<T, C extends string>(
+  ids: readonly C[],
+  tables: GridColumnTables<T, C>,
+): GridColumn<T, C>[] {
+  return ids.map((id) => ({
+    id,
+    header: tables.headers[id],
+    width: tables.widths[id],
+    text: (row: T) => tables.text(row, id),
+    cell: tables.cell,
+    key: id === tables.key,
+    sortable: !tables.unsortable?.includes(id),
+    onEnter: tables.onEnter?.[id],
+  }));
 }
 
 /** One column as the user has laid it out. */
-export interface GridColumnLayout {
-  readonly id: string;
+export interface GridColumnLayout<C extends string = string> {
+  readonly id: C;
   readonly header: string;
   readonly hidden: boolean;
   readonly key: boolean;
@@ -149,7 +188,7 @@ function readLayout(storage: Storage | undefined, key: string | undefined): Layo
     <ag-grid-angular
       class="grid"
       role="region"
-      [attr.aria-label]="label()"
+      [attr.aria-label]="grid().label"
       [theme]="theme"
       [modules]="modules"
       [loadThemeGoogleFonts]="false"
@@ -158,7 +197,7 @@ function readLayout(storage: Storage | undefined, key: string | undefined): Layo
       [rowData]="rowsCopy()"
       [columnDefs]="columnDefs()"
       [getRowId]="getRowId()"
-      [rowHeight]="rowHeight()"
+      [rowHeight]="grid().rowHeight ?? 48"
       (rowClicked)="onRowClicked($event)"
       (cellKeyDown)="onCellKeyDown($event)"
       (sortChanged)="onSortChanged($event)"
@@ -177,25 +216,25 @@ function readLayout(storage: Storage | undefined, key: string | undefined): Layo
     }
   `,
 })
-export class DataGrid<T extends object> {
+export class DataGrid<T extends object, C extends string = string> {
   private readonly storage = inject(DOCUMENT).defaultView?.localStorage;
 
-  /** Accessible name of the grid region, e.g. "Caseload". */
-  readonly label = input.required<string>();
+  readonly grid = input.required<GridDefinition<T, C>>();
   /** The rows, filtered and in display order. */
   readonly rows = input.required<readonly T[]>();
-  readonly columns = input.required<readonly GridColumn<T>[]>();
-  /** Row identity, so updates keep focus and scroll position (e.g. `row => row.patientId`). */
-  readonly rowId = input.required<(row: T) => string>();
   /** The sort the rows are in (shown on the header); null for the feature's default order. */
-  readonly sort = input<GridSort | null>(null);
+  readonly sort = input<GridSort<C> | null>(null);
   /** localStorage key of the column layout (per user); none: the layout is not kept. */
   readonly layoutKey = input<string>();
-  readonly rowHeight = input(48);
   /** Emits the row's data when a row is clicked or activated with Enter. */
   readonly rowActivated = output<T>();
-  /** A header was clicked: the feature re-sorts its rows (and puts the sort in its URL). */
-  readonly sortChange = output<GridSort | null>();
+  /**
+   * A header was clicked: the feature re-sorts its rows (and puts the sort in its URL). Only a sortable
+   * column of the grid's is ever emitted; null for no sort.
+   */
+  readonly sortChange = output<GridSort<C> | null>();
+
+  private readonly columns = computed(() => this.grid().columns);
 
   protected readonly theme = WAYPOINT_GRID_THEME;
   protected readonly modules = GRID_MODULES;
@@ -211,7 +250,7 @@ export class DataGrid<T extends object> {
   // ag-grid mutates nothing it is given, but wants a mutable array type.
   protected readonly rowsCopy = computed(() => [...this.rows()]);
   protected readonly getRowId = computed((): GetRowIdFunc<T> => {
-    const rowId = this.rowId();
+    const rowId = this.grid().rowId;
     return ({ data }) => rowId(data);
   });
 
@@ -245,15 +284,15 @@ export class DataGrid<T extends object> {
   });
 
   /** The columns as laid out now (order and visibility), for a "Columns" menu and the CSV export. */
-  readonly layout = computed((): GridColumnLayout[] => {
+  readonly layout = computed((): GridColumnLayout<C>[] => {
     this.layoutVersion();
     const columns = this.columns();
-    const byId = new Map(columns.map((c) => [c.id, c]));
+    const byId = new Map<string, GridColumn<T, C>>(columns.map((c) => [c.id, c]));
     const state = this.api?.getColumnState() ?? [];
     const ordered = state.length > 0 ? state.map((s) => s.colId) : columns.map((c) => c.id);
     return ordered
       .map((id) => byId.get(id))
-      .filter((c): c is GridColumn<T> => c !== undefined)
+      .filter((c): c is GridColumn<T, C> => c !== undefined)
       .map((c) => ({
         id: c.id,
         header: c.header,
@@ -277,7 +316,7 @@ export class DataGrid<T extends object> {
   };
 
   /** Shows or hides a column (not the key column); the layout is kept. */
-  setHidden(columnId: string, hidden: boolean): void {
+  setHidden(columnId: C, hidden: boolean): void {
     const column = this.columns().find((c) => c.id === columnId);
     if (!column || column.key) return;
     this.api?.setColumnsVisible([columnId], !hidden);
@@ -299,7 +338,8 @@ export class DataGrid<T extends object> {
   protected onSortChanged(event: SortChangedEvent<T>): void {
     if (event.source !== 'uiColumnSorted') return;
     const sorted = event.api.getColumnState().find((c) => c.sort);
-    this.sortChange.emit(sorted?.sort ? { column: sorted.colId, direction: sorted.sort } : null);
+    const column = this.columns().find((c) => c.id === sorted?.colId && c.sortable !== false);
+    this.sortChange.emit(column && sorted?.sort ? { column: column.id, direction: sorted.sort } : null);
   }
 
   protected onRowClicked(event: RowClickedEvent<T>): void {
