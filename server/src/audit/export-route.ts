@@ -19,6 +19,7 @@ import { OperationOutcomeError } from '@medplum/core';
 import type { AuditEvent, AuditEventAgent, OperationOutcome, Parameters } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+import type { AccessContext } from '../policy/policy-repository';
 import { AUDIT_PRIORITY_SYSTEM, AUDIT_SOURCE } from './audit-events';
 import type { AuditLog } from './audit-log';
 
@@ -54,12 +55,16 @@ function mediumOf(body: unknown): Medium | undefined {
   return value in MEDIA ? (value as Medium) : undefined;
 }
 
-export interface ExportAuditInput {
+/** Who recorded an export, and from where (the agent of both export events). */
+export interface Exporter {
   readonly practitionerId: string;
   readonly display?: string;
   readonly username?: string;
   readonly clientId?: string;
   readonly ip?: string;
+}
+
+export interface ExportAuditInput extends Exporter {
   readonly patientId: string;
   readonly medium: Medium;
   readonly breakGlassReason?: string;
@@ -125,23 +130,56 @@ export function exportAuditEvent(input: ExportAuditInput): AuditEvent {
   };
 }
 
-export interface RecordExportOptions {
+/** What an export route is given. */
+export interface ExportRouteOptions {
   /** The audit trail the export is written to (the SMART auth's). */
   readonly audit: AuditLog;
 }
 
+/**
+ * The signed-in staff member asking to record an export, as the access context and the Exporter of its event;
+ * undefined once the refusal is sent (401 without a session, 403 for a system client).
+ */
+export function exportingStaff(
+  request: FastifyRequest,
+  reply: FastifyReply,
+): { access: AccessContext; exporter: Exporter } | undefined {
+  const access = request.waypointAccess;
+  if (!access) {
+    send(reply, 401, outcome('login', 'Authentication required'));
+    return undefined;
+  }
+  const principal = access.principal;
+  if (principal.kind !== 'user') {
+    send(reply, 403, outcome('forbidden', 'Exports are recorded for signed-in staff only'));
+    return undefined;
+  }
+  const exporter: Exporter = {
+    practitionerId: principal.practitionerId,
+    display: principal.displayName,
+    username: principal.username,
+    clientId: principal.clientId,
+    ip: request.ip,
+  };
+  return { access, exporter };
+}
+
+/** The answer to a recorded export: the AuditEvent it wrote. */
+export function sendRecorded(reply: FastifyReply, stored: AuditEvent): FastifyReply {
+  return send(reply, 200, {
+    resourceType: 'Parameters',
+    parameter: [{ name: 'auditEvent', valueReference: { reference: `AuditEvent/${stored.id ?? ''}` } }],
+  });
+}
+
 /** The route as an app plugin for `buildApp({ plugins })`, after the SMART auth plugin (it reads its access context). */
-export function recordExportRoute(options: RecordExportOptions): (app: FastifyInstance) => Promise<void> {
+export function recordExportRoute(options: ExportRouteOptions): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
     app.post(RECORD_EXPORT_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
       const { id } = request.params as { id: string };
-      const access = request.waypointAccess;
-      if (!access) {
-        return send(reply, 401, outcome('login', 'Authentication required'));
-      }
-      const principal = access.principal;
-      if (principal.kind !== 'user') {
-        return send(reply, 403, outcome('forbidden', 'Exports are recorded for signed-in staff only'));
+      const staff = exportingStaff(request, reply);
+      if (!staff) {
+        return reply;
       }
       if (!FHIR_ID.test(id)) {
         return send(reply, 400, outcome('invalid', 'Invalid Patient id'));
@@ -163,20 +201,13 @@ export function recordExportRoute(options: RecordExportOptions): (app: FastifyIn
       }
       const stored = await options.audit.record(
         exportAuditEvent({
-          practitionerId: principal.practitionerId,
-          display: principal.displayName,
-          username: principal.username,
-          clientId: principal.clientId,
-          ip: request.ip,
+          ...staff.exporter,
           patientId: id,
           medium,
-          breakGlassReason: access.breakGlassReason,
+          breakGlassReason: staff.access.breakGlassReason,
         }),
       );
-      return send(reply, 200, {
-        resourceType: 'Parameters',
-        parameter: [{ name: 'auditEvent', valueReference: { reference: `AuditEvent/${stored.id ?? ''}` } }],
-      });
+      return sendRecorded(reply, stored);
     });
   };
 }

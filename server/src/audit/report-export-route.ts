@@ -24,9 +24,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { referenceKey } from '../../../clinical/fhir/reference';
 import { auditReach } from '../policy/audit-access';
 import { AUDIT_SOURCE } from './audit-events';
-import type { AuditLog } from './audit-log';
 import { auditSearchOf } from './audit-search';
-import { EXPORT_MEDIUM_SYSTEM, EXPORT_OPERATION_SYSTEM, outcome, send } from './export-route';
+import {
+  EXPORT_MEDIUM_SYSTEM,
+  EXPORT_OPERATION_SYSTEM,
+  type Exporter,
+  exportingStaff,
+  type ExportRouteOptions,
+  outcome,
+  send,
+  sendRecorded,
+} from './export-route';
 
 export const REPORT_EXPORT_PATH = '/fhir/AuditEvent/$report-export';
 
@@ -35,12 +43,7 @@ const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
 const AUDIT_ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
 const CSV = 'CSV file (audit report)';
 
-export interface ReportExportInput {
-  readonly practitionerId: string;
-  readonly display?: string;
-  readonly username?: string;
-  readonly clientId?: string;
-  readonly ip?: string;
+export interface ReportExportInput extends Exporter {
   /** The report's query string, without `AuditEvent?`. */
   readonly query: string;
   readonly rows?: number;
@@ -139,24 +142,15 @@ function readBody(body: unknown): { query: string; rows?: number } | { error: st
   return { query, ...(rows?.valueInteger !== undefined ? { rows: rows.valueInteger } : {}) };
 }
 
-export interface ReportExportOptions {
-  /** The audit trail the export is written to (the SMART auth's). */
-  readonly audit: AuditLog;
-}
-
 /** The route as an app plugin for `buildApp({ plugins })`, after the SMART auth plugin (it reads its access context). */
-export function reportExportRoute(options: ReportExportOptions): (app: FastifyInstance) => Promise<void> {
+export function reportExportRoute(options: ExportRouteOptions): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
     app.post(REPORT_EXPORT_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
-      const access = request.waypointAccess;
-      if (!access) {
-        return send(reply, 401, outcome('login', 'Authentication required'));
+      const staff = exportingStaff(request, reply);
+      if (!staff) {
+        return reply;
       }
-      const principal = access.principal;
-      if (principal.kind !== 'user') {
-        return send(reply, 403, outcome('forbidden', 'Exports are recorded for signed-in staff only'));
-      }
-      if (auditReach(principal, access.scope).kind === 'none') {
+      if (auditReach(staff.access.principal, staff.access.scope).kind === 'none') {
         return send(reply, 403, outcome('forbidden', 'Your role does not read the audit trail'));
       }
       const body = readBody(request.body);
@@ -173,19 +167,12 @@ export function reportExportRoute(options: ReportExportOptions): (app: FastifyIn
       }
       const stored = await options.audit.record(
         reportExportAuditEvent({
-          practitionerId: principal.practitionerId,
-          display: principal.displayName,
-          username: principal.username,
-          clientId: principal.clientId,
-          ip: request.ip,
+          ...staff.exporter,
           query: body.query,
           ...(body.rows !== undefined ? { rows: body.rows } : {}),
         }),
       );
-      return send(reply, 200, {
-        resourceType: 'Parameters',
-        parameter: [{ name: 'auditEvent', valueReference: { reference: `AuditEvent/${stored.id ?? ''}` } }],
-      });
+      return sendRecorded(reply, stored);
     });
   };
 }
