@@ -10,7 +10,14 @@ import { Clock } from './clock';
 import { type PatientPlan, planPatient } from './patient-plan';
 import { PatientRecordBuilder, type PatientStaff } from './patient-record';
 import { IdFactory, Random } from './prng';
-import { type DemoStaff, planStaff, type StaffMember, type StaffPlan, staffResources } from './staff';
+import {
+  type DemoStaff,
+  demoStaff,
+  planStaff,
+  type StaffMember,
+  type StaffPlan,
+  staffResources,
+} from './staff';
 
 export const DEFAULT_SEED = 'waypoint';
 export const DEFAULT_PATIENTS = 240;
@@ -101,14 +108,5 @@ export function generateClinic(options: GenerateOptions): DemoClinic {
   const settings = clinicSettings(options);
   const resources: Resource[] = [];
   for (const batch of generateClinicBatches(settings)) resources.push(...batch);
-  const staff = planStaff(settings.seed, settings.patients).members.map(
-    ({ username, displayName, role, practitionerId, practitionerRoleId }) => ({
-      username,
-      displayName,
-      role,
-      practitionerId,
-      practitionerRoleId,
-    }),
-  );
-  return { resources, staff };
+  return { resources, staff: demoStaff(settings.seed, settings.patients) };
 }
