@@ -323,6 +323,7 @@ export async function measureWorkspace(
     for (let run = 0; run < runs; run++) {
       await page.goto(`${appUrl}${home.from}`);
       await page.locator(home.link).first().waitFor({ timeout: 60_000 });
+      await page.waitForLoadState('networkidle'); // settled, preloads done: as the caseload's in-app figure
       inApp.push(await clickToVisible(page, home.link, home.kind));
     }
     return {
@@ -473,6 +474,7 @@ export async function measureChartAndNotes(
     for (let run = 0; run < runs; run++) {
       await page.goto(noteUrl);
       await visible(page, 'editor');
+      await page.waitForLoadState('networkidle'); // settled, preloads done: as the caseload's in-app figure
       chartInApp.push(await clickToVisible(page, `a.back[href="${chartPath}"]`, 'chart'));
       if (newInAppError) continue;
       try {
