@@ -20,6 +20,16 @@ import {
 import { RISK_MODEL_V1, type RiskModelConfig } from '../risk/risk-model.config';
 import type { Track } from '../terminology';
 
+/** The relapse-risk score as a row and the chart show it: the band, the trend, the points and the model. */
+export interface RowRisk {
+  readonly score: number;
+  readonly band: RiskBand;
+  readonly trend: RiskTrend;
+  readonly modelId: string;
+  readonly modelVersion: string;
+  readonly points: readonly RiskPoint[];
+}
+
 /**
  * One caseload grid row: plain JSON (no Dates, no class instances, absent values are null), so
  * it can sit in an NgRx selector result with strict serializability checks on.
@@ -72,14 +82,7 @@ export interface CaseloadRow {
     readonly severity: Phq9Severity;
     readonly date: string;
   } | null;
-  readonly risk: {
-    readonly score: number;
-    readonly band: RiskBand;
-    readonly trend: RiskTrend;
-    readonly modelId: string;
-    readonly modelVersion: string;
-    readonly points: readonly RiskPoint[];
-  };
+  readonly risk: RowRisk;
   readonly notesDue: { readonly unsigned: number; readonly overdue: number; readonly over24h: number };
   /** Safety first; never filtered away. */
   readonly alerts: readonly Alert[];

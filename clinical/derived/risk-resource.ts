@@ -1,5 +1,6 @@
 import type { Extension, Reference, RiskAssessment } from '@medplum/fhirtypes';
 
+import type { RowRisk } from '../caseload/caseload-row';
 import { type RiskBand, type RiskPoint, type RiskResult, type RiskTrend } from '../risk/relapse-risk';
 import { toRiskAssessment } from '../risk/risk-assessment';
 import type { RiskRuleId } from '../risk/risk-model.config';
@@ -22,14 +23,8 @@ import {
 
 export type RiskAssessmentKind = 'current' | 'weekly';
 
-/** What a caseload row and the chart show of an assessment. */
-export interface StoredRisk {
-  readonly score: number;
-  readonly band: RiskBand;
-  readonly trend: RiskTrend;
-  readonly modelId: string;
-  readonly modelVersion: string;
-  readonly points: readonly RiskPoint[];
+/** What a caseload row and the chart show of an assessment, and when it is as of. */
+export interface StoredRisk extends RowRisk {
   /** ISO instant the assessment is as of. */
   readonly asOf: string;
 }
