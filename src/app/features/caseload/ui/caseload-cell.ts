@@ -1,12 +1,12 @@
 import { NgTemplateOutlet } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
 
 import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
-import type { GridCellParams, GridCellRenderer } from '../../../shared/ui/data-grid';
+import { GridCell } from '../../../shared/ui/grid-cell';
 import { RiskChip, riskPhrase } from '../../../shared/ui/risk-chip';
 import { Sparkline } from '../../../shared/ui/sparkline';
 import {
@@ -22,9 +22,6 @@ import {
 } from '../data/caseload-cells';
 import type { CaseloadColumn } from '../data/caseload-view';
 import { openRiskPoints } from './risk-points-dialog';
-
-/** What the data grid hands a cell. */
-export type CaseloadCellParams = GridCellParams<CaseloadRow>;
 
 const MAT_TONE: Readonly<Record<CaseloadRow['mat']['status'], string>> = {
   'on-track': 'ok',
@@ -47,11 +44,8 @@ const MAT_TONE: Readonly<Record<CaseloadRow['mat']['status'], string>> = {
   templateUrl: './caseload-cell.html',
   styleUrl: './caseload-cell.scss',
 })
-export class CaseloadCell implements GridCellRenderer<CaseloadRow> {
+export class CaseloadCell extends GridCell<CaseloadRow, CaseloadColumn> {
   private readonly dialog = inject(MatDialog);
-  protected readonly params = signal<CaseloadCellParams | null>(null);
-  protected readonly row = computed(() => this.params()?.data ?? null);
-  protected readonly column = computed(() => (this.params()?.colDef?.colId ?? '') as CaseloadColumn);
 
   protected readonly formatDate = formatDate;
   protected readonly signed = signed;
@@ -78,15 +72,6 @@ export class CaseloadCell implements GridCellRenderer<CaseloadRow> {
     return row ? alertChips(row) : { shown: [], hidden: [] };
   });
   protected readonly moreLabel = computed(() => moreAlertsLabel(this.chips().hidden));
-
-  agInit(params: CaseloadCellParams): void {
-    this.params.set(params);
-  }
-
-  refresh(params: CaseloadCellParams): boolean {
-    this.params.set(params);
-    return true;
-  }
 
   protected openRisk(event: Event): void {
     // The row's own click opens the patient: this click is the risk button's alone.

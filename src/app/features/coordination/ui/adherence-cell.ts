@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 
@@ -8,7 +8,7 @@ import {
   type AdherenceRow,
   type FollowUpSuggestion,
 } from '../../../../../clinical/workspaces/adherence';
-import type { GridCellParams, GridCellRenderer } from '../../../shared/ui/data-grid';
+import { GridCell } from '../../../shared/ui/grid-cell';
 import {
   attendanceText,
   contactText,
@@ -146,38 +146,11 @@ const T = ADHERENCE_THRESHOLDS;
     }
   `,
   styles: `
-    :host {
-      display: flex;
-      flex-direction: column;
-      justify-content: center;
-      height: 100%;
-      line-height: 1.25;
-      overflow: hidden;
-    }
-    .primary,
-    .secondary,
-    .muted,
+    @use '../../../shared/ui/grid-cell';
     .name {
       overflow: hidden;
       text-overflow: ellipsis;
       white-space: nowrap;
-    }
-    .secondary {
-      font: var(--mat-sys-body-small);
-      color: var(--mat-sys-on-surface-variant);
-    }
-    .muted {
-      color: var(--mat-sys-on-surface-variant);
-    }
-    .bad {
-      color: var(--mat-sys-error);
-      font-weight: 500;
-    }
-    .warn {
-      color: var(--wp-on-warning-container);
-      font-weight: 500;
-    }
-    .name {
       font-weight: 500;
     }
     .action {
@@ -198,10 +171,7 @@ const T = ADHERENCE_THRESHOLDS;
     }
   `,
 })
-export class AdherenceCell implements GridCellRenderer<AdherenceGridRow> {
-  protected readonly params = signal<GridCellParams<AdherenceGridRow> | null>(null);
-  protected readonly row = computed(() => this.params()?.data ?? null);
-  protected readonly column = computed(() => (this.params()?.colDef?.colId ?? '') as AdherenceColumn);
+export class AdherenceCell extends GridCell<AdherenceGridRow, AdherenceColumn> {
   protected readonly T = T;
   protected readonly formatDate = formatDate;
   protected readonly relativeDays = relativeDays;
@@ -221,13 +191,4 @@ export class AdherenceCell implements GridCellRenderer<AdherenceGridRow> {
         }
       : {};
   });
-
-  agInit(params: GridCellParams<AdherenceGridRow>): void {
-    this.params.set(params);
-  }
-
-  refresh(params: GridCellParams<AdherenceGridRow>): boolean {
-    this.params.set(params);
-    return true;
-  }
 }
