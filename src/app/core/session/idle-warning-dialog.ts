@@ -62,14 +62,6 @@ const DESCRIPTION_ID = 'wp-idle-warning-description';
       font-weight: 700;
       font-variant-numeric: tabular-nums;
     }
-    .wp-visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `,
 })
 export class IdleWarningDialog {

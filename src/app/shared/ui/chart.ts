@@ -297,14 +297,6 @@ interface TableView {
       margin: 4px 0 0;
       font: var(--mat-sys-body-small);
     }
-    .wp-visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
     @media print {
       .canvas-box {
         height: 180px;

@@ -65,14 +65,6 @@ import type { QueueRow } from '../../../../clinical/notes/cosign-queue';
       padding: 8px;
       border-bottom: 1px solid var(--mat-sys-outline-variant);
     }
-    .wp-visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `,
 })
 export class CosignQueueTable {

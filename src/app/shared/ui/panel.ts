@@ -103,14 +103,6 @@ let nextId = 0;
         opacity: 0.5;
       }
     }
-    .wp-visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
     @media print {
       :host {
         background: none;

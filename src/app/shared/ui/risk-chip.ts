@@ -44,14 +44,6 @@ const TREND: Readonly<Record<RiskTrendName, { icon: string; text: string }>> = {
       height: 18px;
       font-size: 18px;
     }
-    .wp-visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `,
 })
 export class RiskChip {

@@ -113,14 +113,6 @@ import { child, childrenAt, instancesOf, type ItemPath } from './response-tree';
       flex-wrap: wrap;
       gap: 4px;
     }
-    .wp-visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `,
 })
 export class ChainList {

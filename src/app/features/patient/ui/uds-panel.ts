@@ -203,14 +203,6 @@ function cellOf(entry: UdsTimelineEntry): { mark: string; words: string; kind: s
       font: var(--mat-sys-body-small);
       color: var(--mat-sys-on-surface-variant);
     }
-    .wp-visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `,
 })
 export class UdsPanel {
