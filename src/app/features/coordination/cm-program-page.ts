@@ -103,15 +103,9 @@ import { coordinationFeature } from './state/coordination.feature';
     }
   `,
   styles: `
-    :host {
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
-    }
-    .title {
-      margin: 0;
-      font: var(--mat-sys-title-large);
-    }
+    @use '../../shared/styles/page';
+    @include page.host;
+    @include page.title;
     .schedule {
       margin: 0;
       color: var(--mat-sys-on-surface-variant);
@@ -121,18 +115,8 @@ import { coordinationFeature } from './state/coordination.feature';
       font: var(--mat-sys-title-small);
     }
     .totals {
-      border-collapse: collapse;
-      width: 100%;
+      @include page.data-table($align: null);
       max-width: 60rem;
-    }
-    .totals th,
-    .totals td {
-      text-align: start;
-      padding: 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-    }
-    .totals thead th {
-      background: var(--mat-sys-surface-container);
     }
     .totals tfoot th,
     .totals tfoot td {
@@ -141,27 +125,7 @@ import { coordinationFeature } from './state/coordination.feature';
     .totals .num {
       text-align: end;
     }
-    .error {
-      display: flex;
-      align-items: center;
-      gap: 12px;
-      padding: 12px 16px;
-      border-radius: var(--mat-sys-corner-medium);
-      background: var(--mat-sys-error-container);
-      color: var(--mat-sys-on-error-container);
-    }
-    .error p {
-      flex: 1;
-      margin: 0;
-    }
-    .wp-visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
+    @include page.error-banner;
   `,
 })
 export class CmProgramPage {
