@@ -6,6 +6,7 @@ import { alertFromFlag } from '../derived/flag-resource';
 import { POPULATION_WEEKS, summaryPopulationFacts } from '../derived/population-facts';
 import { riskFromAssessment } from '../derived/risk-resource';
 import { summaryFacts } from '../derived/summary-resource';
+import { VIEW_PAGE_SIZE } from '../derived/views';
 import { type AsOf, asOfMillis, isoDay, utcDay } from '../fhir/fhir-date';
 import { referenceKey } from '../fhir/reference';
 import type { RiskBand } from '../risk/relapse-risk';
@@ -113,6 +114,26 @@ function isSupervisionTeam(team: CareTeam): boolean {
     (team.status === undefined || team.status === 'active') &&
     (team.identifier ?? []).some((i) => i.system === IDENTIFIER_SYSTEM.team)
   );
+}
+
+/**
+ * The search for a supervisor's active supervision CareTeams with their members' Practitioners: what
+ * `supervisedCounselors` and `staffName` read (Supervision's overview, the audit report's filters).
+ */
+export function supervisionTeamsSearch(supervisor: string): {
+  readonly resourceType: 'CareTeam';
+  readonly params: readonly (readonly [string, string])[];
+} {
+  return {
+    resourceType: 'CareTeam',
+    params: [
+      ['identifier', `${IDENTIFIER_SYSTEM.team}|`],
+      ['participant', supervisor],
+      ['status', 'active'],
+      ['_include', 'CareTeam:participant'],
+      ['_count', String(VIEW_PAGE_SIZE)],
+    ],
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { VIEW_PAGE_SIZE } from '../../../../../clinical/derived/views';
-import { IDENTIFIER_SYSTEM } from '../../../../../clinical/terminology';
+import { supervisionTeamsSearch } from '../../../../../clinical/workspaces/team-overview';
 import type { BatchSearch } from '../../../core/fhir/fhir-client';
 import { AUDIT_PAGE_SIZE } from './audit-view';
 
@@ -19,16 +19,7 @@ export function eventSearch(params: readonly (readonly [string, string])[]): Bat
 
 export function nameSearches(supervisor: string): BatchSearch[] {
   return [
-    {
-      resourceType: 'CareTeam',
-      params: [
-        ['identifier', `${IDENTIFIER_SYSTEM.team}|`],
-        ['participant', supervisor],
-        ['status', 'active'],
-        ['_include', 'CareTeam:participant'],
-        ['_count', String(VIEW_PAGE_SIZE)],
-      ],
-    },
+    supervisionTeamsSearch(supervisor),
     {
       resourceType: 'Patient',
       params: [

@@ -1,8 +1,8 @@
 import type { ResourceType } from '@medplum/fhirtypes';
 
-import { programSearches, VIEW_PAGE_SIZE } from '../../../../../clinical/derived/views';
+import { programSearches } from '../../../../../clinical/derived/views';
 import { cosignQueueSearch } from '../../../../../clinical/notes/cosign-queue';
-import { IDENTIFIER_SYSTEM } from '../../../../../clinical/terminology';
+import { supervisionTeamsSearch } from '../../../../../clinical/workspaces/team-overview';
 
 /** One search of the Supervision page's batch. */
 export interface SupervisionSearch {
@@ -18,16 +18,7 @@ export interface SupervisionSearch {
 export function overviewSearches(supervisor: string): SupervisionSearch[] {
   return [
     ...programSearches(),
-    {
-      resourceType: 'CareTeam',
-      params: [
-        ['identifier', `${IDENTIFIER_SYSTEM.team}|`],
-        ['participant', supervisor],
-        ['status', 'active'],
-        ['_include', 'CareTeam:participant'],
-        ['_count', String(VIEW_PAGE_SIZE)],
-      ],
-    },
+    supervisionTeamsSearch(supervisor),
   ];
 }
 
