@@ -51,19 +51,14 @@ import type { QueueRow } from '../../../../clinical/notes/cosign-queue';
     </table>
   `,
   styles: `
+    @use '../styles/page';
+
     :host {
       display: block;
       overflow-x: auto;
     }
     .list {
-      width: 100%;
-      border-collapse: collapse;
-    }
-    .list th,
-    .list td {
-      text-align: start;
-      padding: 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      @include page.data-table($align: null, $shaded-head: false);
     }
   `,
 })
