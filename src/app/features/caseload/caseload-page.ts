@@ -26,7 +26,7 @@ import { type Track, TRACKS } from '../../../../clinical/terminology';
 import { outcomeMessage } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { DataGrid } from '../../shared/ui/data-grid';
-import { EmptyState } from '../../shared/ui/empty-state';
+import { EmptyState, NoFilterMatch } from '../../shared/ui/empty-state';
 import { COLUMN_HEADERS } from './data/caseload-cells';
 import { caseloadCsv } from './data/caseload-csv';
 import {
@@ -59,6 +59,7 @@ import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
     MatInputModule,
     MatMenuModule,
     EmptyState,
+    NoFilterMatch,
     DataGrid,
     CaseloadSkeleton,
   ],

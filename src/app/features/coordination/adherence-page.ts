@@ -13,7 +13,7 @@ import {
 import { outcomeMessage } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { DataGrid } from '../../shared/ui/data-grid';
-import { EmptyState } from '../../shared/ui/empty-state';
+import { EmptyState, NoFilterMatch } from '../../shared/ui/empty-state';
 import { Panel } from '../../shared/ui/panel';
 import type { AdherenceSort } from './data/adherence-view';
 import { CoordinationPageActions } from './state/coordination.actions';
@@ -29,7 +29,16 @@ import { ADHERENCE_GRID } from './ui/adherence-grid';
  */
 @Component({
   selector: 'wp-adherence-page',
-  imports: [MatButtonModule, MatIconModule, RouterLink, AdherenceChart, DataGrid, EmptyState, Panel],
+  imports: [
+    MatButtonModule,
+    MatIconModule,
+    RouterLink,
+    AdherenceChart,
+    DataGrid,
+    EmptyState,
+    NoFilterMatch,
+    Panel,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './adherence-page.html',
   styleUrl: './adherence-page.scss',

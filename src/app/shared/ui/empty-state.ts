@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 
 /**
@@ -50,4 +51,23 @@ export class EmptyState {
   readonly icon = input('inbox');
   readonly headline = input.required<string>();
   readonly message = input.required<string>();
+}
+
+/** A filtered list that matches no patient: says so and offers to clear the filters (`cleared`). */
+@Component({
+  selector: 'wp-no-filter-match',
+  imports: [EmptyState, MatButtonModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <wp-empty-state
+      icon="filter_alt_off"
+      headline="No patient matches these filters"
+      message="Change or clear the filters."
+    >
+      <button mat-stroked-button type="button" (click)="cleared.emit()">Clear filters</button>
+    </wp-empty-state>
+  `,
+})
+export class NoFilterMatch {
+  readonly cleared = output<void>();
 }
