@@ -67,6 +67,11 @@ export class EmptyState {
       <button mat-stroked-button type="button" (click)="cleared.emit()">Clear filters</button>
     </wp-empty-state>
   `,
+  styles: `
+    :host {
+      display: block;
+    }
+  `,
 })
 export class NoFilterMatch {
   readonly cleared = output<void>();
