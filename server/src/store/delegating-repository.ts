@@ -135,8 +135,8 @@ export abstract class DelegatingRepository extends RepositoryWrapper implements 
     return this.run(() => this.inner.readVersion(resourceType, id, vid));
   }
 
-  /** 400 when the inner repository keeps no type history. */
-  readTypeHistory<T extends Resource>(
+  /** 400 when the inner repository keeps no type history (a rejected promise, like every other failure). */
+  async readTypeHistory<T extends Resource>(
     resourceType: string,
     options?: ReadHistoryOptions & { since?: string },
   ): Promise<Bundle<WithId<T>>> {
