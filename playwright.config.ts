@@ -49,6 +49,7 @@ export default defineConfig({
         WAYPOINT_DB: join(dataDir, 'waypoint.db'),
         WAYPOINT_PUBLIC_URL: appUrl,
         WAYPOINT_DEMO_PATIENTS: process.env.E2E_DEMO_PATIENTS ?? '80',
+        WAYPOINT_VERIFY_STORED_JSON: '1',
       },
     },
     {

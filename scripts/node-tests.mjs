@@ -38,7 +38,9 @@ const runTs = fileURLToPath(new URL('./run-ts.mjs', import.meta.url));
 function runFile(file) {
   return new Promise((resolve) => {
     // node:test writes TAP when stdout is not a terminal; the counts come from its "# pass N" lines.
-    const child = spawn(process.execPath, [runTs, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Every reuse of a resource's stored JSON is checked against a fresh serialization (server/src/store/stored-json.ts).
+    const env = { ...process.env, WAYPOINT_VERIFY_STORED_JSON: '1' };
+    const child = spawn(process.execPath, [runTs, file], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;

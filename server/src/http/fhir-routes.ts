@@ -9,6 +9,7 @@ import type { FhirRepository, FhirRequest, FhirRouter, HttpMethod } from '@medpl
 import type { Bundle, BundleLink, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+import { toJsonBuffer } from '../store/stored-json';
 import { absolutizeBundle, FHIR_PREFIX, fhirBaseUrl } from './base-url';
 import { FHIR_JSON, methodNotAllowed, outcome, serverFailure, unknownResourceType } from './outcomes';
 import { PAGE_TOKEN_PARAM, SearchPageTokens } from './page-tokens';
@@ -280,11 +281,7 @@ function sendResource(
   body: Resource,
   headers: Record<string, string> = {},
 ): FastifyReply {
-  return reply
-    .code(status)
-    .headers(headers)
-    .type(FHIR_JSON)
-    .send(Buffer.from(JSON.stringify(body)));
+  return reply.code(status).headers(headers).type(FHIR_JSON).send(toJsonBuffer(body));
 }
 
 function versionHeaders(resource: Resource): Record<string, string> {

@@ -101,6 +101,9 @@ export interface AccessContext {
   readonly compartments?: CompartmentIndex;
 }
 
+/** Where the access policy reads a resource's patients from (see `patientsOf`). */
+type CompartmentSource = 'index' | 'content' | ReadonlyMap<string, readonly string[]>;
+
 function deny(outcome: OperationOutcome, text?: string): never {
   throw new OperationOutcomeError(
     text ? { ...outcome, issue: [{ ...outcome.issue[0], details: { text } }] } : outcome,
@@ -148,19 +151,22 @@ export class PolicyRepository extends RepositoryWrapper {
   }
 
   /**
-   * The patients a resource belongs to. `current`: the resource is the stored current version (a read, a
-   * search match or include), so the compartment index answers; otherwise its content is evaluated.
+   * The patients a resource belongs to, from where `from` says: `index`, the store's compartment index (the
+   * resource is the stored current version: a read, a search match or include); a lookup of the index done for
+   * a whole Bundle at once; `content`, FHIRPath on the resource itself (an older version, a write's body).
    */
-  private patientsOf(resource: Resource, current: boolean): string[] {
+  private patientsOf(resource: Resource, from: CompartmentSource): readonly string[] {
     const index = this.ctx.compartments;
-    if (current && index && resource.id) {
-      return index.compartmentOf(resource.resourceType, resource.id);
+    if (from !== 'content' && index && resource.id) {
+      return typeof from === 'string'
+        ? index.compartmentOf(resource.resourceType, resource.id)
+        : (from.get(`${resource.resourceType}/${resource.id}`) ?? []);
     }
     return patientIdsOf(resource);
   }
 
   /** Whether the caller may see this resource (depth limits Provenance/Task indirection). */
-  private async canRead(resource: Resource, depth = 0, current = true): Promise<boolean> {
+  private async canRead(resource: Resource, depth = 0, from: CompartmentSource = 'index'): Promise<boolean> {
     const type = resource.resourceType;
     if (type === 'AuditEvent') {
       return this.mayReadAudit();
@@ -181,7 +187,7 @@ export class PolicyRepository extends RepositoryWrapper {
     if (type === 'Task' && this.isMyTask(resource as Task)) {
       return true;
     }
-    const ids = this.patientsOf(resource, current);
+    const ids = this.patientsOf(resource, from);
     if (ids.length > 0) {
       return ids.some((id) => this.mayReadPatient(id));
     }
@@ -227,7 +233,7 @@ export class PolicyRepository extends RepositoryWrapper {
       try {
         const target = await this.inner.readResource(parts.type, parts.id);
         if (throughPatients) {
-          if (this.patientsOf(target, true).some((id) => this.mayReadPatient(id))) return true;
+          if (this.patientsOf(target, 'index').some((id) => this.mayReadPatient(id))) return true;
         } else if (await this.canRead(target, depth + 1)) {
           return true;
         }
@@ -243,8 +249,8 @@ export class PolicyRepository extends RepositoryWrapper {
   }
 
   /** What the caller receives: notes redacted for coordinators; disclosed patients noted for audit. */
-  private present<T extends Resource>(resource: T, current = true): T {
-    for (const id of this.patientsOf(resource, current)) {
+  private present<T extends Resource>(resource: T, from: CompartmentSource = 'index'): T {
+    for (const id of this.patientsOf(resource, from)) {
       this.ctx.disclosed.add(`Patient/${id}`);
     }
     if (this.ctx.principal.kind === 'user' && mustRedact(this.ctx.principal.roles, resource)) {
@@ -358,15 +364,15 @@ export class PolicyRepository extends RepositoryWrapper {
     const history = await this.inner.readHistory<T>(resourceType, id, options);
     // Decide on the newest version we can see (a deleted resource's entries may have no resource).
     const newest = history.entry?.find((e) => e.resource)?.resource;
-    if (!newest || !(await this.canRead(newest, 0, false))) {
+    if (!newest || !(await this.canRead(newest, 0, 'content'))) {
       deny(notFound);
     }
     const entry: BundleEntry<WithId<T>>[] = [];
     for (const e of history.entry ?? []) {
       if (!e.resource) {
         entry.push(e);
-      } else if (await this.canRead(e.resource, 0, false)) {
-        entry.push({ ...e, resource: this.present(e.resource, false) });
+      } else if (await this.canRead(e.resource, 0, 'content')) {
+        entry.push({ ...e, resource: this.present(e.resource, 'content') });
       }
     }
     return { ...history, entry };
@@ -378,10 +384,10 @@ export class PolicyRepository extends RepositoryWrapper {
       return this.readAuditEvent(id) as unknown as WithId<T>;
     }
     const resource = await this.inner.readVersion<T>(resourceType, id, vid);
-    if (!(await this.canRead(resource, 0, false))) {
+    if (!(await this.canRead(resource, 0, 'content'))) {
       deny(notFound);
     }
-    return this.present(resource, false);
+    return this.present(resource, 'content');
   }
 
   async updateResource<T extends Resource>(resource: T, options?: UpdateResourceOptions): Promise<WithId<T>> {
@@ -556,6 +562,7 @@ export class PolicyRepository extends RepositoryWrapper {
   ): Promise<Bundle<T>> {
     const entries: BundleEntry<T>[] = [];
     let droppedMatches = 0;
+    const from = this.bundleCompartments(bundle);
     for (const entry of bundle.entry ?? []) {
       const resource = entry.resource;
       if (!resource) continue;
@@ -565,9 +572,9 @@ export class PolicyRepository extends RepositoryWrapper {
         continue;
       }
       const typeReadable = this.ctx.principal.permissions.allows(resource.resourceType, 'r') || isMatch;
-      const visible = typeReadable && ((isMatch && trustMatches) || (await this.canRead(resource)));
+      const visible = typeReadable && ((isMatch && trustMatches) || (await this.canRead(resource, 0, from)));
       if (visible) {
-        entries.push({ ...entry, resource: this.present(resource) });
+        entries.push({ ...entry, resource: this.present(resource, from) });
       } else if (isMatch) {
         droppedMatches++;
       }
@@ -577,6 +584,16 @@ export class PolicyRepository extends RepositoryWrapper {
       result.total = Math.max(0, bundle.total - droppedMatches);
     }
     return result;
+  }
+
+  /** The compartments of a Bundle's resources in one index lookup (`index` per resource without an index). */
+  private bundleCompartments(bundle: Bundle): CompartmentSource {
+    const index = this.ctx.compartments;
+    if (!index) return 'index';
+    const keys = (bundle.entry ?? []).flatMap(({ resource }) =>
+      resource?.id ? [{ resourceType: resource.resourceType, id: resource.id }] : [],
+    );
+    return index.compartmentsOf(keys);
   }
 
   // ---- AuditEvent (served read-only from the audit table, scoped by audit-access.ts) ------------------

@@ -16,6 +16,13 @@ import { referenceParts } from '../../../clinical/fhir/reference';
 export interface CompartmentIndex {
   /** The patients of the current version of a resource (empty when it belongs to none, or does not exist). */
   compartmentOf(resourceType: string, id: string): string[];
+  /**
+   * The same for many resources in one lookup, keyed `Type/id`; a resource in no compartment (or missing) has
+   * no key. For a search Bundle, where one lookup per entry would cost more than the search.
+   */
+  compartmentsOf(
+    resources: readonly { readonly resourceType: string; readonly id: string }[],
+  ): Map<string, string[]>;
 }
 
 let params: ReadonlyMap<string, readonly string[]> | undefined;

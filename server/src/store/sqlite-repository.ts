@@ -56,6 +56,7 @@ import {
   SearchCompiler,
   type UnsupportedFilter,
 } from './search-sql';
+import { parseStored } from './stored-json';
 import { subsetResource } from './subsetting';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -155,11 +156,14 @@ function prepareStatements(db: Database.Database) {
     compartmentByKey: db.prepare<[string, string], { patient: string }>(
       'SELECT c.patient FROM resources r JOIN compartment c ON c.rid = r.rid WHERE r.type = ? AND r.id = ? AND r.deleted = 0',
     ),
+    compartmentsByKeys: db.prepare<[string], { key: string; patient: string }>(
+      "SELECT r.type || '/' || r.id AS key, c.patient FROM json_each(?) k JOIN resources r ON r.type = k.value ->> 0 AND r.id = k.value ->> 1 AND r.deleted = 0 JOIN compartment c ON c.rid = r.rid",
+    ),
     findExisting: db.prepare<[string, string], ExistingRow>(
       'SELECT rid, version_id, deleted FROM resources WHERE type = ? AND id = ?',
     ),
-    readCurrent: db.prepare<[string, string], { json: string | null; deleted: number }>(
-      'SELECT json, deleted FROM resources WHERE type = ? AND id = ?',
+    readCurrent: db.prepare<[string, string], { json: Buffer | null; deleted: number }>(
+      'SELECT CAST(json AS BLOB) AS json, deleted FROM resources WHERE type = ? AND id = ?',
     ),
     insertResource: db.prepare(
       'INSERT INTO resources (type, id, version_id, last_updated, last_updated_ms, deleted, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -170,8 +174,8 @@ function prepareStatements(db: Database.Database) {
     insertHistory: db.prepare(
       'INSERT INTO history (rid, type, id, version_id, last_updated, deleted, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    readVersion: db.prepare<[string, string, number], { json: string | null; deleted: number }>(
-      'SELECT h.json, h.deleted FROM history h JOIN resources r ON r.rid = h.rid WHERE r.type = ? AND r.id = ? AND h.version_id = ?',
+    readVersion: db.prepare<[string, string, number], { json: Buffer | null; deleted: number }>(
+      'SELECT CAST(h.json AS BLOB) AS json, h.deleted FROM history h JOIN resources r ON r.rid = h.rid WHERE r.type = ? AND r.id = ? AND h.version_id = ?',
     ),
     instanceHistory: db.prepare<
       [string, string, number, number],
@@ -260,6 +264,19 @@ export class SqliteRepository extends FhirRepository {
   /** The patients whose compartment the current version of a resource belongs to (empty when none or missing). */
   compartmentOf(resourceType: string, id: string): string[] {
     return this.shared.stmts.compartmentByKey.all(resourceType, id).map((row) => row.patient);
+  }
+
+  compartmentsOf(
+    resources: readonly { readonly resourceType: string; readonly id: string }[],
+  ): Map<string, string[]> {
+    const keys = JSON.stringify(resources.map((r) => [r.resourceType, r.id]));
+    const result = new Map<string, string[]>();
+    for (const { key, patient } of this.shared.stmts.compartmentsByKeys.all(keys)) {
+      const patients = result.get(key);
+      if (patients) patients.push(patient);
+      else result.set(key, [patient]);
+    }
+    return result;
   }
 
   /**
@@ -690,7 +707,7 @@ export class SqliteRepository extends FhirRepository {
     if (row.deleted || row.json === null) {
       throw new OperationOutcomeError(gone);
     }
-    return JSON.parse(row.json) as WithId<T>;
+    return parseStored<WithId<T>>(row.json);
   }
 
   async readReference<T extends Resource>(reference: Reference<T>): Promise<WithId<T>> {
@@ -732,7 +749,7 @@ export class SqliteRepository extends FhirRepository {
     if (row.deleted || row.json === null) {
       throw new OperationOutcomeError(gone);
     }
-    return JSON.parse(row.json) as WithId<T>;
+    return parseStored<WithId<T>>(row.json);
   }
 
   /** Instance history, newest first; deleted versions appear as entries without resource, response 410. */
@@ -819,13 +836,13 @@ export class SqliteRepository extends FhirRepository {
     const count = clampCount(searchRequest.count, DEFAULT_PAGE_SIZE);
     const offset = Math.max(0, searchRequest.offset ?? 0);
 
-    let rows: { json: string }[] = [];
+    let rows: { json: Buffer }[] = [];
     if (count > 0 && compiled.indexOrder) {
       rows = indexOrderedPage(db, compiled.indexOrder, offset, count + 1);
     } else if (count > 0) {
       rows = db
-        .prepare(`SELECT r.json ${compiled.from} ${compiled.orderBy} LIMIT ? OFFSET ?`)
-        .all(...compiled.params, ...compiled.orderParams, count + 1, offset) as { json: string }[];
+        .prepare(`SELECT CAST(r.json AS BLOB) AS json ${compiled.from} ${compiled.orderBy} LIMIT ? OFFSET ?`)
+        .all(...compiled.params, ...compiled.orderParams, count + 1, offset) as { json: Buffer }[];
     }
     const hasNext = rows.length > count;
     if (hasNext) {
@@ -839,7 +856,7 @@ export class SqliteRepository extends FhirRepository {
       total = rows.length;
     }
 
-    const resources = rows.map((row) => JSON.parse(row.json) as WithId<T>);
+    const resources = rows.map((row) => parseStored<WithId<T>>(row.json));
     const entries: BundleEntry[] = resources.map((resource) => ({
       fullUrl: `${resource.resourceType}/${resource.id}`,
       resource: subsetResource(resource, searchRequest.fields, searchRequest.summary),
@@ -976,14 +993,14 @@ function indexOrderedPage(
   plan: NonNullable<CompiledQuery['indexOrder']>,
   offset: number,
   limit: number,
-): { json: string }[] {
-  const page: { json: string }[] = [];
+): { json: Buffer }[] {
+  const page: { json: Buffer }[] = [];
   const seen = new Set<number>();
   let skipped = 0;
   for (const part of [plan.ordered, plan.missing]) {
     for (const row of db.prepare(part.sql).iterate(...part.params) as IterableIterator<{
       rid: number;
-      json: string;
+      json: Buffer;
     }>) {
       if (seen.has(row.rid)) {
         continue;

@@ -77,6 +77,27 @@ describe('SqliteRepository compartment index', () => {
     assert.deepEqual(repo.compartmentOf('Observation', 'missing'), []);
   });
 
+  test('compartmentsOf answers many resources in one lookup, as compartmentOf does one by one', () => {
+    const keys = [
+      ['Patient', 'p1'],
+      ['Observation', 'o2'],
+      ['Appointment', 'group'],
+      ['Task', 'cosign1'],
+      ['Practitioner', 'c1'],
+      ['Observation', 'missing'],
+    ].map(([resourceType, id]) => ({ resourceType: resourceType as string, id: id as string }));
+    const many = repo.compartmentsOf(keys);
+    for (const { resourceType, id } of keys) {
+      assert.deepEqual(
+        [...(many.get(`${resourceType}/${id}`) ?? [])].sort(),
+        repo.compartmentOf(resourceType, id).sort(),
+        `${resourceType}/${id}`,
+      );
+    }
+    assert.equal(many.has('Practitioner/c1'), false);
+    assert.equal(repo.compartmentsOf([]).size, 0);
+  });
+
   test('an update that moves a resource to another patient moves its membership; a delete removes it', async () => {
     await repo.updateResource(survey('o3', 'p1'));
     await repo.updateResource(survey('o3', 'p2'));
