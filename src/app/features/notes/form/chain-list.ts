@@ -17,6 +17,14 @@ import { NoteControl } from './note-control';
 import { NoteForm } from './note-form';
 import { child, childrenAt, instancesOf, type ItemPath } from './response-tree';
 
+/** A button of a link: move it up or down, or remove it (`label` takes the link's 1-based number). */
+interface LinkTool {
+  readonly kind: 'up' | 'down' | 'remove';
+  readonly icon: string;
+  readonly text: string;
+  readonly label: (link: number) => string;
+}
+
 /**
  * The `chain` layout: a repeating group as an ordered list of links (a DBT behavior chain), each with its
  * questions and buttons to move it up or down or remove it, and "Add link" at the end. Alt+Arrow Up / Down on
@@ -41,37 +49,21 @@ import { child, childrenAt, instancesOf, type ItemPath } from './response-tree';
               }
               @if (!readonly()) {
                 <div class="tools">
-                  <button
-                    mat-button
-                    type="button"
-                    [id]="buttonId(n, 'up')"
-                    [disabled]="n === 0"
-                    [attr.aria-label]="'Move link ' + (n + 1) + ' up'"
-                    (click)="move(n, -1, 'up')"
-                  >
-                    <mat-icon aria-hidden="true">arrow_upward</mat-icon>
-                    Move up
-                  </button>
-                  <button
-                    mat-button
-                    type="button"
-                    [id]="buttonId(n, 'down')"
-                    [disabled]="n === links().length - 1"
-                    [attr.aria-label]="'Move link ' + (n + 1) + ' down'"
-                    (click)="move(n, 1, 'down')"
-                  >
-                    <mat-icon aria-hidden="true">arrow_downward</mat-icon>
-                    Move down
-                  </button>
-                  <button
-                    mat-button
-                    type="button"
-                    [attr.aria-label]="'Remove link ' + (n + 1)"
-                    (click)="remove(n)"
-                  >
-                    <mat-icon aria-hidden="true">delete</mat-icon>
-                    Remove
-                  </button>
+                  @for (tool of tools; track tool.kind) {
+                    <button
+                      mat-button
+                      type="button"
+                      [id]="buttonId(n, tool.kind)"
+                      [disabled]="
+                        (tool.kind === 'up' && n === 0) || (tool.kind === 'down' && n === links().length - 1)
+                      "
+                      [attr.aria-label]="tool.label(n + 1)"
+                      (click)="use(tool.kind, n)"
+                    >
+                      <mat-icon aria-hidden="true">{{ tool.icon }}</mat-icon>
+                      {{ tool.text }}
+                    </button>
+                  }
                 </div>
               }
             </fieldset>
@@ -131,12 +123,23 @@ export class ChainList {
     return Array.from({ length: Math.max(1, count) }, (_, i) => i);
   });
 
+  protected readonly tools: readonly LinkTool[] = [
+    { kind: 'up', icon: 'arrow_upward', text: 'Move up', label: (n) => `Move link ${n} up` },
+    { kind: 'down', icon: 'arrow_downward', text: 'Move down', label: (n) => `Move link ${n} down` },
+    { kind: 'remove', icon: 'delete', text: 'Remove', label: (n) => `Remove link ${n}` },
+  ];
+
   protected childPath(link: number, linkId: string): ItemPath {
     return child(this.linkPath(link), linkId);
   }
 
-  protected buttonId(link: number, direction: 'up' | 'down'): string {
-    return `${this.id}-${link}-${direction}`;
+  protected buttonId(link: number, kind: LinkTool['kind']): string {
+    return `${this.id}-${link}-${kind}`;
+  }
+
+  protected use(kind: LinkTool['kind'], link: number): void {
+    if (kind === 'remove') this.remove(link);
+    else this.move(link, kind === 'up' ? -1 : 1, kind);
   }
 
   protected add(): void {
@@ -149,12 +152,12 @@ export class ChainList {
     );
   }
 
-  protected remove(link: number): void {
+  private remove(link: number): void {
     this.form.removeRepetition(this.linkPath(link));
     this.announcement.set(`Link ${link + 1} removed.`);
   }
 
-  protected move(link: number, delta: -1 | 1, direction: 'up' | 'down'): void {
+  private move(link: number, delta: -1 | 1, direction: 'up' | 'down'): void {
     const to = link + delta;
     if (to < 0 || to >= this.links().length) return;
     this.form.moveRepetition(this.linkPath(link), delta);

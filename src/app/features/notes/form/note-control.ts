@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -19,6 +20,14 @@ function timeInput(value: string | undefined): string {
   return value?.slice(0, 5) ?? '';
 }
 
+interface InputField {
+  readonly type: 'text' | 'number' | 'date' | 'time';
+  readonly inputMode: 'numeric' | null;
+  readonly value: string | number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
 /**
  * One question of a note, by its type: string and text, integer (a number field, or a slider with the slider
  * control), boolean, choice (radio buttons, check boxes or a drop-down: item-hints.ts choiceControl), date, time,
@@ -27,7 +36,14 @@ function timeInput(value: string | undefined): string {
  */
 @Component({
   selector: 'wp-note-control',
-  imports: [MatCheckboxModule, MatFormFieldModule, MatInputModule, MatRadioModule, MatSelectModule],
+  imports: [
+    MatCheckboxModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatRadioModule,
+    MatSelectModule,
+    NgTemplateOutlet,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './note-control.html',
   styleUrl: './note-control.scss',
@@ -68,8 +84,26 @@ export class NoteControl {
   });
   protected readonly text = computed(() => this.first()?.valueString ?? '');
   protected readonly integer = computed(() => this.first()?.valueInteger ?? null);
-  protected readonly date = computed(() => this.first()?.valueDate ?? '');
-  protected readonly time = computed(() => timeInput(this.first()?.valueTime));
+  /** The one input of a string, integer, date or time question: its type, value and bounds. */
+  protected readonly field = computed<InputField>(() => {
+    const answer = this.first();
+    switch (this.item().type) {
+      case 'integer':
+        return {
+          type: 'number',
+          inputMode: 'numeric',
+          value: answer?.valueInteger ?? null,
+          min: this.min(),
+          max: this.max(),
+        };
+      case 'date':
+        return { type: 'date', inputMode: null, value: answer?.valueDate ?? '', min: null, max: null };
+      case 'time':
+        return { type: 'time', inputMode: null, value: timeInput(answer?.valueTime), min: null, max: null };
+      default:
+        return { type: 'text', inputMode: null, value: answer?.valueString ?? '', min: null, max: null };
+    }
+  });
   protected readonly checked = computed(() => this.first()?.valueBoolean === true);
   protected readonly reference = computed(() => this.first()?.valueReference?.reference ?? null);
   protected readonly goals = this.form.goals;
@@ -81,20 +115,24 @@ export class NoteControl {
     this.write(value === '' ? [] : [{ valueString: value }]);
   }
 
-  protected setInteger(event: Event): void {
-    const raw = (event.target as HTMLInputElement).value.trim();
-    const value = Number(raw);
-    this.write(raw === '' || !Number.isInteger(value) ? [] : [{ valueInteger: value }]);
-  }
-
-  protected setDate(event: Event): void {
-    const value = (event.target as HTMLInputElement).value;
-    this.write(value ? [{ valueDate: value }] : []);
-  }
-
-  protected setTime(event: Event): void {
-    const value = (event.target as HTMLInputElement).value;
-    this.write(value ? [{ valueTime: value.length === 5 ? `${value}:00` : value }] : []);
+  /** The answer of the `field()` input: none when it is cleared (or not a whole number). */
+  protected setField(event: Event): void {
+    const raw = (event.target as HTMLInputElement).value;
+    switch (this.item().type) {
+      case 'integer': {
+        const value = Number(raw.trim());
+        this.write(raw.trim() === '' || !Number.isInteger(value) ? [] : [{ valueInteger: value }]);
+        return;
+      }
+      case 'date':
+        this.write(raw ? [{ valueDate: raw }] : []);
+        return;
+      case 'time':
+        this.write(raw ? [{ valueTime: raw.length === 5 ? `${raw}:00` : raw }] : []);
+        return;
+      default:
+        this.write(raw === '' ? [] : [{ valueString: raw }]);
+    }
   }
 
   protected setBoolean(checked: boolean): void {
