@@ -13,8 +13,11 @@ export interface ViewSearch {
   readonly params: readonly (readonly [string, string])[];
 }
 
-/** Page size the views ask for (the embedded server's maximum); larger results come through `next` links. */
-export const VIEW_PAGE_SIZE = 1000;
+/**
+ * Page size the views ask for (the embedded server's maximum, 2,500: a whole program of the 2,000-patient demo
+ * clinic in one page); larger results, or a server with a lower cap, come through `next` links.
+ */
+export const VIEW_PAGE_SIZE = 2500;
 
 const SUMMARY = `${DERIVED_SYSTEM.fact}|${SUMMARY_CODE}`;
 const CURRENT = `${DERIVED_SYSTEM.tag}|${DERIVED_TAG.current}`;

@@ -366,7 +366,7 @@ describe('SqliteRepository search', () => {
     const count = await search(repo, 'Observation?_summary=count');
     assert.equal(count.total, 6);
     assert.equal(count.entry, undefined);
-    assert.equal((await search(repo, 'Observation?_count=5000')).entry?.length, 6); // capped at 1000, not an error
+    assert.equal((await search(repo, 'Observation?_count=5000')).entry?.length, 6); // capped at MAX_PAGE_SIZE, not an error
   });
 
   test('_elements keeps id, meta and mandatory elements; _summary=true the summary elements', async () => {
