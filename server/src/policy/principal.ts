@@ -2,9 +2,9 @@
  * Who is calling the FHIR API, and which patients they may see: resolved per request from the store
  * (PractitionerRole, CareTeam, EpisodeOfCare), never from anything the client sends.
  */
-import { Operator } from '@medplum/core';
+import { Operator, type SearchRequest, type WithId } from '@medplum/core';
 import type { FhirRepository } from '@medplum/fhir-router';
-import type { CareTeam, EpisodeOfCare, PractitionerRole, Reference } from '@medplum/fhirtypes';
+import type { CareTeam, EpisodeOfCare, PractitionerRole, Reference, Resource } from '@medplum/fhirtypes';
 
 import { LOCAL_SYSTEM, STAFF_ROLES, type StaffRole } from '../../../clinical/terminology';
 import type { PermissionSet } from '../auth/smart-scopes';
@@ -70,15 +70,37 @@ function refOf(reference: Reference | undefined): string | undefined {
   return reference?.reference;
 }
 
+/**
+ * Every match of a search, page by page: a store returns at most its page size whatever `count` asks for, and
+ * a scope cut at a page would silently hide patients (a 2,000-patient clinic's program lost 740 of 1,789 at a
+ * page size of 1,000).
+ */
+export async function searchEvery<T extends Resource>(
+  repo: FhirRepository,
+  request: SearchRequest<T>,
+  pageSize = 1000,
+): Promise<WithId<T>[]> {
+  const all: WithId<T>[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await repo.searchResources<T>({
+      ...request,
+      count: pageSize,
+      offset,
+      sortRules: [{ code: '_id' }],
+    });
+    all.push(...page);
+    if (page.length < pageSize) return all;
+  }
+}
+
 async function activeCareTeams(repo: FhirRepository, participants: readonly string[]): Promise<CareTeam[]> {
   if (participants.length === 0) return [];
-  return repo.searchResources<CareTeam>({
+  return searchEvery<CareTeam>(repo, {
     resourceType: 'CareTeam',
     filters: [
       { code: 'participant', operator: Operator.EQUALS, value: participants.join(',') },
       { code: 'status', operator: Operator.EQUALS, value: 'active' },
     ],
-    count: 10_000,
   });
 }
 
@@ -143,13 +165,12 @@ export async function resolvePatientScope(
       ),
     ];
     if (organizations.length > 0) {
-      const episodes = await repo.searchResources<EpisodeOfCare>({
+      const episodes = await searchEvery<EpisodeOfCare>(repo, {
         resourceType: 'EpisodeOfCare',
         filters: [
           { code: 'organization', operator: Operator.EQUALS, value: organizations.join(',') },
           { code: 'status', operator: Operator.EQUALS, value: 'active' },
         ],
-        count: 100_000,
       });
       for (const episode of episodes) {
         const id = patientIdOfReference(refOf(episode.patient));
