@@ -41,6 +41,21 @@ const COLUMN_LABELS: Readonly<Record<AuditColumn, string>> = {
   outcome: 'Outcome',
 };
 
+interface FilterOption {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** One drop-down filter of the report ('' = any). */
+interface SelectFilter {
+  readonly key: 'user' | 'patient' | 'action' | 'outcome';
+  readonly label: string;
+  readonly any: string;
+  readonly options: readonly FilterOption[];
+  readonly value: string;
+  readonly unlisted: string | null;
+}
+
 /**
  * `/audit`: the audit report (ONC 45 CFR 170.315(d)(3)) — the server's AuditEvents for a range of days (the last 7
  * by default), filtered by user, patient, action and outcome and sorted by any column, all in the server's search
@@ -73,8 +88,8 @@ export class AuditPage {
 
   protected readonly columns = AUDIT_COLUMNS;
   protected readonly columnLabels = COLUMN_LABELS;
-  protected readonly actions = AUDIT_ACTIONS.map((code) => ({ code, label: ACTION_LABELS[code] }));
-  protected readonly outcomes = AUDIT_OUTCOMES.map((code) => ({ code, label: OUTCOME_LABELS[code] }));
+  private readonly actions = AUDIT_ACTIONS.map((value) => ({ value, label: ACTION_LABELS[value] }));
+  private readonly outcomes = AUDIT_OUTCOMES.map((value) => ({ value, label: OUTCOME_LABELS[value] }));
 
   private readonly queryParams = this.store.selectSignal(selectQueryParams);
   protected readonly view = computed(() => parseAuditView(this.queryParams(), this.clock()));
@@ -115,13 +130,25 @@ export class AuditPage {
     return shown >= total ? `${total} ${noun(total)}` : `${shown} of ${total} ${noun(total)}`;
   });
   /** A user or patient in the URL that the filter lists do not name (e.g. outside the team): still selectable. */
-  protected readonly unlistedUser = computed(() => {
-    const user = this.view().user;
-    return user && !this.users().some((u) => u.reference === user) ? user : null;
-  });
-  protected readonly unlistedPatient = computed(() => {
-    const patient = this.view().patient;
-    return patient && !this.patients().some((p) => p.reference === patient) ? patient : null;
+  /**
+   * The drop-down filters, in order: what each lists, its value, and a value from the URL its list lacks (a
+   * user or patient with no event in the range), shown as it is rather than dropped.
+   */
+  protected readonly selectFilters = computed((): SelectFilter[] => {
+    const view = this.view();
+    const filter = (key: SelectFilter['key'], label: string, options: readonly FilterOption[]) => {
+      const value = view[key] ?? '';
+      const unlisted = value && !options.some((o) => o.value === value) ? value : null;
+      return { key, label, any: `Any ${label.toLowerCase()}`, options, value, unlisted };
+    };
+    const users = this.users().map((u) => ({ value: u.reference, label: u.name }));
+    const patients = this.patients().map((p) => ({ value: p.reference, label: p.name }));
+    return [
+      filter('user', 'User', users),
+      filter('patient', 'Patient', patients),
+      filter('action', 'Action', this.actions),
+      filter('outcome', 'Outcome', this.outcomes),
+    ];
   });
   protected readonly sortActive = computed(() => this.view().sort.column);
   protected readonly sortDirection = computed(() => this.view().sort.direction);
@@ -150,20 +177,8 @@ export class AuditPage {
     if (value) this.change({ to: value });
   }
 
-  protected setUser(value: string): void {
-    this.change({ user: value || null });
-  }
-
-  protected setPatient(value: string): void {
-    this.change({ patient: value || null });
-  }
-
-  protected setAction(value: string): void {
-    this.change({ action: (value || null) as AuditView['action'] });
-  }
-
-  protected setOutcome(value: string): void {
-    this.change({ outcome: (value || null) as AuditView['outcome'] });
+  protected setFilter(key: SelectFilter['key'], value: string): void {
+    this.change({ [key]: value || null } as Partial<AuditView>);
   }
 
   protected sortBy(sort: Sort): void {

@@ -35,6 +35,7 @@ import {
 } from './data/cm-model';
 import { CoordinationPageActions } from './state/coordination.actions';
 import { coordinationFeature } from './state/coordination.feature';
+import { CmScheduleNotice } from './ui/cm-schedule-notice';
 
 const TONES: Readonly<Record<CmLineKind, StatusTone>> = {
   rewarded: 'success',
@@ -60,7 +61,7 @@ const ICONS: Readonly<Record<CmLineKind, string>> = {
  */
 @Component({
   selector: 'wp-cm-ledger-page',
-  imports: [MatButtonModule, MatIconModule, RouterLink, Part2Notice, StatusChip],
+  imports: [MatButtonModule, MatIconModule, RouterLink, Part2Notice, StatusChip, CmScheduleNotice],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './cm-ledger-page.html',
   styleUrl: './cm-ledger-page.scss',
@@ -82,9 +83,9 @@ export class CmLedgerPage {
   protected readonly totals = this.store.selectSignal(coordinationFeature.selectCmTotals);
   private readonly schedule = this.store.selectSignal(coordinationFeature.selectCmSchedule);
   protected readonly scheduleProblem = this.store.selectSignal(coordinationFeature.selectCmScheduleProblem);
+  protected readonly scheduleText = computed(() => scheduleText(this.schedule()));
   private readonly user = this.store.selectSignal(selectUser);
   protected readonly printedBy = computed(() => this.user()?.name ?? '');
-  protected readonly scheduleText = computed(() => scheduleText(this.schedule()));
   protected readonly errorMessage = computed(() => {
     const e = this.loadError();
     return e ? outcomeMessage(e) : null;

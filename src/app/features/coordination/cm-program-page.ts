@@ -10,27 +10,20 @@ import { EmptyState } from '../../shared/ui/empty-state';
 import { scheduleText } from './data/cm-model';
 import { CoordinationPageActions } from './state/coordination.actions';
 import { coordinationFeature } from './state/coordination.feature';
+import { CmScheduleNotice } from './ui/cm-schedule-notice';
 
 /**
  * Contingency management across the program: each enrolled patient's rewards and points (recorded, of which
  * handed out), the program's totals, and the way to each patient's ledger.
  */
+
 @Component({
   selector: 'wp-cm-program-page',
-  imports: [MatButtonModule, MatIconModule, RouterLink, EmptyState],
+  imports: [MatButtonModule, MatIconModule, RouterLink, EmptyState, CmScheduleNotice],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 class="title">Contingency management</h2>
-    <p class="schedule">Schedule: {{ schedule() }}</p>
-    @if (scheduleProblem(); as problem) {
-      <div class="error" role="alert">
-        <mat-icon aria-hidden="true">error</mat-icon>
-        <p>
-          The clinic's CM schedule is not valid ({{ problem }}): no reward can be recorded until it is
-          corrected.
-        </p>
-      </div>
-    }
+    <wp-cm-schedule-notice [text]="schedule()" [problem]="scheduleProblem()" />
 
     @if (error(); as message) {
       <div class="error" role="alert">
@@ -106,10 +99,6 @@ import { coordinationFeature } from './state/coordination.feature';
     @use '../../shared/styles/page';
     @include page.host;
     @include page.title;
-    .schedule {
-      margin: 0;
-      color: var(--mat-sys-on-surface-variant);
-    }
     .program-total {
       margin: 8px 0;
       font: var(--mat-sys-title-small);
@@ -131,13 +120,13 @@ import { coordinationFeature } from './state/coordination.feature';
 export class CmProgramPage {
   private readonly store = inject(Store);
   protected readonly formatDate = formatDate;
+  private readonly cmSchedule = this.store.selectSignal(coordinationFeature.selectCmSchedule);
+  protected readonly scheduleProblem = this.store.selectSignal(coordinationFeature.selectCmScheduleProblem);
+  protected readonly schedule = computed(() => scheduleText(this.cmSchedule()));
   protected readonly totals = this.store.selectSignal(coordinationFeature.selectCmTotals);
   protected readonly loading = this.store.selectSignal(coordinationFeature.selectCmLoading);
   private readonly cmError = this.store.selectSignal(coordinationFeature.selectCmError);
   private readonly programError = this.store.selectSignal(coordinationFeature.selectProgramError);
-  private readonly cmSchedule = this.store.selectSignal(coordinationFeature.selectCmSchedule);
-  protected readonly scheduleProblem = this.store.selectSignal(coordinationFeature.selectCmScheduleProblem);
-  protected readonly schedule = computed(() => scheduleText(this.cmSchedule()));
   protected readonly error = computed(() => {
     const e = this.cmError() ?? this.programError();
     return e ? outcomeMessage(e) : null;

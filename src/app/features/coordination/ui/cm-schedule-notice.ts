@@ -1,0 +1,43 @@
+import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { MatIconModule } from '@angular/material/icon';
+
+/**
+ * The clinic's contingency-management schedule in words, and an alert when its PlanDefinition is not valid
+ * (then no reward can be recorded): the head of the CM pages.
+ */
+@Component({
+  selector: 'wp-cm-schedule-notice',
+  imports: [MatIconModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <p class="schedule">Schedule: {{ text() }}</p>
+    @if (problem(); as problem) {
+      <div class="error wp-no-print" role="alert">
+        <mat-icon aria-hidden="true">error</mat-icon>
+        <p>
+          The clinic's CM schedule is not valid ({{ problem }}): no reward can be recorded until it is
+          corrected.
+        </p>
+      </div>
+    }
+  `,
+  styles: `
+    @use '../../../shared/styles/page';
+    :host {
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+    }
+    .schedule {
+      margin: 0;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    @include page.error-banner;
+  `,
+})
+export class CmScheduleNotice {
+  /** The schedule in words (cm-model scheduleText). */
+  readonly text = input.required<string>();
+  /** Why the clinic's schedule is not valid; null when it is. */
+  readonly problem = input<string | null>(null);
+}
