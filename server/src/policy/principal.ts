@@ -81,15 +81,17 @@ export async function searchEvery<T extends Resource>(
   pageSize = 1000,
 ): Promise<WithId<T>[]> {
   const all: WithId<T>[] = [];
-  for (let offset = 0; ; offset += pageSize) {
+  // Sorted by id so the pages do not overlap; advanced by what came back, so a store whose cap is below
+  // `pageSize` is read to the end too (an empty page ends it).
+  for (;;) {
     const page = await repo.searchResources<T>({
       ...request,
       count: pageSize,
-      offset,
+      offset: all.length,
       sortRules: [{ code: '_id' }],
     });
+    if (page.length === 0) return all;
     all.push(...page);
-    if (page.length < pageSize) return all;
   }
 }
 

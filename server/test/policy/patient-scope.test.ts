@@ -63,6 +63,8 @@ describe('patient scope beyond one page', () => {
     assert.equal(ids.length, PATIENTS);
     assert.equal(new Set(ids).size, PATIENTS, 'no page repeats another');
     assert.equal((await repo.searchResources({ ...request, count: 100_000 })).length, MAX_PAGE_SIZE);
+    // Asking for more per page than the store returns still reads to the end.
+    assert.equal((await searchEvery<EpisodeOfCare>(repo, request, MAX_PAGE_SIZE + 1000)).length, PATIENTS);
   });
 
   test("a coordinator's program and a counselor's care teams include every patient, not one page of them", async () => {
