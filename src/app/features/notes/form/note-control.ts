@@ -110,14 +110,9 @@ export class NoteControl {
   protected readonly optionKey = optionKey;
   protected readonly optionLabel = optionLabel;
 
-  protected setText(event: Event): void {
-    const value = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
-    this.write(value === '' ? [] : [{ valueString: value }]);
-  }
-
-  /** The answer of the `field()` input: none when it is cleared (or not a whole number). */
+  /** The answer of the `field()` input or the text area: none when it is cleared (or not a whole number). */
   protected setField(event: Event): void {
-    const raw = (event.target as HTMLInputElement).value;
+    const raw = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
     switch (this.item().type) {
       case 'integer': {
         const value = Number(raw.trim());
