@@ -218,9 +218,24 @@ export function presentRoots(resource: object): Set<string> {
   return present;
 }
 
+let supportedTypes: { readonly list: readonly string[]; readonly set: ReadonlySet<string> } | undefined;
+
+function supported() {
+  if (supportedTypes) return supportedTypes;
+  const list = getResourceTypes();
+  // Known once the FHIR definitions are loaded (initFhirDefinitions); an empty list is not kept.
+  if (list.length > 0) supportedTypes = { list, set: new Set(list) };
+  return { list, set: new Set(list) };
+}
+
 /** All concrete R4 resource types (the store accepts and indexes every one of them). */
 export function getSupportedResourceTypes(): readonly string[] {
-  return getResourceTypes();
+  return supported().list;
+}
+
+/** Whether the store accepts this resource type (a Set lookup: every search asks). */
+export function isSupportedResourceType(resourceType: string): boolean {
+  return supported().set.has(resourceType);
 }
 
 /** Top-level element names flagged isSummary in the R4 StructureDefinition of a resource type. */

@@ -48,6 +48,7 @@ import {
   getIndexableCodes,
   getIndexedParams,
   getSupportedResourceTypes,
+  isSupportedResourceType,
 } from './search-params';
 import {
   type CompartmentAlternative,
@@ -128,6 +129,27 @@ interface Shared {
   readonly listeners: Set<CommitListener>;
   /** Settles when the FHIR transaction currently open on the connection ends; undefined when none is open. */
   openTransaction: Promise<void> | undefined;
+  /** Search statements by SQL text (see {@link cachedStatement}). */
+  readonly searchStatements: Map<string, Database.Statement>;
+}
+
+/** Search SQL differs by the parameters used, not their values: a few dozen shapes in a running server. */
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * A prepared statement for a search's SQL, compiled once per text (SQLite's prepare costs about as much as
+ * running a small search). Only for `all` and `get`, which finish before returning: an iterating statement is
+ * busy until its iterator ends, so those are prepared each time. Oldest first out when full.
+ */
+function cachedStatement(shared: Shared, sql: string): Database.Statement {
+  const cache = shared.searchStatements;
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = shared.db.prepare(sql);
+    if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, statement);
+  }
+  return statement;
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -230,6 +252,7 @@ export class SqliteRepository extends FhirRepository {
         openTransaction: undefined,
         pending: [],
         listeners: new Set(),
+        searchStatements: new Map(),
       };
       this.inTransaction = false;
       if (needsReindex) {
@@ -832,7 +855,7 @@ export class SqliteRepository extends FhirRepository {
     }
     this.assertOpen();
     const { resourceType } = searchRequest;
-    if (!getSupportedResourceTypes().includes(resourceType)) {
+    if (!isSupportedResourceType(resourceType)) {
       throw new OperationOutcomeError(badRequest(`Unsupported resource type: ${resourceType}`));
     }
     const scoped = options as ScopedSearchOptions | undefined;
@@ -845,9 +868,10 @@ export class SqliteRepository extends FhirRepository {
     if (count > 0 && compiled.indexOrder) {
       rows = indexOrderedPage(db, compiled.indexOrder, offset, count + 1);
     } else if (count > 0) {
-      rows = db
-        .prepare(`SELECT CAST(r.json AS BLOB) AS json ${compiled.from} ${compiled.orderBy} LIMIT ? OFFSET ?`)
-        .all(...compiled.params, ...compiled.orderParams, count + 1, offset) as { json: Buffer }[];
+      rows = cachedStatement(
+        this.shared,
+        `SELECT CAST(r.json AS BLOB) AS json ${compiled.from} ${compiled.orderBy} LIMIT ? OFFSET ?`,
+      ).all(...compiled.params, ...compiled.orderParams, count + 1, offset) as { json: Buffer }[];
     }
     const hasNext = rows.length > count;
     if (hasNext) {
@@ -855,8 +879,11 @@ export class SqliteRepository extends FhirRepository {
     }
     let total: number | undefined;
     if (searchRequest.total === 'accurate' || searchRequest.total === 'estimate' || count === 0) {
-      total = (db.prepare(`SELECT COUNT(*) AS n ${compiled.from}`).get(...compiled.params) as { n: number })
-        .n;
+      total = (
+        cachedStatement(this.shared, `SELECT COUNT(*) AS n ${compiled.from}`).get(...compiled.params) as {
+          n: number;
+        }
+      ).n;
     } else if (searchRequest.total !== 'none' && offset === 0 && !hasNext) {
       total = rows.length;
     }
