@@ -13,9 +13,6 @@ import type { Principal } from '../policy/principal';
 import { type AuditActor, authAuditEvent, restAuditEvent, userActor } from './audit-events';
 import type { AuditLog } from './audit-log';
 
-/** At most this many disclosed patients are named in one AuditEvent. */
-const MAX_AUDITED_PATIENTS = 200;
-
 /** The onResponse hook: one AuditEvent per FHIR interaction, from `request.fhirInteraction`. */
 export function fhirAuditTrail(audit: AuditLog): (app: FastifyInstance) => void {
   return (app) => {
@@ -44,7 +41,8 @@ function recordFhirAudit(audit: AuditLog, request: FastifyRequest, reply: Fastif
       resourceType,
       target,
       searchParams: searchParamNames(request, interaction),
-      patients: access ? [...access.disclosed].slice(0, MAX_AUDITED_PATIENTS) : undefined,
+      // Every patient the response disclosed, however many (an accounting of disclosures has no "and others").
+      patients: access ? [...access.disclosed] : undefined,
       status: reply.statusCode,
       breakGlassReason: access?.breakGlassReason,
     }),
