@@ -459,6 +459,7 @@ export class PolicyRepository extends RepositoryWrapper {
         ...options,
         ...(compartment ? { compartment } : {}),
         ...(tasks ? { orReferencing: tasks.orReferencing } : {}),
+        lazy: true,
       };
       const bundle = await this.inner.search(searchRequest, scopedOptions);
       // Matches are exact (scoped in SQL, or readable by everyone) except the post-filtered types.

@@ -146,12 +146,12 @@ export class SearchCompiler {
     return {
       ordered: {
         // CROSS JOIN fixes the join order: walk the index in key order, look each resource up by rid.
-        sql: `SELECT r.rid AS rid, CAST(r.json AS BLOB) AS json FROM ${source} CROSS JOIN resources r ON r.rid = x.rid
+        sql: `SELECT r.rid AS rid, r.id AS id, CAST(r.json AS BLOB) AS json FROM ${source} CROSS JOIN resources r ON r.rid = x.rid
               WHERE x.pid = ? AND ${where.sql} ORDER BY x.${plan.col} ${dir}, r.id ASC`,
         params: [pid, ...where.params],
       },
       missing: {
-        sql: `SELECT r.rid AS rid, CAST(r.json AS BLOB) AS json FROM resources r WHERE ${where.sql}
+        sql: `SELECT r.rid AS rid, r.id AS id, CAST(r.json AS BLOB) AS json FROM resources r WHERE ${where.sql}
               AND NOT EXISTS (SELECT 1 FROM ${byRid(plan.table)} WHERE x.rid = r.rid AND x.pid = ?) ORDER BY r.id ASC`,
         params: [...where.params, pid],
       },

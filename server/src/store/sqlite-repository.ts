@@ -56,7 +56,7 @@ import {
   SearchCompiler,
   type UnsupportedFilter,
 } from './search-sql';
-import { parseStored } from './stored-json';
+import { lazyStored, parseStored } from './stored-json';
 import { subsetResource } from './subsetting';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -77,6 +77,11 @@ export interface ScopedSearchOptions extends SearchOptions {
    * (a work item its owner or requester reads whatever patient it is about).
    */
   readonly orReferencing?: CompartmentAlternative;
+  /**
+   * The caller passes the matches on without reading them (an HTTP response): they are parsed only if
+   * something reads them (lazyStored), and otherwise written out as their stored bytes.
+   */
+  readonly lazy?: boolean;
 }
 
 /** One committed change: what was written (undefined for a delete) and the patients it belongs to. */
@@ -188,6 +193,21 @@ function prepareStatements(db: Database.Database) {
     ),
     findExisting: db.prepare<[string, string], ExistingRow>(
       'SELECT rid, version_id, deleted FROM resources WHERE type = ? AND id = ?',
+    ),
+    // The targets of matches' references (rids as a JSON array, [pid, target type or null] pairs), in match
+    // order per include; rid null marks a canonical reference (ttype ''), json null a deleted or missing target.
+    includedByIndex: db.prepare<
+      [string, string],
+      { rid: number | null; type: string; id: string; json: Buffer | null }
+    >(
+      `SELECT t.rid AS rid, x.ttype AS type, x.tid AS id,
+              CASE WHEN t.deleted = 0 THEN CAST(t.json AS BLOB) END AS json
+         FROM json_each(?) m
+         JOIN idx_ref x ON x.rid = m.value
+         JOIN json_each(?) p ON x.pid = p.value ->> 0 AND (p.value ->> 1 IS NULL OR x.ttype = p.value ->> 1)
+         LEFT JOIN resources t ON x.ttype <> '' AND t.type = x.ttype AND t.id = x.tid
+        WHERE x.ttype = '' OR t.rid IS NOT NULL
+        ORDER BY p.key, m.key`,
     ),
     readCurrent: db.prepare<[string, string], { json: Buffer | null; deleted: number }>(
       'SELECT CAST(json AS BLOB) AS json, deleted FROM resources WHERE type = ? AND id = ?',
@@ -864,14 +884,14 @@ export class SqliteRepository extends FhirRepository {
     const count = clampCount(searchRequest.count, DEFAULT_PAGE_SIZE);
     const offset = Math.max(0, searchRequest.offset ?? 0);
 
-    let rows: { json: Buffer }[] = [];
+    let rows: SearchRow[] = [];
     if (count > 0 && compiled.indexOrder) {
       rows = indexOrderedPage(db, compiled.indexOrder, offset, count + 1);
     } else if (count > 0) {
       rows = cachedStatement(
         this.shared,
-        `SELECT CAST(r.json AS BLOB) AS json ${compiled.from} ${compiled.orderBy} LIMIT ? OFFSET ?`,
-      ).all(...compiled.params, ...compiled.orderParams, count + 1, offset) as { json: Buffer }[];
+        `SELECT r.rid AS rid, r.id AS id, CAST(r.json AS BLOB) AS json ${compiled.from} ${compiled.orderBy} LIMIT ? OFFSET ?`,
+      ).all(...compiled.params, ...compiled.orderParams, count + 1, offset) as SearchRow[];
     }
     const hasNext = rows.length > count;
     if (hasNext) {
@@ -888,17 +908,25 @@ export class SqliteRepository extends FhirRepository {
       total = rows.length;
     }
 
-    const resources = rows.map((row) => parseStored<WithId<T>>(row.json));
+    const lazy = !!scoped?.lazy;
+    const resources = rows.map((row) =>
+      lazy ? lazyStored<WithId<T>>(resourceType, row.id, row.json) : parseStored<WithId<T>>(row.json),
+    );
     const entries: BundleEntry[] = resources.map((resource) => ({
       fullUrl: `${resource.resourceType}/${resource.id}`,
       resource: subsetResource(resource, searchRequest.fields, searchRequest.summary),
       search: { mode: 'match' },
     }));
     if ((searchRequest.include?.length || searchRequest.revInclude?.length) && resources.length > 0) {
-      await getExtraEntries(this, searchRequest, resources, entries, {
-        fullUrl: (type, id) => `${type}/${id}`,
-        maxResults: 5 * MAX_PAGE_SIZE,
-      });
+      const included = this.includedFromIndex(searchRequest, rows, lazy);
+      if (included) {
+        entries.push(...included);
+      } else {
+        await getExtraEntries(this, searchRequest, resources, entries, {
+          fullUrl: (type, id) => `${type}/${id}`,
+          maxResults: 5 * MAX_PAGE_SIZE,
+        });
+      }
     }
     if (compiled.unsupported.length > 0 && !options?.resourceOnly) {
       entries.push({ resource: unsupportedOutcome(compiled.unsupported), search: { mode: 'outcome' } });
@@ -915,6 +943,60 @@ export class SqliteRepository extends FhirRepository {
       bundle.entry = entries as BundleEntry<WithId<T>>[];
     }
     return bundle;
+  }
+
+  /**
+   * `_include` answered from the reference index instead of evaluating each parameter's FHIRPath on every
+   * match (getExtraEntries): the targets of the matches' literal references, in the order of the matches,
+   * each once and not repeating a match, `search.mode = include`. Undefined, and getExtraEntries runs, where
+   * the index cannot say the same: `_revinclude`, `:iterate`, an include of another type than the search,
+   * a parameter the store does not index, or a canonical reference among the values.
+   */
+  private includedFromIndex(
+    searchRequest: SearchRequest,
+    matches: readonly SearchRow[],
+    lazy: boolean,
+  ): BundleEntry[] | undefined {
+    if (searchRequest.revInclude?.length) {
+      return undefined;
+    }
+    const pids: number[] = [];
+    for (const include of searchRequest.include ?? []) {
+      const pid = this.shared.pids.get(include.resourceType + '\u0000' + include.searchParam);
+      const param = getIndexedParams(include.resourceType).get(include.searchParam);
+      if (
+        include.modifier === Operator.ITERATE ||
+        include.resourceType !== searchRequest.resourceType ||
+        pid === undefined ||
+        param?.kind !== 'reference'
+      ) {
+        return undefined;
+      }
+      pids.push(pid);
+    }
+    const targetTypes = (searchRequest.include ?? []).map((i) => i.targetType ?? null);
+    const rows = this.shared.stmts.includedByIndex.all(
+      JSON.stringify(matches.map((m) => m.rid)),
+      JSON.stringify(pids.map((pid, i) => [pid, targetTypes[i]])),
+    );
+    if (rows.some((row) => row.rid === null)) {
+      return undefined; // a canonical or unresolved-type reference: FHIRPath and a url search decide those
+    }
+    const seen = new Set(matches.map((m) => m.rid));
+    const entries: BundleEntry[] = [];
+    for (const row of rows) {
+      if (row.json === null || seen.has(row.rid as number)) continue;
+      seen.add(row.rid as number);
+      entries.push({
+        fullUrl: `${row.type}/${row.id}`,
+        resource: lazy ? lazyStored<Resource>(row.type, row.id, row.json) : parseStored<Resource>(row.json),
+        search: { mode: 'include' },
+      });
+    }
+    if (entries.length > 5 * MAX_PAGE_SIZE) {
+      throw new Error(`Search with _include reached query scope limit: results=${entries.length}`);
+    }
+    return entries;
   }
 
   async searchByReference<T extends Resource>(
@@ -1020,20 +1102,24 @@ function loadParamIds(db: Database.Database): Map<string, number> {
 }
 
 /** Reads one page of an index-ordered search (see CompiledQuery.indexOrder), skipping repeated resources. */
+/** A search's row: the resource's row id, its id and its stored JSON. */
+interface SearchRow {
+  readonly rid: number;
+  readonly id: string;
+  readonly json: Buffer;
+}
+
 function indexOrderedPage(
   db: Database.Database,
   plan: NonNullable<CompiledQuery['indexOrder']>,
   offset: number,
   limit: number,
-): { json: Buffer }[] {
-  const page: { json: Buffer }[] = [];
+): SearchRow[] {
+  const page: SearchRow[] = [];
   const seen = new Set<number>();
   let skipped = 0;
   for (const part of [plan.ordered, plan.missing]) {
-    for (const row of db.prepare(part.sql).iterate(...part.params) as IterableIterator<{
-      rid: number;
-      json: Buffer;
-    }>) {
+    for (const row of db.prepare(part.sql).iterate(...part.params) as IterableIterator<SearchRow>) {
       if (seen.has(row.rid)) {
         continue;
       }

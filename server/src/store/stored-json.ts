@@ -46,3 +46,48 @@ export function toJsonBuffer(value: unknown): Buffer {
     pieces.map((piece, i) => (i % 2 === 0 ? Buffer.from(piece) : (raws[Number(piece)] as Buffer))),
   );
 }
+
+/**
+ * A resource read from the store whose JSON is parsed only when something reads more than its `resourceType`
+ * and `id`: a search result that goes straight to the response (the access policy decided in SQL, nothing
+ * includes from it) is written out as its stored bytes without ever being parsed. Reading, enumerating or
+ * checking any other property parses it once; from then on the proxy forwards to the parsed resource.
+ */
+export function lazyStored<T extends object>(resourceType: string, id: string, json: Buffer): T {
+  let parsed: T | undefined;
+  const value = (): T => (parsed ??= JSON.parse(json.toString('utf8')) as T);
+  const proxy = new Proxy({} as T, {
+    get(_target, key) {
+      if (parsed === undefined) {
+        if (key === 'resourceType') return resourceType;
+        if (key === 'id') return id;
+        // JSON.stringify asks every object for toJSON before the replacer sees it; a resource has none.
+        if (key === 'toJSON') return undefined;
+      }
+      return Reflect.get(value(), key);
+    },
+    has: (_target, key) => Reflect.has(value(), key),
+    ownKeys: () => Reflect.ownKeys(value()),
+    getOwnPropertyDescriptor(_target, key) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(value(), key);
+      // A proxy may report a property as own only if it is configurable or exists on its (empty) target.
+      return descriptor ? { ...descriptor, configurable: true } : undefined;
+    },
+    // A change (which the invariant rules out, but should one happen) applies to the parsed resource and
+    // forgets the stored bytes, so the response carries what was changed.
+    set(_target, key, v) {
+      stored.delete(proxy);
+      return Reflect.set(value(), key, v);
+    },
+    deleteProperty(_target, key) {
+      stored.delete(proxy);
+      return Reflect.deleteProperty(value(), key);
+    },
+    defineProperty(_target, key, descriptor) {
+      stored.delete(proxy);
+      return Reflect.defineProperty(value(), key, descriptor);
+    },
+  });
+  stored.set(proxy, json);
+  return proxy;
+}
