@@ -32,7 +32,7 @@ import {
 } from '../terminology';
 import { BAM_ANSWERS, BAM_ITEMS, BAM_SUBSCALE_CODE, BAM_SUBSCALE_DISPLAY, bamItemCode } from './bam';
 import { DBT_MODULES, DBT_SKILLS } from './dbt';
-import { DEFINITIONS_DATE, DEFINITIONS_VERSION, PUBLISHER } from './questionnaire-builder';
+import { definitionMetadata } from './questionnaire-builder';
 import { SESSION_CPT } from './session-frame';
 
 type Concept = readonly [code: string, display: string, definition?: string];
@@ -49,14 +49,7 @@ function codeSystem(
     resourceType: 'CodeSystem',
     id,
     url,
-    version: DEFINITIONS_VERSION,
-    name,
-    title,
-    status: 'active',
-    experimental: false,
-    date: DEFINITIONS_DATE,
-    publisher: PUBLISHER,
-    description,
+    ...definitionMetadata(name, title, description),
     caseSensitive: true,
     valueSet: `${WAYPOINT_BASE}/ValueSet/${id.replace(/^wp-cs-/, '')}`,
     content: 'complete',
@@ -307,14 +300,7 @@ function valueSet(
     resourceType: 'ValueSet',
     id: `wp-vs-${id}`,
     url: `${WAYPOINT_BASE}/ValueSet/${id}`,
-    version: DEFINITIONS_VERSION,
-    name,
-    title,
-    status: 'active',
-    experimental: false,
-    date: DEFINITIONS_DATE,
-    publisher: PUBLISHER,
-    description,
+    ...definitionMetadata(name, title, description),
     compose: { include },
   };
 }

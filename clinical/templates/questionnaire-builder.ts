@@ -20,6 +20,20 @@ export const DEFINITIONS_DATE = '2026-11-01';
 
 export const PUBLISHER = 'Waypoint (synthetic demo clinic)';
 
+/** The metadata elements of a Waypoint-authored CodeSystem or ValueSet, in their element order. */
+export function definitionMetadata(name: string, title: string, description: string) {
+  return {
+    version: DEFINITIONS_VERSION,
+    name,
+    title,
+    status: 'active',
+    experimental: false,
+    date: DEFINITIONS_DATE,
+    publisher: PUBLISHER,
+    description,
+  } as const;
+}
+
 const MIN_VALUE = 'http://hl7.org/fhir/StructureDefinition/minValue';
 const MAX_VALUE = 'http://hl7.org/fhir/StructureDefinition/maxValue';
 const ORDINAL_VALUE = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
