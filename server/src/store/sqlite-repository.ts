@@ -58,7 +58,6 @@ import {
 } from './search-sql';
 import { lazyStored, parseStored } from './stored-json';
 import { subsetResource } from './subsetting';
-import { WalCheckpointer } from './wal-checkpointer';
 
 export const DEFAULT_PAGE_SIZE = 50;
 /**
@@ -128,8 +127,6 @@ interface Shared {
   readonly validate: boolean;
   readonly pids: Map<string, number>;
   readonly stmts: Statements;
-  /** Checkpoints a file database's WAL off the event loop (wal-checkpointer.ts); none in memory. */
-  readonly checkpointer: WalCheckpointer | undefined;
   savepointCounter: number;
   closed: boolean;
   /** Changes written in the SQLite transaction that is open now; emitted after it commits. */
@@ -264,13 +261,8 @@ export class SqliteRepository extends FhirRepository {
     if (typeof pathOrShared === 'string') {
       const db = new Database(pathOrShared);
       const needsReindex = initSchema(db);
-      const inMemory = db.name === ':memory:' || db.name === '';
-      if (!inMemory) {
-        db.pragma('wal_autocheckpoint = 0'); // the checkpointer's worker does it, not a request's COMMIT
-      }
       this.shared = {
         db,
-        checkpointer: inMemory ? undefined : new WalCheckpointer(db.name),
         mutex: new AsyncMutex(),
         validate: options?.validate ?? true,
         pids: loadParamIds(db),
@@ -367,7 +359,6 @@ export class SqliteRepository extends FhirRepository {
     const release = await this.shared.mutex.acquire();
     try {
       this.shared.closed = true;
-      await this.shared.checkpointer?.close();
       if (this.shared.db.name !== ':memory:') {
         this.shared.db.pragma('optimize'); // refreshes planner statistics where they are stale
         this.shared.db.pragma('wal_checkpoint(TRUNCATE)');
