@@ -947,7 +947,7 @@ export class SqliteRepository extends FhirRepository {
 
   /**
    * `_include` answered from the reference index instead of evaluating each parameter's FHIRPath on every
-   * match (getExtraEntries): the targets of the matches' literal references, in the order of the matches,
+   * match (getExtraEntries): the targets of the matches' literal references, include by include in match order,
    * each once and not repeating a match, `search.mode = include`. Undefined, and getExtraEntries runs, where
    * the index cannot say the same: `_revinclude`, `:iterate`, an include of another type than the search,
    * a parameter the store does not index, or a canonical reference among the values.
