@@ -194,19 +194,21 @@ function prepareStatements(db: Database.Database) {
     findExisting: db.prepare<[string, string], ExistingRow>(
       'SELECT rid, version_id, deleted FROM resources WHERE type = ? AND id = ?',
     ),
-    // The targets of matches' references (rids as a JSON array, [pid, target type or null] pairs), in match
-    // order per include; rid null marks a canonical reference (ttype ''), json null a deleted or missing target.
+    // The targets of matches' references ([pid, target type or null] pairs, then rids, as JSON arrays), include
+    // by include in match order; rid null marks a canonical reference (ttype ''), json null a deleted or missing
+    // target. CROSS JOIN fixes the loop order: for each include and match, one lookup in idx_ref_rid (rid, pid);
+    // left to itself the planner walked every idx_ref row of the parameter and scanned the matches for each.
     includedByIndex: db.prepare<
       [string, string],
       { rid: number | null; type: string; id: string; json: Buffer | null }
     >(
       `SELECT t.rid AS rid, x.ttype AS type, x.tid AS id,
               CASE WHEN t.deleted = 0 THEN CAST(t.json AS BLOB) END AS json
-         FROM json_each(?) m
-         JOIN idx_ref x ON x.rid = m.value
-         JOIN json_each(?) p ON x.pid = p.value ->> 0 AND (p.value ->> 1 IS NULL OR x.ttype = p.value ->> 1)
+         FROM json_each(?) p
+        CROSS JOIN json_each(?) m
+        CROSS JOIN idx_ref x INDEXED BY idx_ref_rid ON x.rid = m.value AND x.pid = p.value ->> 0
          LEFT JOIN resources t ON x.ttype <> '' AND t.type = x.ttype AND t.id = x.tid
-        WHERE x.ttype = '' OR t.rid IS NOT NULL
+        WHERE (p.value ->> 1 IS NULL OR x.ttype = p.value ->> 1) AND (x.ttype = '' OR t.rid IS NOT NULL)
         ORDER BY p.key, m.key`,
     ),
     readCurrent: db.prepare<[string, string], { json: Buffer | null; deleted: number }>(
@@ -976,8 +978,8 @@ export class SqliteRepository extends FhirRepository {
     }
     const targetTypes = (searchRequest.include ?? []).map((i) => i.targetType ?? null);
     const rows = this.shared.stmts.includedByIndex.all(
-      JSON.stringify(matches.map((m) => m.rid)),
       JSON.stringify(pids.map((pid, i) => [pid, targetTypes[i]])),
+      JSON.stringify(matches.map((m) => m.rid)),
     );
     if (rows.some((row) => row.rid === null)) {
       return undefined; // a canonical or unresolved-type reference: FHIRPath and a url search decide those
