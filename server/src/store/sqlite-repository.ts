@@ -1103,7 +1103,6 @@ function loadParamIds(db: Database.Database): Map<string, number> {
   return pids;
 }
 
-/** Reads one page of an index-ordered search (see CompiledQuery.indexOrder), skipping repeated resources. */
 /** A search's row: the resource's row id, its id and its stored JSON. */
 interface SearchRow {
   readonly rid: number;
@@ -1111,6 +1110,7 @@ interface SearchRow {
   readonly json: Buffer;
 }
 
+/** Reads one page of an index-ordered search (see CompiledQuery.indexOrder), skipping repeated resources. */
 function indexOrderedPage(
   db: Database.Database,
   plan: NonNullable<CompiledQuery['indexOrder']>,

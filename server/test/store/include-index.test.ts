@@ -98,6 +98,20 @@ describe('_include from the reference index', () => {
     );
   });
 
+  test('one idx_ref lookup per include and match, never a walk of all the parameter rows', () => {
+    const { source } = (repo as unknown as { shared: { stmts: { includedByIndex: { source: string } } } })
+      .shared.stmts.includedByIndex;
+    const plan = (
+      repo.database.prepare(`EXPLAIN QUERY PLAN ${source}`).all('[[1,null]]', '[1,2,3]') as {
+        detail: string;
+      }[]
+    )
+      .map((r) => r.detail)
+      .join('\n');
+    assert.match(plan, /SEARCH x USING COVERING INDEX idx_ref_rid \(rid=\? AND pid=\?\)/, plan);
+    assert.doesNotMatch(plan, /SCAN x\b|PRIMARY KEY \(pid=\?\)/, plan);
+  });
+
   test('lazy matches and includes read, spread and serialize as parsed ones do', async () => {
     const url = 'Observation?_id=o1,o3&_include=Observation:subject';
     const lazy: ScopedSearchOptions = { lazy: true };
