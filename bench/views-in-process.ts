@@ -129,8 +129,8 @@ export async function measureInProcess(
             () => withTimes.length >= withMark + w.requests && openTimes.length >= openMark + o.requests,
           );
           if (i >= warmup) {
-            figures.withClient.push(w.ms);
-            figures.openClient.push(o.ms);
+            figures.withClient.push(w.wireMs);
+            figures.openClient.push(o.wireMs);
             figures.withServer.push(withTimes[withMark] ?? NaN);
             figures.openServer.push(openTimes[openMark] ?? NaN);
           }
