@@ -9,6 +9,14 @@ export interface RecordSearch {
   readonly params: readonly (readonly [string, string])[];
 }
 
+/** The MAT resources that may point at a Medication (shared, so outside the patient's compartment). */
+export const MEDICATION_HOLDER_TYPES = [
+  'MedicationRequest',
+  'MedicationAdministration',
+  'MedicationDispense',
+  'MedicationStatement',
+] as const;
+
 /** Page size asked for (the embedded server's maximum); more comes through `next` links. */
 export const RECORD_PAGE_SIZE = 1000;
 
@@ -52,10 +60,7 @@ export function patientRecordSearches(patientId: string, options: RecordQueryOpt
     },
     byPatient('Appointment'),
     byPatient('Encounter'),
-    medication('MedicationRequest'),
-    medication('MedicationAdministration'),
-    medication('MedicationDispense'),
-    medication('MedicationStatement'),
+    ...MEDICATION_HOLDER_TYPES.map(medication),
     byPatient('Observation'),
     byPatient('DiagnosticReport'),
     byPatient(

@@ -4,17 +4,11 @@
  */
 import type { Reference, Resource } from '@medplum/fhirtypes';
 
-import { referenceKey } from '../../../clinical/index';
+import { MEDICATION_HOLDER_TYPES, referenceKey } from '../../../clinical/index';
 import type { SqliteRepository } from '../store/sqlite-repository';
 import type { DeriverSource } from './deriver';
 
-/** Elements of the MAT resources that may point at a Medication (shared, so not in the compartment). */
-const MEDICATION_HOLDERS = new Set([
-  'MedicationRequest',
-  'MedicationAdministration',
-  'MedicationDispense',
-  'MedicationStatement',
-]);
+const MEDICATION_HOLDERS: ReadonlySet<string> = new Set(MEDICATION_HOLDER_TYPES);
 
 export class StoreDeriverSource implements DeriverSource {
   constructor(private readonly store: SqliteRepository) {}

@@ -6,7 +6,7 @@
  */
 import type { Bundle, Reference, Resource } from '@medplum/fhirtypes';
 
-import { isDerived, referenceKey, resourceKey } from '../../../clinical/index';
+import { isDerived, MEDICATION_HOLDER_TYPES, referenceKey, resourceKey } from '../../../clinical/index';
 import { entryError, type FhirClient } from './fhir-client';
 
 /**
@@ -31,13 +31,6 @@ export const WATCHED_TYPES = [
   'Task',
   'Consent',
 ] as const;
-
-const MEDICATION_HOLDERS = [
-  'MedicationRequest',
-  'MedicationAdministration',
-  'MedicationDispense',
-  'MedicationStatement',
-];
 
 /** Maps changed resources to the ids of the patients whose record they are part of. */
 export class ChangeMapper {
@@ -78,7 +71,7 @@ export class ChangeMapper {
     if (medications.length > 0) {
       const ids = medications.map((id) => `Medication/${id}`).join(',');
       const holders = await this.client.batchSearch(
-        MEDICATION_HOLDERS.map(
+        MEDICATION_HOLDER_TYPES.map(
           (type) => `${type}?medication=${encodeURIComponent(ids)}&_elements=subject&_count=${this.pageSize}`,
         ),
       );

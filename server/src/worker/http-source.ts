@@ -15,7 +15,11 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 
-import { patientRecordSearches, type RecordSearch } from '../../../clinical/fhir/record-query';
+import {
+  MEDICATION_HOLDER_TYPES,
+  patientRecordSearches,
+  type RecordSearch,
+} from '../../../clinical/fhir/record-query';
 import {
   DERIVED_SYSTEM,
   derivedId,
@@ -37,14 +41,6 @@ export interface HttpSourceOptions {
   /** Use the per-type searches even where the server offers `Patient/$everything`. */
   readonly preferSearches?: boolean;
 }
-
-/** Resources that may reference a Medication (shared, so outside the patient's compartment). */
-const MEDICATION_HOLDERS = [
-  'MedicationRequest',
-  'MedicationAdministration',
-  'MedicationDispense',
-  'MedicationStatement',
-] as const;
 
 /**
  * Beyond the record's searches (clinical/fhir/record-query.ts): Provenance about the Patient itself. The
@@ -187,7 +183,7 @@ export class HttpDeriverSource implements DeriverSource {
     const have = new Set(resources.map(resourceKey));
     const wanted = new Set<string>();
     for (const r of resources) {
-      if (!(MEDICATION_HOLDERS as readonly string[]).includes(r.resourceType)) continue;
+      if (!(MEDICATION_HOLDER_TYPES as readonly string[]).includes(r.resourceType)) continue;
       const key = referenceKey((r as { medicationReference?: Reference }).medicationReference?.reference);
       if (key?.startsWith('Medication/') && !have.has(key)) wanted.add(key);
     }
