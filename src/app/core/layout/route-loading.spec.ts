@@ -35,9 +35,13 @@ describe('lazyLoaderFor (the chunk a full page load fetches while the session is
   });
 });
 
-/** Resolves after `n` of the browser's idle periods (an event the strategy itself waits for, not a timer). */
+/**
+ * Resolves after `n` of the browser's idle periods (the event the strategy itself waits for), each bounded by
+ * the same kind of timeout the strategy gives its own wait: a headless browser on a loaded machine may grant no
+ * idle period for seconds, and a spec must not hang on that.
+ */
 async function idlePeriods(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => requestIdleCallback(resolve));
+  for (let i = 0; i < n; i++) await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 50 }));
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -90,7 +94,26 @@ describe('RoleSectionPreloading', () => {
     caseload.complete();
     expect(await first).toBe('caseload');
     expect(await second).toBe('patients');
-  });
+    // Two of the strategy's idle waits (each at most IDLE_TIMEOUT_MS) and the spec's own: more than Jasmine's 5 s
+    // default when the browser grants no idle period.
+  }, 15_000);
+
+  it('preloads even when the browser grants no idle period: the idle wait has a timeout', async () => {
+    // A browser that never has an idle period: a callback runs only when its timeout expires (or never).
+    const asked: (number | undefined)[] = [];
+    spyOn(window, 'requestIdleCallback').and.callFake((callback, options) => {
+      asked.push(options?.timeout);
+      if (options?.timeout !== undefined) {
+        setTimeout(() => callback({ didTimeout: true, timeRemaining: () => 0 }), options.timeout);
+      }
+      return asked.length;
+    });
+    const strategy = setUp({ name: 'Casey Nguyen', role: 'counselor' });
+    const load = jasmine.createSpy('load').and.returnValue(of('loaded'));
+    expect(await firstValueFrom(strategy.preload({ path: 'caseload' }, load))).toBe('loaded');
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((timeout) => timeout !== undefined && timeout <= 5000)).toBeTrue();
+  }, 15_000);
 
   it('preloads nothing before anyone has signed in', async () => {
     const strategy = setUp(null);

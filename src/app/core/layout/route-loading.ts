@@ -67,9 +67,16 @@ export class RoleSectionPreloading implements PreloadingStrategy {
   }
 }
 
+/**
+ * The longest a preload waits for an idle period: a page that keeps the main thread busy for longer (a long
+ * animation, a headless browser on a loaded machine) gets its next chunk anyway, one at a time.
+ */
+const IDLE_TIMEOUT_MS = 2000;
+
 function whenIdle(): Promise<void> {
   return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 5000 });
+    if (typeof requestIdleCallback === 'function')
+      requestIdleCallback(() => resolve(), { timeout: IDLE_TIMEOUT_MS });
     else setTimeout(resolve, 0);
   });
 }
