@@ -115,17 +115,25 @@ describe('CaseloadPage', () => {
     await fixture.whenStable();
   }
 
-  /** ag-grid renders rows asynchronously: wait until they are in the DOM. */
+  /**
+   * ag-grid renders rows asynchronously, and a row's cells over several animation frames: wait until `count` rows
+   * have every column's cell rendered (the row ids in display order).
+   */
   async function gridRows(count: number): Promise<string[]> {
+    const root = fixture.nativeElement as HTMLElement;
     for (let attempt = 0; attempt < 200; attempt++) {
       await fixture.whenStable();
-      // A row with a pinned column is in the DOM twice (pinned part and scrolling part): count row ids.
-      const ids = new Set(
-        Array.from(
-          fixture.nativeElement.querySelectorAll('.ag-row[row-id]:has([col-id="alerts"] wp-caseload-cell *)'),
-        ).map((row) => (row as HTMLElement).getAttribute('row-id') ?? ''),
-      );
-      if (ids.size >= count) return [...ids];
+      const columns = root.querySelectorAll('.ag-header-cell[col-id]').length;
+      // A row with a pinned column is in the DOM twice (pinned part and scrolling part): count cells per row id.
+      const cells = new Map<string, number>();
+      for (const cell of Array.from(
+        root.querySelectorAll('.ag-row[row-id] [col-id]:has(wp-caseload-cell *)'),
+      )) {
+        const id = cell.closest('.ag-row')?.getAttribute('row-id') ?? '';
+        cells.set(id, (cells.get(id) ?? 0) + 1);
+      }
+      const complete = [...cells].filter(([, n]) => columns > 0 && n >= columns).map(([id]) => id);
+      if (complete.length >= count) return complete;
       await new Promise((resolve) => requestAnimationFrame(resolve));
     }
     throw new Error(`expected ${count} rendered rows`);
