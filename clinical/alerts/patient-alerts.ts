@@ -136,51 +136,21 @@ function udsAlert(record: PatientRecord, asOf: AsOf): Alert[] {
 /** High: MAT gap or stopped in the last 30 days; warning: a missed dose, or the supply ending within 3 days. */
 function matAlert(record: PatientRecord, asOf: AsOf): Alert[] {
   const mat = matStatus(record, asOf);
-  const drug = mat.drug ?? 'MAT';
+  const alert = (id: AlertId, severity: AlertSeverity, label: string): Alert[] => [
+    { id, severity, label: `${label} (${mat.drug ?? 'MAT'})`, detail: mat.detail, evidence: mat.evidence },
+  ];
   switch (mat.kind) {
     case 'gap':
-      return [
-        {
-          id: 'mat-gap',
-          severity: 'high',
-          label: `MAT gap (${drug})`,
-          detail: mat.detail,
-          evidence: mat.evidence,
-        },
-      ];
+      return alert('mat-gap', 'high', 'MAT gap');
     case 'missed-dose':
-      return [
-        {
-          id: 'mat-missed-dose',
-          severity: 'warning',
-          label: `MAT dose missed (${drug})`,
-          detail: mat.detail,
-          evidence: mat.evidence,
-        },
-      ];
+      return alert('mat-missed-dose', 'warning', 'MAT dose missed');
     case 'supply-ending':
-      return [
-        {
-          id: 'mat-supply-ending',
-          severity: 'warning',
-          label: `MAT ${mat.label} (${drug})`,
-          detail: mat.detail,
-          evidence: mat.evidence,
-        },
-      ];
+      return alert('mat-supply-ending', 'warning', `MAT ${mat.label}`);
     case 'stopped': {
       const day = toMillis(mat.since);
       const within = RISK_MODEL_V1.rules.matGap.stoppedWithinDays;
       if (day === undefined || utcDay(asOfMillis(asOf)) - utcDay(day) > within) return [];
-      return [
-        {
-          id: 'mat-stopped',
-          severity: 'high',
-          label: `MAT stopped (${drug})`,
-          detail: mat.detail,
-          evidence: mat.evidence,
-        },
-      ];
+      return alert('mat-stopped', 'high', 'MAT stopped');
     }
     default:
       return [];

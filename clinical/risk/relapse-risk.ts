@@ -3,7 +3,7 @@ import type { Reference } from '@medplum/fhirtypes';
 import { activeEpisode, programWeek } from '../fhir/episode';
 import { type AsOf, asOfMillis, DAY_MS, dayOf, formatDay, isoInstant, utcDay } from '../fhir/fhir-date';
 import { matStatus } from '../fhir/mat';
-import { latestTwo, MEASURE_CODES, measureValues } from '../fhir/measures';
+import { latestTwo, MEASURE_CODES, type MeasureCode, measureValues } from '../fhir/measures';
 import { patientAge } from '../fhir/patient-facts';
 import type { PatientRecord } from '../fhir/patient-record';
 import { uniqueReferences } from '../fhir/reference';
@@ -212,39 +212,50 @@ function cravingRule(record: PatientRecord, now: number, config: RiskModelConfig
  * vs the previous one: risk subscale higher +1; protective subscale lower +1.
  */
 function bamRules(record: PatientRecord, now: number, config: RiskModelConfig): RiskPoint[] {
-  const out: RiskPoint[] = [];
   const asOf = isoInstant(now);
-  const risk = latestTwo(record, MEASURE_CODES.bamRisk, asOf);
-  const { points: rp, windowDays: rw } = config.rules.bamRiskRising;
-  if (
-    risk.latest &&
-    risk.previous &&
-    risk.latest.ms > now - rw * DAY_MS &&
-    risk.latest.value > risk.previous.value
-  ) {
-    out.push({
-      ruleId: 'bam-risk-rising',
-      points: rp,
-      reason: `BAM risk subscale rose from ${risk.previous.value} (${formatDay(utcDay(risk.previous.ms))}) to ${risk.latest.value} (${formatDay(utcDay(risk.latest.ms))}).`,
-      evidence: [risk.latest.evidence, risk.previous.evidence],
-    });
-  }
-  const prot = latestTwo(record, MEASURE_CODES.bamProtective, asOf);
-  const { points: pp, windowDays: pw } = config.rules.bamProtectiveFalling;
-  if (
-    prot.latest &&
-    prot.previous &&
-    prot.latest.ms > now - pw * DAY_MS &&
-    prot.latest.value < prot.previous.value
-  ) {
-    out.push({
-      ruleId: 'bam-protective-falling',
-      points: pp,
-      reason: `BAM protective subscale fell from ${prot.previous.value} (${formatDay(utcDay(prot.previous.ms))}) to ${prot.latest.value} (${formatDay(utcDay(prot.latest.ms))}).`,
-      evidence: [prot.latest.evidence, prot.previous.evidence],
-    });
-  }
-  return out;
+  /** One subscale's rule: its latest administration within the window moved the wrong way from the previous. */
+  const subscale = (
+    code: MeasureCode,
+    ruleId: 'bam-risk-rising' | 'bam-protective-falling',
+    rule: { readonly points: number; readonly windowDays: number },
+    worse: (latest: number, previous: number) => boolean,
+    wording: string,
+  ): RiskPoint[] => {
+    const { latest, previous } = latestTwo(record, code, asOf);
+    if (
+      !latest ||
+      !previous ||
+      latest.ms <= now - rule.windowDays * DAY_MS ||
+      !worse(latest.value, previous.value)
+    ) {
+      return [];
+    }
+    const at = (p: { value: number; ms: number }) => `${p.value} (${formatDay(utcDay(p.ms))})`;
+    return [
+      {
+        ruleId,
+        points: rule.points,
+        reason: `BAM ${wording} from ${at(previous)} to ${at(latest)}.`,
+        evidence: [latest.evidence, previous.evidence],
+      },
+    ];
+  };
+  return [
+    ...subscale(
+      MEASURE_CODES.bamRisk,
+      'bam-risk-rising',
+      config.rules.bamRiskRising,
+      (l, p) => l > p,
+      'risk subscale rose',
+    ),
+    ...subscale(
+      MEASURE_CODES.bamProtective,
+      'bam-protective-falling',
+      config.rules.bamProtectiveFalling,
+      (l, p) => l < p,
+      'protective subscale fell',
+    ),
+  ];
 }
 
 /** Rule "age-or-new-episode" — labelled heuristic: age under 25, or the first 30 days of the episode; +1 once. */
