@@ -6,6 +6,7 @@ import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/f
 
 import { bundleResources } from '../clinical/fhir/patient-record';
 import { COSIGN_TASK_CODE, GAD7, MEASURE, PHQ9, type Substance, UDS_TESTS } from '../clinical/terminology';
+import { WATCHED_TYPES } from '../server/src/worker/changes';
 
 // ---- from src/app/core/fhir/fhir-client.ts and bundle.ts --------------------------------------------------
 
@@ -61,25 +62,8 @@ function entryOutcome(entry: BundleEntry): OperationOutcome | undefined {
 
 // ---- caseload-request.ts at 6022188 --------------------------------------------------------------------
 
-/** The FHIR types the caseload reads, one entity table each. */
-export const CASELOAD_RESOURCE_TYPES = [
-  'Patient',
-  'EpisodeOfCare',
-  'CareTeam',
-  'Appointment',
-  'Encounter',
-  'MedicationRequest',
-  'MedicationAdministration',
-  'MedicationDispense',
-  'MedicationStatement',
-  'Medication',
-  'Observation',
-  'DiagnosticReport',
-  'QuestionnaireResponse',
-  'Provenance',
-  'Task',
-  'Consent',
-] as const;
+/** The FHIR types the caseload reads, one entity table each: the types the worker watches, the same list then as now. */
+export const CASELOAD_RESOURCE_TYPES = WATCHED_TYPES;
 
 export type CaseloadResourceType = (typeof CASELOAD_RESOURCE_TYPES)[number];
 
