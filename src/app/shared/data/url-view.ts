@@ -12,6 +12,40 @@ export interface ColumnSort<C extends string = string> {
   readonly direction: SortDirection;
 }
 
+/** The part of a grid page's view that every such page has: quick filters and a column sort. */
+export interface FilterSortView<F extends string, C extends string> {
+  readonly filters: readonly F[];
+  /** null: the page's default order. */
+  readonly sort: ColumnSort<C> | null;
+}
+
+/** A guard for the columns a view may sort by: `columns` less the `unsortable` ones. */
+export function sortableColumn<C extends string>(
+  columns: readonly C[],
+  unsortable: readonly C[] = [],
+): (value: string) => value is C {
+  const sortable = new Set<string>(columns.filter((c) => !unsortable.includes(c)));
+  return (value: string): value is C => sortable.has(value);
+}
+
+/** Reads the filters and the sort of a view from URL query parameters. */
+export function parseFilterSort<F extends string, C extends string>(
+  params: QueryParams,
+  filters: readonly F[],
+  isColumn: (column: string) => column is C,
+): FilterSortView<F, C> {
+  return { filters: parseFilters(params['filter'], filters), sort: parseSort(params['sort'], isColumn) };
+}
+
+/** A view with a change applied; the filters stay in the order of `all`. */
+export function applyFilterSortChange<F extends string, V extends FilterSortView<F, string>>(
+  view: V,
+  change: Partial<V>,
+  all: readonly F[],
+): V {
+  return { ...view, ...change, filters: orderedFilters(change.filters ?? view.filters, all) };
+}
+
 /** A parameter's value, or its first value when it is repeated. */
 export function firstString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

@@ -1,15 +1,16 @@
 import type { CaseloadRow } from '../../../../../clinical/caseload/caseload-row';
 import { type Track, TRACKS } from '../../../../../clinical/terminology';
 import {
+  applyFilterSortChange,
   type ColumnSort,
   compareSortValues,
+  type FilterSortView,
   filtersParam,
   firstString,
-  orderedFilters,
-  parseFilters,
-  parseSort,
+  parseFilterSort,
   type QueryParams,
   type SortDirection,
+  sortableColumn,
   sortParam,
 } from '../../../shared/data/url-view';
 
@@ -47,30 +48,25 @@ export type CaseloadColumn = (typeof CASELOAD_COLUMNS)[number];
 
 export type CaseloadSort = ColumnSort<CaseloadColumn>;
 
-export interface CaseloadView {
-  readonly filters: readonly QuickFilter[];
+/** `sort` null: the default order (safety first, then risk score high to low, then name). */
+export interface CaseloadView extends FilterSortView<QuickFilter, CaseloadColumn> {
   readonly track: Track | null;
   /** Name search, trimmed; '' for none. */
   readonly q: string;
-  /** null: the default order (safety first, then risk score high to low, then name). */
-  readonly sort: CaseloadSort | null;
 }
 
 export type CaseloadViewChange = Partial<CaseloadView>;
 
 export const DEFAULT_VIEW: CaseloadView = { filters: [], track: null, q: '', sort: null };
 
-function isColumn(value: string): value is CaseloadColumn {
-  return (CASELOAD_COLUMNS as readonly string[]).includes(value);
-}
+const isColumn = sortableColumn(CASELOAD_COLUMNS);
 
 /** Reads the view from URL query parameters; unknown or malformed values are ignored, never fatal. */
 export function parseCaseloadView(params: QueryParams): CaseloadView {
-  const filters = parseFilters(params['filter'], QUICK_FILTERS);
   const trackValue = firstString(params['track'])?.toUpperCase();
   const track = TRACKS.find((t) => t === trackValue) ?? null;
   const q = (firstString(params['q']) ?? '').trim().slice(0, 100);
-  return { filters, track, q, sort: parseSort(params['sort'], isColumn) };
+  return { ...parseFilterSort(params, QUICK_FILTERS, isColumn), track, q };
 }
 
 /** The query parameters of a view; defaults are `null`, which removes them from the URL. */
@@ -84,7 +80,7 @@ export function caseloadQueryParams(view: CaseloadView): Record<string, string |
 }
 
 export function applyViewChange(view: CaseloadView, change: CaseloadViewChange): CaseloadView {
-  return { ...view, ...change, filters: orderedFilters(change.filters ?? view.filters, QUICK_FILTERS) };
+  return applyFilterSortChange(view, change, QUICK_FILTERS);
 }
 
 /** True when the patient has the PHQ-9 item 9 safety alert: such a row is never filtered away. */

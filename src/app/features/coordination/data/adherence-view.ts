@@ -5,14 +5,15 @@ import {
   filterAdherenceRows,
 } from '../../../../../clinical/workspaces/adherence';
 import {
+  applyFilterSortChange,
   type ColumnSort,
   compareSortValues,
+  type FilterSortView,
   filtersParam,
   firstString,
-  orderedFilters,
-  parseFilters,
-  parseSort,
+  parseFilterSort,
   type QueryParams,
+  sortableColumn,
   sortParam,
 } from '../../../shared/data/url-view';
 
@@ -41,10 +42,8 @@ export type AdherenceColumn = (typeof ADHERENCE_COLUMNS)[number];
 
 export type AdherenceSort = ColumnSort<AdherenceColumn>;
 
-export interface AdherenceView {
-  readonly filters: readonly AdherenceFilter[];
-  /** null: by name. */
-  readonly sort: AdherenceSort | null;
+/** `sort` null: by name. */
+export interface AdherenceView extends FilterSortView<AdherenceFilter, AdherenceColumn> {
   /** The patient whose weeks the chart shows; null for the whole program. */
   readonly chart: string | null;
 }
@@ -53,18 +52,12 @@ export type AdherenceViewChange = Partial<AdherenceView>;
 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
-function isColumn(value: string): value is AdherenceColumn {
-  return (ADHERENCE_COLUMNS as readonly string[]).includes(value) && value !== 'actions';
-}
+const isColumn = sortableColumn(ADHERENCE_COLUMNS, ['actions']);
 
 /** Reads the view from URL query parameters; unknown or malformed values are ignored, never fatal. */
 export function parseAdherenceView(params: QueryParams): AdherenceView {
   const chart = firstString(params['chart']) ?? '';
-  return {
-    filters: parseFilters(params['filter'], ADHERENCE_FILTERS),
-    sort: parseSort(params['sort'], isColumn),
-    chart: FHIR_ID.test(chart) ? chart : null,
-  };
+  return { ...parseFilterSort(params, ADHERENCE_FILTERS, isColumn), chart: FHIR_ID.test(chart) ? chart : null };
 }
 
 /** The query parameters of a view; defaults are `null`, which removes them from the URL. */
@@ -77,7 +70,7 @@ export function adherenceQueryParams(view: AdherenceView): Record<string, string
 }
 
 export function applyAdherenceViewChange(view: AdherenceView, change: AdherenceViewChange): AdherenceView {
-  return { ...view, ...change, filters: orderedFilters(change.filters ?? view.filters, ADHERENCE_FILTERS) };
+  return applyFilterSortChange(view, change, ADHERENCE_FILTERS);
 }
 
 /** The value a column sorts by; null sorts last in both directions. */
