@@ -1,4 +1,5 @@
 import { HttpErrorResponse } from '@angular/common/http';
+import { computed, type Signal } from '@angular/core';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
 
 type IssueType = OperationOutcomeIssue['code'];
@@ -164,6 +165,14 @@ export function outcomeMessage(outcome: OperationOutcome | undefined): string {
   const relevant = errors.length > 0 ? errors : issues;
   const texts = [...new Set(relevant.map(issueText))];
   return texts.length > 0 ? texts.join('; ') : 'Unknown error';
+}
+
+/** The message of an outcome a signal holds, for a page to show; null while it holds none. */
+export function outcomeMessageOf(outcome: () => OperationOutcome | null | undefined): Signal<string | null> {
+  return computed(() => {
+    const o = outcome();
+    return o ? outcomeMessage(o) : null;
+  });
 }
 
 /** True when an outcome only carries information or warnings (e.g. the 200 of a successful delete). */

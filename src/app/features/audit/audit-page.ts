@@ -12,7 +12,7 @@ import { Router } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { filter } from 'rxjs';
 
-import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { selectQueryParams } from '../../core/state/router-state';
 import { CLOCK } from '../../core/time/clock';
 import { Panel } from '../../shared/ui/panel';
@@ -110,18 +110,9 @@ export class AuditPage {
   private readonly errorOutcome = this.store.selectSignal(auditFeature.selectError);
   private readonly moreOutcome = this.store.selectSignal(auditFeature.selectMoreError);
   private readonly exportOutcome = this.store.selectSignal(auditFeature.selectExportError);
-  protected readonly error = computed(() => {
-    const o = this.errorOutcome();
-    return o ? outcomeMessage(o) : null;
-  });
-  protected readonly moreError = computed(() => {
-    const o = this.moreOutcome();
-    return o ? outcomeMessage(o) : null;
-  });
-  protected readonly exportError = computed(() => {
-    const o = this.exportOutcome();
-    return o ? outcomeMessage(o) : null;
-  });
+  protected readonly error = outcomeMessageOf(this.errorOutcome);
+  protected readonly moreError = outcomeMessageOf(this.moreOutcome);
+  protected readonly exportError = outcomeMessageOf(this.exportOutcome);
   protected readonly countText = computed(() => {
     const shown = this.rows().length;
     const total = this.total();

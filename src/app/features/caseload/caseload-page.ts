@@ -23,7 +23,7 @@ import { filter } from 'rxjs';
 
 import type { CaseloadRow } from '../../../../clinical/caseload/caseload-row';
 import { type Track, TRACKS } from '../../../../clinical/terminology';
-import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { DataGrid } from '../../shared/ui/data-grid';
 import { EmptyState, NoFilterMatch } from '../../shared/ui/empty-state';
@@ -87,10 +87,7 @@ export class CaseloadPage {
   protected readonly loading = this.store.selectSignal(caseloadFeature.selectLoading);
   protected readonly loaded = this.store.selectSignal(caseloadFeature.selectLoaded);
   protected readonly error = this.store.selectSignal(caseloadFeature.selectError);
-  protected readonly errorMessage = computed(() => {
-    const error = this.error();
-    return error ? outcomeMessage(error) : '';
-  });
+  protected readonly errorMessage = outcomeMessageOf(this.error);
   private readonly user = this.store.selectSignal(selectUser);
   /** Where the grid keeps this user's column layout (column ids and widths only, never patient data). */
   protected readonly layoutKey = computed(

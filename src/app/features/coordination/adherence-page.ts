@@ -10,7 +10,7 @@ import {
   type AdherenceFilter,
   followUpSuggestion,
 } from '../../../../clinical/workspaces/adherence';
-import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { DataGrid } from '../../shared/ui/data-grid';
 import { EmptyState, NoFilterMatch } from '../../shared/ui/empty-state';
@@ -60,10 +60,7 @@ export class AdherencePage {
   private readonly programWeeks = this.store.selectSignal(coordinationFeature.selectProgramWeeks);
   private readonly user = this.store.selectSignal(selectUser);
 
-  protected readonly errorMessage = computed(() => {
-    const error = this.error();
-    return error ? outcomeMessage(error) : '';
-  });
+  protected readonly errorMessage = outcomeMessageOf(this.error);
   protected readonly layoutKey = computed(
     () => `waypoint.adherence.layout.v1:${this.user()?.fhirUser ?? 'anonymous'}`,
   );

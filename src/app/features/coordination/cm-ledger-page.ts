@@ -19,7 +19,7 @@ import { checkReward } from '../../../../clinical/cm/cm-ledger';
 import { formatDate } from '../../../../clinical/fhir/fhir-date';
 import { patientName } from '../../../../clinical/fhir/patient-facts';
 import { FhirClient } from '../../core/fhir/fhir-client';
-import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
+import { isFhirError, outcomeMessage, outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { printRecord } from '../../core/fhir/record-print';
 import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
@@ -86,10 +86,7 @@ export class CmLedgerPage {
   protected readonly scheduleText = computed(() => scheduleText(this.schedule()));
   private readonly user = this.store.selectSignal(selectUser);
   protected readonly printedBy = computed(() => this.user()?.name ?? '');
-  protected readonly errorMessage = computed(() => {
-    const e = this.loadError();
-    return e ? outcomeMessage(e) : null;
-  });
+  protected readonly errorMessage = outcomeMessageOf(this.loadError);
   protected readonly name = computed(() => {
     const record = this.view()?.record;
     return record ? patientName(record.patient) : '';

@@ -5,7 +5,7 @@ import { RouterLink } from '@angular/router';
 import { Store } from '@ngrx/store';
 
 import { formatDate } from '../../../../clinical/fhir/fhir-date';
-import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { EmptyState } from '../../shared/ui/empty-state';
 import { scheduleText } from './data/cm-model';
 import { CoordinationPageActions } from './state/coordination.actions';
@@ -127,10 +127,7 @@ export class CmProgramPage {
   protected readonly loading = this.store.selectSignal(coordinationFeature.selectCmLoading);
   private readonly cmError = this.store.selectSignal(coordinationFeature.selectCmError);
   private readonly programError = this.store.selectSignal(coordinationFeature.selectProgramError);
-  protected readonly error = computed(() => {
-    const e = this.cmError() ?? this.programError();
-    return e ? outcomeMessage(e) : null;
-  });
+  protected readonly error = outcomeMessageOf(() => this.cmError() ?? this.programError());
 
   constructor() {
     this.open();

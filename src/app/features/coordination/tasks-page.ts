@@ -9,7 +9,7 @@ import { Store } from '@ngrx/store';
 import { firstValueFrom } from 'rxjs';
 
 import { FhirClient } from '../../core/fhir/fhir-client';
-import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
+import { isFhirError, outcomeMessage, outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
 import { EmptyState } from '../../shared/ui/empty-state';
@@ -71,10 +71,7 @@ export class TasksPage {
   protected readonly loaded = this.store.selectSignal(coordinationFeature.selectProgramLoaded);
   protected readonly loading = this.store.selectSignal(coordinationFeature.selectProgramLoading);
   protected readonly error = this.store.selectSignal(coordinationFeature.selectProgramError);
-  protected readonly errorMessage = computed(() => {
-    const e = this.error();
-    return e ? outcomeMessage(e) : '';
-  });
+  protected readonly errorMessage = outcomeMessageOf(this.error);
   protected readonly busy = signal<string | null>(null);
   protected readonly actionError = signal<string | null>(null);
   protected readonly actionDone = signal<string>('');

@@ -20,7 +20,7 @@ import { Store } from '@ngrx/store';
 
 import type { ChartRange } from '../../../../clinical/chart/chart-facts';
 import { CHART_RANGES } from '../../../../clinical/chart/chart-range';
-import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { outcomeMessage, outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { callStateError } from '../../core/state/call-state';
 import { Panel } from '../../shared/ui/panel';
 import { Part2Notice } from '../../shared/ui/part2-notice';
@@ -110,14 +110,8 @@ export class PatientPage {
   protected readonly sessions = this.store.selectSignal(selectSessions);
 
   protected readonly notFound = computed(() => this.error()?.issue?.[0]?.code === 'not-found');
-  protected readonly errorMessage = computed(() => {
-    const error = this.error();
-    return error ? outcomeMessage(error) : '';
-  });
-  protected readonly exportError = computed(() => {
-    const error = callStateError(this.exporting());
-    return error ? outcomeMessage(error) : null;
-  });
+  protected readonly errorMessage = outcomeMessageOf(this.error);
+  protected readonly exportError = outcomeMessageOf(() => callStateError(this.exporting()));
   /** The anchor of the evidence of the selected risk point. */
   protected readonly highlight = signal<string | null>(null);
 

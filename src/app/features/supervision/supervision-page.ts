@@ -5,7 +5,7 @@ import { Router, RouterLink } from '@angular/router';
 import { Store } from '@ngrx/store';
 
 import type { TeamRiskWeek } from '../../../../clinical/workspaces/team-overview';
-import { outcomeMessage } from '../../core/fhir/operation-outcome';
+import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import type { BarPattern, TimeSeries, WaypointChartData } from '../../shared/ui/chart';
 import { ChartView } from '../../shared/ui/chart';
 import { CosignQueueTable } from '../../shared/ui/cosign-queue-table';
@@ -44,17 +44,11 @@ export class SupervisionPage {
   protected readonly asOf = this.store.selectSignal(supervisionFeature.selectAsOf);
   protected readonly overviewLoading = this.store.selectSignal(supervisionFeature.selectOverviewLoading);
   private readonly overviewOutcome = this.store.selectSignal(supervisionFeature.selectOverviewError);
-  protected readonly overviewError = computed(() => {
-    const outcome = this.overviewOutcome();
-    return outcome ? outcomeMessage(outcome) : null;
-  });
+  protected readonly overviewError = outcomeMessageOf(this.overviewOutcome);
   protected readonly queue = this.store.selectSignal(supervisionFeature.selectQueue);
   protected readonly queueLoading = this.store.selectSignal(supervisionFeature.selectQueueLoading);
   private readonly queueOutcome = this.store.selectSignal(supervisionFeature.selectQueueError);
-  protected readonly queueError = computed(() => {
-    const outcome = this.queueOutcome();
-    return outcome ? outcomeMessage(outcome) : null;
-  });
+  protected readonly queueError = outcomeMessageOf(this.queueOutcome);
 
   protected readonly summary = computed(() => {
     const overview = this.overview();
