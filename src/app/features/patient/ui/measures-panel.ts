@@ -75,28 +75,19 @@ function bands(m: MeasureSeries): ChartBand[] {
         @for (s of all(); track s.id) {
           <tr>
             <th scope="row">{{ s.label }}</th>
-            <td
-              [id]="s.baseline ? anchor(s.baseline.evidence.reference) : null"
-              [class.highlight]="s.baseline && highlight() === anchor(s.baseline.evidence.reference)"
-            >
-              @if (s.baseline; as b) {
-                {{ b.value }}{{ b.band ? ' (' + b.band + ')' : '' }}
-                <span class="muted">{{ b.day | date: 'd MMM' : 'UTC' }}</span>
-              } @else {
-                —
-              }
-            </td>
-            <td
-              [id]="s.latest ? anchor(s.latest.evidence.reference) : null"
-              [class.highlight]="s.latest && highlight() === anchor(s.latest.evidence.reference)"
-            >
-              @if (s.latest; as l) {
-                {{ l.value }}{{ l.band ? ' (' + l.band + ')' : '' }}
-                <span class="muted">{{ l.day | date: 'd MMM' : 'UTC' }}</span>
-              } @else {
-                —
-              }
-            </td>
+            @for (point of [s.baseline, s.latest]; track $index) {
+              <td
+                [id]="point ? anchor(point.evidence.reference) : null"
+                [class.highlight]="point && highlight() === anchor(point.evidence.reference)"
+              >
+                @if (point; as p) {
+                  {{ p.value }}{{ p.band ? ' (' + p.band + ')' : '' }}
+                  <span class="muted">{{ p.day | date: 'd MMM' : 'UTC' }}</span>
+                } @else {
+                  —
+                }
+              </td>
+            }
             <td>{{ s.change === null ? '—' : (s.change > 0 ? '+' : '') + s.change }}</td>
           </tr>
         }
@@ -104,32 +95,17 @@ function bands(m: MeasureSeries): ChartBand[] {
     </table>
 
     <div class="charts">
-      <wp-chart
-        label="PHQ-9 total"
-        [series]="[phq9()]"
-        [bands]="phq9Bands()"
-        [yMin]="m.phq9.min"
-        [yMax]="m.phq9.max"
-        [xMin]="axis().from"
-        [xMax]="axis().to"
-      />
-      <wp-chart
-        label="GAD-7 total"
-        [series]="[gad7()]"
-        [bands]="gad7Bands()"
-        [yMin]="m.gad7.min"
-        [yMax]="m.gad7.max"
-        [xMin]="axis().from"
-        [xMax]="axis().to"
-      />
-      <wp-chart
-        label="Craving (0–10)"
-        [series]="[craving()]"
-        [yMin]="m.craving.min"
-        [yMax]="m.craving.max"
-        [xMin]="axis().from"
-        [xMax]="axis().to"
-      />
+      @for (c of charts(); track c.label) {
+        <wp-chart
+          [label]="c.label"
+          [series]="[c.series]"
+          [bands]="c.bands"
+          [yMin]="c.yMin"
+          [yMax]="c.yMax"
+          [xMin]="axis().from"
+          [xMax]="axis().to"
+        />
+      }
       <wp-chart
         label="Brief Addiction Monitor subscales"
         [series]="bam()"
@@ -199,13 +175,24 @@ export class MeasuresPanel {
     const m = this.measures();
     return [m.phq9, m.gad7, m.craving, m.bamUse, m.bamRisk, m.bamProtective];
   });
-  protected readonly phq9 = computed(() => series(this.measures().phq9));
-  protected readonly gad7 = computed(() => series(this.measures().gad7, 1));
-  protected readonly craving = computed(() => series(this.measures().craving, 2));
+  /** PHQ-9 and GAD-7 with their severity bands, craving 0–10 (no bands): one line each, on the measure's own scale. */
+  protected readonly charts = computed(() => {
+    const m = this.measures();
+    const chart = (label: string, measure: MeasureSeries, color?: number) => ({
+      label,
+      series: series(measure, color),
+      bands: bands(measure),
+      yMin: measure.min,
+      yMax: measure.max,
+    });
+    return [
+      chart('PHQ-9 total', m.phq9),
+      chart('GAD-7 total', m.gad7, 1),
+      chart('Craving (0–10)', m.craving, 2),
+    ];
+  });
   protected readonly bam = computed(() => {
     const m = this.measures();
     return [series(m.bamUse, 0), series(m.bamRisk, 1), { ...series(m.bamProtective, 2), dashed: true }];
   });
-  protected readonly phq9Bands = computed(() => bands(this.measures().phq9));
-  protected readonly gad7Bands = computed(() => bands(this.measures().gad7));
 }
