@@ -9,8 +9,8 @@ import {
   firstString,
   parseFilterSort,
   type QueryParams,
-  type SortDirection,
   sortableColumn,
+  type SortDirection,
   sortParam,
 } from '../../../shared/data/url-view';
 
