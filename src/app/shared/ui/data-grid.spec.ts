@@ -1,7 +1,14 @@
 import { ChangeDetectionStrategy, Component, signal, viewChild } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 
-import { DataGrid, type GridColumn, type GridDefinition, type GridSort } from './data-grid';
+import {
+  DataGrid,
+  type GridCellPart,
+  type GridColumn,
+  type GridDefinition,
+  type GridSort,
+  renderCellParts,
+} from './data-grid';
 
 interface Row {
   readonly id: string;
@@ -45,7 +52,17 @@ class Host {
         return true;
       },
     },
-    { id: 'track', header: 'Track', width: 100, text: (r) => r.track },
+    {
+      id: 'track',
+      header: 'Track',
+      width: 100,
+      text: (r) => r.track,
+      // A plain cell: the grid renders these lines itself.
+      parts: (r): GridCellPart[] => [
+        { text: r.track, isolate: true },
+        { text: `week ${r.week}`, secondary: true, ...(r.week > 10 ? { tone: 'bad' as const } : {}) },
+      ],
+    },
   ];
   readonly grid: GridDefinition<Row> = { label: 'Caseload', columns: this.columns, rowId: (row) => row.id };
   readonly sort = signal<GridSort | null>({ column: 'name', direction: 'asc' });
@@ -149,5 +166,38 @@ describe('DataGrid', () => {
     await until(second, () => rowIds(el).length === 2);
     expect(el.querySelector('.ag-header-cell[col-id="week"]')).toBeNull();
     expect(el.querySelector('.ag-header-cell[col-id="name"]')).not.toBeNull();
+  });
+
+  it('renders a plain column as lines of text, re-rendered when the row changes', async () => {
+    const fixture = TestBed.createComponent(Host);
+    const el: HTMLElement = fixture.nativeElement;
+    const cell = (id: string) =>
+      el.querySelector<HTMLElement>(`.ag-row[row-id="${id}"] [col-id="track"] .wp-grid-cell`);
+    const first = await until(fixture, () => cell('a') ?? undefined);
+    expect(Array.from(first.children).map((c) => [c.tagName, c.className, c.textContent])).toEqual([
+      ['BDI', 'primary', 'DBT'],
+      ['SPAN', 'secondary bad', 'week 11'],
+    ]);
+    fixture.componentInstance.rows.set([
+      { id: 'b', name: 'Sam Rivera', week: 3, track: 'CBT' },
+      { id: 'a', name: 'Alex Chen', week: 12, track: 'REBT' },
+    ]);
+    const updated = await until(fixture, () =>
+      cell('a')?.textContent === 'REBTweek 12' ? cell('a') : undefined,
+    );
+    expect(updated?.querySelector('.secondary')?.className).toBe('secondary bad');
+    expect(cell('b')?.querySelector('.secondary')?.className).toBe('secondary');
+  });
+});
+
+describe('renderCellParts', () => {
+  it('writes words as text, never as markup', () => {
+    const cell = renderCellParts(document, [
+      { text: '<img src=x onerror=alert(1)>' },
+      { text: 'muted', tone: 'muted' },
+    ]);
+    expect(cell.querySelector('img')).toBeNull();
+    expect(cell.firstElementChild?.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(cell.lastElementChild?.className).toBe('muted');
   });
 });

@@ -56,6 +56,18 @@ export interface GridCellRenderer<T> {
   refresh(params: GridCellParams<T>): boolean;
 }
 
+/**
+ * One line of a plain cell: its words and how they look. `secondary` is the small second line; `tone` repeats
+ * what the words say (muted: nothing to report; bad, warn: a threshold crossed). `isolate` marks free text
+ * (a product name from an order), shown in <bdi> so a bidirectional control in it cannot reorder the rest.
+ */
+export interface GridCellPart {
+  readonly text: string;
+  readonly secondary?: boolean;
+  readonly tone?: 'muted' | 'bad' | 'warn';
+  readonly isolate?: boolean;
+}
+
 export interface GridColumn<T, C extends string = string> {
   readonly id: C;
   readonly header: string;
@@ -63,8 +75,13 @@ export interface GridColumn<T, C extends string = string> {
   readonly width: number;
   /** The cell as plain text: the CSV export, tooltips and find-in-page read it; the default cell shows it. */
   readonly text: (row: T) => string;
-  /** A rich cell; it must show the same facts as `text`. */
+  /** A rich cell (a component: links, buttons, menus); it must show the same facts as `text`. */
   readonly cell?: Type<GridCellRenderer<T>>;
+  /**
+   * A plain cell: lines of text the grid renders as DOM itself, with no component per cell — for a grid of
+   * many rows this is most of its render time. Takes precedence over `cell`; same facts as `text`.
+   */
+  readonly parts?: (row: T) => readonly GridCellPart[];
   /** Pinned to the left, cannot be hidden (the column that identifies a row). */
   readonly key?: boolean;
   /** Default true. */
@@ -96,6 +113,8 @@ interface GridColumnTables<T, C extends string> {
   readonly widths: Readonly<Record<C, number>>;
   readonly text: (row: T, column: C) => string;
   readonly cell: Type<GridCellRenderer<T>>;
+  /** Columns shown as plain lines of text instead of `cell` (see GridColumn.parts). */
+  readonly parts?: Partial<Record<C, (row: T) => readonly GridCellPart[]>>;
   /** The column that identifies a row. */
   readonly key: C;
   /** Columns with nothing to sort by. */
@@ -113,10 +132,25 @@ export function gridColumns<T, C extends string>(
     width: tables.widths[id],
     text: (row: T) => tables.text(row, id),
     cell: tables.cell,
+    parts: tables.parts?.[id],
     key: id === tables.key,
     sortable: !tables.unsortable?.includes(id),
     onEnter: tables.onEnter?.[id],
   }));
+}
+
+/** A plain cell's DOM: a `.wp-grid-cell` (styles.scss) of one element per part, its words as text, never HTML. */
+export function renderCellParts(document: Document, parts: readonly GridCellPart[]): HTMLElement {
+  const cell = document.createElement('div');
+  cell.className = 'wp-grid-cell';
+  for (const part of parts) {
+    const line = document.createElement(part.isolate ? 'bdi' : 'span');
+    const kind = part.secondary ? 'secondary' : part.tone === 'muted' ? 'muted' : 'primary';
+    line.className = part.tone && part.tone !== 'muted' ? `${kind} ${part.tone}` : kind;
+    line.textContent = part.text;
+    cell.append(line);
+  }
+  return cell;
 }
 
 /** One column as the user has laid it out. */
@@ -217,7 +251,8 @@ function readLayout(storage: Storage | undefined, key: string | undefined): Layo
   `,
 })
 export class DataGrid<T extends object, C extends string = string> {
-  private readonly storage = inject(DOCUMENT).defaultView?.localStorage;
+  private readonly document = inject(DOCUMENT);
+  private readonly storage = this.document.defaultView?.localStorage;
 
   readonly grid = input.required<GridDefinition<T, C>>();
   /** The rows, filtered and in display order. */
@@ -260,7 +295,7 @@ export class DataGrid<T extends object, C extends string = string> {
       colId: column.id,
       headerName: column.header,
       valueGetter: ({ data }) => (data ? column.text(data) : ''),
-      ...(column.cell ? { cellRenderer: column.cell } : {}),
+      ...this.renderer(column),
       sortable: column.sortable ?? true,
       sort: sort?.column === column.id ? sort.direction : null,
       // The feature has sorted the rows: ag-grid only shows the indicator (see postSortRows).
@@ -282,6 +317,17 @@ export class DataGrid<T extends object, C extends string = string> {
         : undefined,
     }));
   });
+
+  private renderer(column: GridColumn<T, C>): Pick<ColDef<T>, 'cellRenderer'> {
+    const parts = column.parts;
+    if (parts) {
+      // A function (not a component): ag-grid calls it again when the row's data changes.
+      return {
+        cellRenderer: ({ data }: { data?: T }) => renderCellParts(this.document, data ? parts(data) : []),
+      };
+    }
+    return column.cell ? { cellRenderer: column.cell } : {};
+  }
 
   /** The columns as laid out now (order and visibility), for a "Columns" menu and the CSV export. */
   readonly layout = computed((): GridColumnLayout<C>[] => {

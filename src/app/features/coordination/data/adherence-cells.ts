@@ -1,5 +1,6 @@
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
 import { ADHERENCE_THRESHOLDS, type AdherenceRow } from '../../../../../clinical/workspaces/adherence';
+import type { GridCellPart } from '../../../shared/ui/data-grid';
 import type { AdherenceColumn } from './adherence-view';
 
 /**
@@ -24,6 +25,7 @@ export const ADHERENCE_HEADERS: Readonly<Record<AdherenceColumn, string>> = {
 };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const T = ADHERENCE_THRESHOLDS;
 
 /** "in 3 days", "today", "2 days ago". */
 export function relativeDays(days: number): string {
@@ -108,3 +110,68 @@ export function adherenceCellText(row: AdherenceRow, column: AdherenceColumn): s
       return 'Create task';
   }
 }
+
+/** A fact on one line: primary, or muted when there is nothing to report; `bad` when a threshold is crossed. */
+function one(text: string, nothing: boolean, bad = false): GridCellPart[] {
+  return [{ text, ...(nothing ? { tone: 'muted' as const } : bad ? { tone: 'bad' as const } : {}) }];
+}
+
+/** A date (or the like) with a small second line that says what it means; `bad` when that crosses a threshold. */
+function two(primary: string, secondary: string, bad = false): GridCellPart[] {
+  return [{ text: primary }, { text: secondary, secondary: true, ...(bad ? { tone: 'bad' as const } : {}) }];
+}
+
+/**
+ * The adherence cells that are only text, as the lines the grid renders itself (the patient's link and
+ * "Create task" are AdherenceCell's). Every fact is in words; the tone only repeats a threshold the words name.
+ */
+export const ADHERENCE_PARTS: Readonly<
+  Partial<Record<AdherenceColumn, (row: AdherenceRow) => readonly GridCellPart[]>>
+> = {
+  drug: (r) => {
+    const drug: GridCellPart = {
+      text: drugText(r),
+      isolate: true,
+      ...(r.mat.drug === null ? { tone: 'muted' as const } : r.mat.uncoded ? { tone: 'warn' as const } : {}),
+    };
+    if (r.mat.drug === null) return [drug];
+    const behind = r.mat.status === 'gap' || r.mat.status === 'missed-dose';
+    return [drug, { text: r.mat.label, secondary: true, ...(behind ? { tone: 'bad' as const } : {}) }];
+  },
+  pdc: (r) =>
+    r.pdc30 === null
+      ? one('No MOUD order', true)
+      : [
+          { text: `${r.pdc30} %`, ...(r.pdc30 < T.pdcAdherent ? { tone: 'bad' as const } : {}) },
+          { text: r.pdc30 >= T.pdcAdherent ? 'adherent' : 'below 80 %', secondary: true },
+        ],
+  missed: (r) =>
+    one(missedText(r), r.missedDosesThisWeek === null, (r.missedDosesThisWeek ?? 0) >= T.missedDoses),
+  lastDispense: (r) => (r.lastDispense ? one(formatDate(r.lastDispense), false) : one('None', true)),
+  supplyEnds: (r) =>
+    r.supplyEndsOn !== null && r.supplyDaysLeft !== null
+      ? two(formatDate(r.supplyEndsOn), supplyLeftText(r.supplyDaysLeft), r.supplyDaysLeft <= T.supplyDays)
+      : one('No supply', true),
+  injection: (r) =>
+    r.nextInjectionDue !== null && r.injectionDueInDays !== null
+      ? two(
+          formatDate(r.nextInjectionDue),
+          r.injectionDueInDays < 0 ? 'overdue' : `due ${relativeDays(r.injectionDueInDays)}`,
+          r.injectionDueInDays < 0,
+        )
+      : one('None', true),
+  takeHome: (r) =>
+    r.takeHome ? two(`Up to ${r.takeHome.maxDaysSupply} days`, r.takeHome.label) : one('Not applicable', true),
+  attendance: (r) =>
+    one(
+      attendanceText(r),
+      r.attendance.percent === null,
+      r.attendance.percent !== null && r.attendance.percent < T.attendancePercent,
+    ),
+  lastContact: (r) =>
+    r.lastContact !== null && r.daysSinceContact !== null
+      ? two(formatDate(r.lastContact), relativeDays(-r.daysSinceContact), r.daysSinceContact >= T.contactDays)
+      : one('No contact on record', false, true),
+  streak: (r) => one(plural(r.negativeStreakWeeks, 'week'), false),
+  tasks: (r) => one(r.openTasks === 0 ? 'None' : String(r.openTasks), r.openTasks === 0),
+};

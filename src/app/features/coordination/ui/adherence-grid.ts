@@ -1,5 +1,5 @@
 import { gridColumns, type GridDefinition } from '../../../shared/ui/data-grid';
-import { ADHERENCE_HEADERS, adherenceCellText } from '../data/adherence-cells';
+import { ADHERENCE_HEADERS, ADHERENCE_PARTS, adherenceCellText } from '../data/adherence-cells';
 import { ADHERENCE_COLUMNS, type AdherenceColumn } from '../data/adherence-view';
 import { AdherenceCell, type AdherenceGridRow } from './adherence-cell';
 
@@ -40,6 +40,7 @@ export const ADHERENCE_GRID: GridDefinition<AdherenceGridRow, AdherenceColumn> =
     widths: WIDTHS,
     text: adherenceCellText,
     cell: AdherenceCell,
+    parts: ADHERENCE_PARTS,
     key: 'patient',
     unsortable: ['actions'],
     onEnter: { patient: followLink, actions: followLink },
