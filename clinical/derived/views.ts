@@ -42,13 +42,24 @@ export function caseloadSearches(practitioner: string): ViewSearch[] {
 }
 
 /**
- * Every patient the caller may see (the access policy scopes it: a supervisor's team, a coordinator's
- * program): summaries with their Patients, current assessments, active derived Flags.
+ * The summaries of every patient the caller may see, with their Patients (the access policy scopes them: a
+ * supervisor's team, a coordinator's program). Enough for a view of facts without risk or alerts (adherence).
+ */
+export function programSummarySearches(): ViewSearch[] {
+  const count = ['_count', String(VIEW_PAGE_SIZE)] as const;
+  return [
+    { resourceType: 'Observation', params: [['code', SUMMARY], ['_include', 'Observation:subject'], count] },
+  ];
+}
+
+/**
+ * Every patient the caller may see, as programSummarySearches, with their current assessments and active
+ * derived Flags.
  */
 export function programSearches(): ViewSearch[] {
   const count = ['_count', String(VIEW_PAGE_SIZE)] as const;
   return [
-    { resourceType: 'Observation', params: [['code', SUMMARY], ['_include', 'Observation:subject'], count] },
+    ...programSummarySearches(),
     { resourceType: 'RiskAssessment', params: [['_tag', CURRENT], count] },
     { resourceType: 'Flag', params: [['status', 'active'], ['_tag', DERIVED], count] },
   ];

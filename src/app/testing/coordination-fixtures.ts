@@ -15,7 +15,7 @@ import { patientRecordSearches } from '../../../clinical/fhir/record-query';
 import { aPatient, aSearchBundle, daysFromNow, FIXED_NOW } from './fhir-builders';
 
 /**
- * Fixtures of the coordination workspace: the program batch (clinical/derived/views.ts programSearches, open Tasks,
+ * Fixtures of the coordination workspace: the program batch (clinical/derived/views.ts programSummarySearches, open Tasks,
  * staff) as a FHIR server with derived state answers it, and one patient's CM ledger batch.
  */
 
@@ -180,7 +180,7 @@ function searchEntry(match: readonly Resource[], include: readonly Resource[] = 
   };
 }
 
-/** The server's answer to the program batch: summaries + Patients, assessments, Flags, open Tasks, staff. */
+/** The server's answer to the program batch: summaries + Patients, open Tasks, staff. */
 export function programBatchResponse(
   patients: readonly ProgramPatient[] = PROGRAM,
   tasks: readonly Task[] = [],
@@ -195,8 +195,6 @@ export function programBatchResponse(
         built.map(([, s]) => s),
         built.map(([p]) => p),
       ),
-      searchEntry([]),
-      searchEntry([]),
       searchEntry(tasks),
       searchEntry(
         staff.filter((r) => r.resourceType === 'PractitionerRole'),

@@ -22,11 +22,9 @@ describe('Coordination: adherence grid', () => {
   async function open(url = '/coordination'): Promise<void> {
     bed = await coordinationBed(url);
     const request = bed.batch();
-    // One batch: the derived program searches, the open Tasks and the staff.
+    // One batch: the program's summaries (adherence reads no risk or alerts), the open Tasks and the staff.
     expect(batchUrls(request).map((u) => u.split('?')[0])).toEqual([
       'Observation',
-      'RiskAssessment',
-      'Flag',
       'Task',
       'PractitionerRole',
     ]);
