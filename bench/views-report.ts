@@ -17,7 +17,8 @@ export interface Seeded {
 
 export interface ViewFigures {
   readonly role: string;
-  readonly view: 'caseload' | 'program';
+  /** The searches of the role's home: caseloadSearches(me), programSummarySearches() (adherence), programSearches(). */
+  readonly view: 'caseload' | 'summaries' | 'program';
   readonly requests: number;
   readonly wireBytes: number;
   readonly rawBytes: number;
@@ -108,6 +109,12 @@ function percentile(values: readonly number[], p: number): number {
 }
 const median = (values: readonly number[]) => percentile(values, 50);
 
+const VIEW_SEARCHES: Readonly<Record<ViewFigures['view'], string>> = {
+  caseload: 'caseloadSearches(me)',
+  summaries: 'programSummarySearches()',
+  program: 'programSearches()',
+};
+
 function ms(value: number): string {
   if (!Number.isFinite(value)) return '–';
   if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
@@ -167,7 +174,7 @@ export function report(results: readonly SizeResult[], context: ReportContext): 
       const t = targetsFor(v.role, r.patients);
       const p95 = percentile(v.clientMs, 95);
       line(
-        `| ${v.role} | ${v.view === 'caseload' ? 'caseloadSearches(me)' : 'programSearches()'} | ${v.rows} | ${
+        `| ${v.role} | ${VIEW_SEARCHES[v.view]} | ${v.rows} | ${
           t.requests ? vs(String(v.requests), v.requests <= t.requests, String(t.requests)) : v.requests
         } | ${t.gzipKb ? vs(kb(v.wireBytes), v.wireBytes <= t.gzipKb * 1024, `${t.gzipKb} KB`) : kb(v.wireBytes)} | ${kb(
           v.rawBytes,

@@ -6,7 +6,8 @@
 // For each clinic size it starts the embedded FHIR server on a fresh demo clinic (temp dir, ports 8480–8483)
 // and the production build behind scripts/serve-dist.mjs, signs in each role once through the SMART
 // authorization-code + PKCE flow over HTTP, and measures:
-//   1. the new views (counselor1, peer1: caseloadSearches(me); coordinator1, supervisor1: programSearches()):
+//   1. the new views, the searches of each role's home (counselor1, peer1: caseloadSearches(me); coordinator1:
+//      programSummarySearches(), adherence; supervisor1: programSearches()):
 //      requests (the batch + every next page, followed as the SPA does), gzip/raw bytes, client time, the
 //      server's own time (its request log), rows;
 //   2. the pre-#10 caseload batch (bench/legacy-caseload.ts) for counselor1, coordinator1 and peer1;
@@ -28,7 +29,7 @@ import type { Bundle, Observation, QuestionnaireResponse } from '@medplum/fhirty
 import { type Browser, chromium } from '@playwright/test';
 import { register as registerCommonJs } from 'tsx/cjs/api';
 
-import { caseloadSearches, programSearches } from '../clinical/index';
+import { caseloadSearches, programSearches, programSummarySearches } from '../clinical/index';
 import { LOCAL_SYSTEM, MEASURE, SCREEN_RESULT, SYSTEM } from '../clinical/terminology';
 import type { BatchSearch } from '../src/app/core/fhir/fhir-client';
 import {
@@ -138,12 +139,17 @@ async function timeView(
 
 async function measureView(stack: Stack, role: string, session: RoleSession): Promise<ViewFigures> {
   const caseload = CASELOAD_ROLES.has(role);
-  const searches = caseload ? caseloadSearches(session.practitioner) : programSearches();
+  const view: ViewFigures['view'] = caseload ? 'caseload' : role === COORDINATOR ? 'summaries' : 'program';
+  const searches = {
+    caseload: () => caseloadSearches(session.practitioner),
+    summaries: programSummarySearches,
+    program: programSearches,
+  }[view]();
   const { load, clientMs, parsedMs, serverMs } = await timeView(stack, session, searches);
   const patientIds = rowsOf(load.resources, caseload ? session.practitioner : undefined);
   return {
     role,
-    view: caseload ? 'caseload' : 'program',
+    view,
     requests: load.requests,
     wireBytes: load.wireBytes,
     rawBytes: load.rawBytes,
