@@ -1,5 +1,9 @@
 import { formatDate } from '../../../../../clinical/fhir/fhir-date';
-import { ADHERENCE_THRESHOLDS, type AdherenceRow } from '../../../../../clinical/workspaces/adherence';
+import {
+  ADHERENCE_THRESHOLDS,
+  type AdherenceRow,
+  matchesAdherenceFilter,
+} from '../../../../../clinical/workspaces/adherence';
 import type { GridCellPart } from '../../../shared/ui/data-grid';
 import type { AdherenceColumn } from './adherence-view';
 
@@ -42,7 +46,7 @@ export function drugText(row: AdherenceRow): string {
 
 export function pdcText(row: AdherenceRow): string {
   if (row.pdc30 === null) return 'No MOUD order';
-  return `${row.pdc30} % — ${row.pdc30 >= ADHERENCE_THRESHOLDS.pdcAdherent ? 'adherent' : 'below 80 %'}`;
+  return `${row.pdc30} % — ${row.pdc30 >= T.pdcAdherent ? 'adherent' : `below ${T.pdcAdherent} %`}`;
 }
 
 export function missedText(row: AdherenceRow): string {
@@ -123,7 +127,8 @@ function two(primary: string, secondary: string, bad = false): GridCellPart[] {
 
 /**
  * The adherence cells that are only text, as the lines the grid renders itself (the patient's link and
- * "Create task" are AdherenceCell's). Every fact is in words; the tone only repeats a threshold the words name.
+ * "Create task" are AdherenceCell's). Every fact is in words; the tone only repeats a threshold the words name,
+ * and a cell is flagged by the same clinical test as its quick filter (clinical/workspaces/adherence.ts).
  */
 export const ADHERENCE_PARTS: Readonly<
   Partial<Record<AdherenceColumn, (row: AdherenceRow) => readonly GridCellPart[]>>
@@ -143,14 +148,14 @@ export const ADHERENCE_PARTS: Readonly<
       ? one('No MOUD order', true)
       : [
           { text: `${r.pdc30} %`, ...(r.pdc30 < T.pdcAdherent ? { tone: 'bad' as const } : {}) },
-          { text: r.pdc30 >= T.pdcAdherent ? 'adherent' : 'below 80 %', secondary: true },
+          { text: r.pdc30 >= T.pdcAdherent ? 'adherent' : `below ${T.pdcAdherent} %`, secondary: true },
         ],
   missed: (r) =>
-    one(missedText(r), r.missedDosesThisWeek === null, (r.missedDosesThisWeek ?? 0) >= T.missedDoses),
+    one(missedText(r), r.missedDosesThisWeek === null, matchesAdherenceFilter(r, 'missed-doses')),
   lastDispense: (r) => (r.lastDispense ? one(formatDate(r.lastDispense), false) : one('None', true)),
   supplyEnds: (r) =>
     r.supplyEndsOn !== null && r.supplyDaysLeft !== null
-      ? two(formatDate(r.supplyEndsOn), supplyLeftText(r.supplyDaysLeft), r.supplyDaysLeft <= T.supplyDays)
+      ? two(formatDate(r.supplyEndsOn), supplyLeftText(r.supplyDaysLeft), matchesAdherenceFilter(r, 'supply-ending'))
       : one('No supply', true),
   injection: (r) =>
     r.nextInjectionDue !== null && r.injectionDueInDays !== null
@@ -163,14 +168,10 @@ export const ADHERENCE_PARTS: Readonly<
   takeHome: (r) =>
     r.takeHome ? two(`Up to ${r.takeHome.maxDaysSupply} days`, r.takeHome.label) : one('Not applicable', true),
   attendance: (r) =>
-    one(
-      attendanceText(r),
-      r.attendance.percent === null,
-      r.attendance.percent !== null && r.attendance.percent < T.attendancePercent,
-    ),
+    one(attendanceText(r), r.attendance.percent === null, matchesAdherenceFilter(r, 'low-attendance')),
   lastContact: (r) =>
     r.lastContact !== null && r.daysSinceContact !== null
-      ? two(formatDate(r.lastContact), relativeDays(-r.daysSinceContact), r.daysSinceContact >= T.contactDays)
+      ? two(formatDate(r.lastContact), relativeDays(-r.daysSinceContact), matchesAdherenceFilter(r, 'no-contact'))
       : one('No contact on record', false, true),
   streak: (r) => one(plural(r.negativeStreakWeeks, 'week'), false),
   tasks: (r) => one(r.openTasks === 0 ? 'None' : String(r.openTasks), r.openTasks === 0),
