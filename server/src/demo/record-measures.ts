@@ -120,42 +120,78 @@ function frequencyCoding(score: number): Coding {
   return c;
 }
 
-function phq9(record: RecordContext, week: WeekState, s: Session): void {
-  const item9 = Math.min(3, week.item9);
-  const others = spread(record.random, Math.max(0, week.phq9 - item9), 8, 3);
-  const scores = [...others, item9];
+/** One PHQ/GAD frequency-scale instrument as the demo writes it. */
+interface FrequencyInstrument {
+  /** The response's id slug. */
+  readonly slug: string;
+  readonly questionnaire: string;
+  readonly items: readonly { readonly code: string; readonly text: string }[];
+  readonly total: Coding & { readonly code: string };
+}
+
+const PHQ9_INSTRUMENT: FrequencyInstrument = {
+  slug: 'phq-9',
+  questionnaire: PHQ9.questionnaire,
+  items: PHQ9.items.map((code, i) => ({ code, text: PHQ9_ITEM_TEXT[i] ?? code })),
+  total: {
+    system: SYSTEM.loinc,
+    code: PHQ9.total,
+    display: 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]',
+  },
+};
+
+const GAD7_INSTRUMENT: FrequencyInstrument = {
+  slug: 'gad-7',
+  questionnaire: GAD7.questionnaire,
+  items: GAD7_ITEMS,
+  total: {
+    system: SYSTEM.loinc,
+    code: GAD7.total,
+    display: 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]',
+  },
+};
+
+/**
+ * The QuestionnaireResponse of a frequency-scale instrument with one score per item, and its extracted
+ * Observations: the total first, then every item.
+ */
+function frequencyResponse(
+  record: RecordContext,
+  s: Session,
+  instrument: FrequencyInstrument,
+  scores: readonly number[],
+): QuestionnaireResponse {
   const total = scores.reduce((a, b) => a + b, 0);
   const qr = measureResponse(
     record,
-    'phq-9',
+    instrument.slug,
     s.day,
     s.hour,
     s.encounter,
-    [...PHQ9.items.map((code, i) => qItem(code, frequencyCoding(scores[i] ?? 0))), qItem(PHQ9.total, total)],
-    PHQ9.questionnaire,
+    [
+      ...instrument.items.map((item, i) => qItem(item.code, frequencyCoding(scores[i] ?? 0))),
+      qItem(instrument.total.code, total),
+    ],
+    instrument.questionnaire,
   );
-  surveyObservation(
-    record,
-    qr,
-    {
-      system: SYSTEM.loinc,
-      code: PHQ9.total,
-      display: 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]',
-    },
-    total,
-    s.day,
-    s.hour,
-  );
-  PHQ9.items.forEach((code, i) =>
+  surveyObservation(record, qr, { ...instrument.total }, total, s.day, s.hour);
+  instrument.items.forEach((item, i) =>
     surveyObservation(
       record,
       qr,
-      { system: SYSTEM.loinc, code, display: PHQ9_ITEM_TEXT[i] ?? code },
+      { system: SYSTEM.loinc, code: item.code, display: item.text },
       scores[i] ?? 0,
       s.day,
       s.hour,
     ),
   );
+  return qr;
+}
+
+function phq9(record: RecordContext, week: WeekState, s: Session): void {
+  const item9 = Math.min(3, week.item9);
+  const others = spread(record.random, Math.max(0, week.phq9 - item9), 8, 3);
+  const qr = frequencyResponse(record, s, PHQ9_INSTRUMENT, [...others, item9]);
   if (item9 > 0 && s.day < -1) {
     record.push<Task>({
       resourceType: 'Task',
@@ -176,42 +212,7 @@ function phq9(record: RecordContext, week: WeekState, s: Session): void {
 }
 
 function gad7(record: RecordContext, week: WeekState, s: Session): void {
-  const scores = spread(record.random, week.gad7, 7, 3);
-  const total = scores.reduce((a, b) => a + b, 0);
-  const qr = measureResponse(
-    record,
-    'gad-7',
-    s.day,
-    s.hour,
-    s.encounter,
-    [
-      ...GAD7_ITEMS.map((item, i) => qItem(item.code, frequencyCoding(scores[i] ?? 0))),
-      qItem(GAD7.total, total),
-    ],
-    GAD7.questionnaire,
-  );
-  surveyObservation(
-    record,
-    qr,
-    {
-      system: SYSTEM.loinc,
-      code: GAD7.total,
-      display: 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]',
-    },
-    total,
-    s.day,
-    s.hour,
-  );
-  GAD7_ITEMS.forEach((item, i) =>
-    surveyObservation(
-      record,
-      qr,
-      { system: SYSTEM.loinc, code: item.code, display: item.text },
-      scores[i] ?? 0,
-      s.day,
-      s.hour,
-    ),
-  );
+  frequencyResponse(record, s, GAD7_INSTRUMENT, spread(record.random, week.gad7, 7, 3));
 }
 
 function bam(record: RecordContext, week: WeekState, s: Session, w: number): void {
