@@ -420,6 +420,7 @@ export class AuthSession {
 
   private userManager(): Promise<UserManagerLike> {
     this.manager ??= (async () => {
+      this.createManager.preload?.();
       const discovery: unknown = await firstValueFrom(
         this.http.get(`${this.fhir.baseUrl}/.well-known/smart-configuration`, {
           headers: { Accept: 'application/json' },

@@ -23,10 +23,11 @@ export type UserManagerLike = Pick<
 /** Settings without the stores, which are built from `storage` where oidc-client-ts is loaded. */
 export type WaypointUserManagerSettings = Omit<UserManagerSettings, 'userStore' | 'stateStore'>;
 
-export type UserManagerFactory = (
-  settings: WaypointUserManagerSettings,
-  storage: Storage,
-) => Promise<UserManagerLike>;
+export interface UserManagerFactory {
+  (settings: WaypointUserManagerSettings, storage: Storage): Promise<UserManagerLike>;
+  /** Starts loading the client library ahead of the factory's call (e.g. while SMART discovery is in flight). */
+  preload?(): void;
+}
 
 const STORE_PREFIX = 'waypoint.oidc.';
 
@@ -35,18 +36,23 @@ export function isPendingSignIn(storage: Storage, state: string | null): boolean
   return state !== null && storage.getItem(`${STORE_PREFIX}${state}`) !== null;
 }
 
+const loadOidcClient = () => import('oidc-client-ts');
+
 /**
- * Loads oidc-client-ts on first use (it is ~78 kB: kept out of the initial bundle and fetched while
+ * Loads oidc-client-ts on first use (it is ~78 kB: kept out of the initial bundle; `preload` fetches it while
  * SMART discovery is in flight) and builds the UserManager with both stores in `storage`.
  */
-export const createUserManager: UserManagerFactory = async (settings, storage) => {
-  const { UserManager, WebStorageStateStore } = await import('oidc-client-ts');
-  return new UserManager({
-    ...settings,
-    userStore: new WebStorageStateStore({ store: storage, prefix: STORE_PREFIX }),
-    stateStore: new WebStorageStateStore({ store: storage, prefix: STORE_PREFIX }),
-  });
-};
+export const createUserManager: UserManagerFactory = Object.assign(
+  async (settings: WaypointUserManagerSettings, storage: Storage): Promise<UserManagerLike> => {
+    const { UserManager, WebStorageStateStore } = await loadOidcClient();
+    return new UserManager({
+      ...settings,
+      userStore: new WebStorageStateStore({ store: storage, prefix: STORE_PREFIX }),
+      stateStore: new WebStorageStateStore({ store: storage, prefix: STORE_PREFIX }),
+    });
+  },
+  { preload: (): void => void loadOidcClient() },
+);
 
 export const USER_MANAGER_FACTORY = new InjectionToken<UserManagerFactory>('USER_MANAGER_FACTORY', {
   providedIn: 'root',
