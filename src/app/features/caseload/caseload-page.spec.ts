@@ -157,7 +157,11 @@ describe('CaseloadPage', () => {
     const skeleton = fixture.nativeElement.querySelector('wp-caseload-skeleton') as HTMLElement;
     expect(skeleton.getAttribute('role')).toBe('status');
     expect(skeleton.textContent).toContain('Loading your caseload');
-    expect(fixture.nativeElement.querySelector('wp-data-grid')).toBeNull();
+    // The grid is already built (its set-up overlaps the request) but invisible, inert and empty.
+    const grid = fixture.nativeElement.querySelector('wp-data-grid') as HTMLElement;
+    expect(getComputedStyle(grid).visibility).toBe('hidden');
+    expect(grid.hasAttribute('inert')).toBeTrue();
+    expect(grid.querySelectorAll('.ag-row').length).toBe(0);
   });
 
   it('shows the OperationOutcome inline with a Retry button', async () => {
