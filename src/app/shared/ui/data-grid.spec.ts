@@ -26,6 +26,7 @@ const LAYOUT_KEY = 'waypoint.test.grid.layout';
     <wp-data-grid
       [grid]="grid"
       [rows]="rows()"
+      [shown]="shown()"
       [sort]="sort()"
       [layoutKey]="layoutKey"
       (rowActivated)="activated.set($event)"
@@ -66,6 +67,7 @@ class Host {
   ];
   readonly grid: GridDefinition<Row> = { label: 'Caseload', columns: this.columns, rowId: (row) => row.id };
   readonly sort = signal<GridSort | null>({ column: 'name', direction: 'asc' });
+  readonly shown = signal(true);
   readonly layoutKey = LAYOUT_KEY;
   readonly activated = signal<Row | undefined>(undefined);
   readonly sortChanges: (GridSort | null)[] = [];
@@ -102,6 +104,23 @@ describe('DataGrid', () => {
     // "Sam Rivera" before "Alex Chen" although the indicator says name ascending: the feature owns the order.
     expect(rowIds(el)).toEqual(['b', 'a']);
     expect(el.querySelector('[col-id="name"][aria-sort]')?.getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  it('is built before its rows are shown: headers ready, no rows, invisible and inert until shown', async () => {
+    const fixture = TestBed.createComponent(Host);
+    fixture.componentInstance.shown.set(false);
+    const el: HTMLElement = fixture.nativeElement;
+    await until(fixture, () => el.querySelectorAll('.ag-header-cell-text').length === 3);
+    const host = el.querySelector('wp-data-grid') as HTMLElement;
+    expect(rowIds(el)).toEqual([]);
+    expect(getComputedStyle(host).visibility).toBe('hidden');
+    expect(host.hasAttribute('inert')).toBeTrue();
+
+    fixture.componentInstance.shown.set(true);
+    await until(fixture, () => rowIds(el).length === 2);
+    expect(rowIds(el)).toEqual(['b', 'a']);
+    expect(getComputedStyle(host).visibility).toBe('visible');
+    expect(host.hasAttribute('inert')).toBeFalse();
   });
 
   it('reports a header click as a sort change and leaves the order to the feature', async () => {

@@ -218,6 +218,7 @@ function readLayout(storage: Storage | undefined, key: string | undefined): Layo
   selector: 'wp-data-grid',
   imports: [AgGridAngular],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '[class.wp-grid-pending]': '!shown()', '[attr.inert]': "shown() ? null : ''" },
   template: `
     <ag-grid-angular
       class="grid"
@@ -248,6 +249,12 @@ function readLayout(storage: Storage | undefined, key: string | undefined): Layo
       display: block;
       height: 100%;
     }
+    /* Built ahead of its rows: out of the flow (of a positioned container), invisible and inert. */
+    :host(.wp-grid-pending) {
+      position: absolute;
+      inset: 0 0 auto;
+      visibility: hidden;
+    }
   `,
 })
 export class DataGrid<T extends object, C extends string = string> {
@@ -257,6 +264,11 @@ export class DataGrid<T extends object, C extends string = string> {
   readonly grid = input.required<GridDefinition<T, C>>();
   /** The rows, filtered and in display order. */
   readonly rows = input.required<readonly T[]>();
+  /**
+   * False while the rows are still loading: the grid is built (its set-up overlaps the request) but hidden,
+   * inert and empty until they arrive. Place it in a positioned container.
+   */
+  readonly shown = input(true);
   /** The sort the rows are in (shown on the header); null for the feature's default order. */
   readonly sort = input<GridSort<C> | null>(null);
   /** localStorage key of the column layout (per user); none: the layout is not kept. */
@@ -283,7 +295,7 @@ export class DataGrid<T extends object, C extends string = string> {
   protected readonly layoutVersion = signal(0);
 
   // ag-grid mutates nothing it is given, but wants a mutable array type.
-  protected readonly rowsCopy = computed(() => [...this.rows()]);
+  protected readonly rowsCopy = computed(() => (this.shown() ? [...this.rows()] : []));
   protected readonly getRowId = computed((): GetRowIdFunc<T> => {
     const rowId = this.grid().rowId;
     return ({ data }) => rowId(data);
