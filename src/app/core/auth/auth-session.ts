@@ -8,6 +8,7 @@ import type { User } from 'oidc-client-ts';
 import { firstValueFrom } from 'rxjs';
 
 import { referenceParts } from '../../../../clinical/fhir/reference';
+import { BeforeHooks } from '../../shared/data/within';
 import { APP_CONFIG } from '../config/waypoint-config';
 import { DraftStore } from '../drafts/draft-store';
 import { ErrorNotifier } from '../errors/error-notifier';
@@ -118,7 +119,7 @@ export class AuthSession {
   /** `sub` of whoever last signed in in this tab: someone else signing in must not see their drafts. */
   private subject: string | undefined;
   private readonly user = signal<User | null>(null);
-  private readonly signOutHooks = new Set<() => void | Promise<void>>();
+  private readonly signOutHooks = new BeforeHooks(SIGN_OUT_HOOK_TIMEOUT_MS, 'before-sign-out');
 
   /** False for an open server configured with `signIn: 'none'`. */
   get enabled(): boolean {
@@ -212,22 +213,12 @@ export class AuthSession {
    * IdleMonitor.beforeSignOut hooks instead.)
    */
   beforeSignOut(hook: () => void | Promise<void>): () => void {
-    this.signOutHooks.add(hook);
-    return () => this.signOutHooks.delete(hook);
+    return this.signOutHooks.add(hook);
   }
 
   /** Forgets the user, the store, drafts, caches and this tab's storage, and revokes the tokens. */
   async signOut(): Promise<void> {
-    await Promise.all(
-      [...this.signOutHooks].map((hook) =>
-        Promise.race([
-          Promise.resolve()
-            .then(hook)
-            .catch((error: unknown) => console.error('A before-sign-out hook failed', error)),
-          new Promise<void>((resolve) => setTimeout(resolve, SIGN_OUT_HOOK_TIMEOUT_MS)),
-        ]),
-      ),
-    );
+    await this.signOutHooks.run();
     this.drafts.clear();
     this.subject = undefined;
     if (this.suspension) {

@@ -4,6 +4,7 @@ import { NavigationEnd, Router } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { combineLatest, filter, map, startWith } from 'rxjs';
 
+import { BeforeHooks } from '../../shared/data/within';
 import { AuthSession } from '../auth/auth-session';
 import { APP_CONFIG } from '../config/waypoint-config';
 import { selectSignedIn } from '../state/session/session.feature';
@@ -78,7 +79,7 @@ export class IdleMonitor {
   /** Whole seconds before the sign-out, while the warning shows. */
   readonly secondsLeft = this.remaining.asReadonly();
 
-  private readonly hooks = new Set<BeforeIdleSignOut>();
+  private readonly hooks = new BeforeHooks(BEFORE_SIGN_OUT_TIMEOUT_MS, 'before-sign-out');
   private lastInput = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private warning: IdleWarningHandle | undefined;
@@ -126,8 +127,7 @@ export class IdleMonitor {
    * function that unregisters it: `inject(DestroyRef).onDestroy(idle.beforeSignOut(() => …))`.
    */
   beforeSignOut(hook: BeforeIdleSignOut): () => void {
-    this.hooks.add(hook);
-    return () => this.hooks.delete(hook);
+    return this.hooks.add(hook);
   }
 
   /** "Stay signed in": the count starts again. */
@@ -228,7 +228,7 @@ export class IdleMonitor {
     this.clearTimer();
     this.closeWarning();
     this.currentPhase.set('ending');
-    await this.runHooks();
+    await this.hooks.run();
     if (this.phase() !== 'ending') {
       return;
     }
@@ -236,24 +236,6 @@ export class IdleMonitor {
     if (this.phase() === 'ending') {
       await this.auth.signOutForInactivity(); // the store's session change stops this monitor
     }
-  }
-
-  private async runHooks(): Promise<void> {
-    await Promise.all(
-      [...this.hooks].map(async (hook) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const timeout = new Promise<void>(
-          (resolve) => (timer = setTimeout(resolve, BEFORE_SIGN_OUT_TIMEOUT_MS)),
-        );
-        try {
-          await Promise.race([Promise.resolve().then(hook), timeout]);
-        } catch (error) {
-          console.error('A before-sign-out hook failed', error);
-        } finally {
-          clearTimeout(timer);
-        }
-      }),
-    );
   }
 
   private async openWarning(): Promise<void> {

@@ -42,6 +42,7 @@ import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
 import { printRecord } from '../../core/fhir/record-print';
 import { IdleMonitor } from '../../core/session/idle-monitor';
 import { selectUser } from '../../core/state/session/session.feature';
+import { settleWithin } from '../../shared/data/within';
 import { Part2Notice } from '../../shared/ui/part2-notice';
 import { StatusChip, type StatusTone } from '../../shared/ui/status-chip';
 import { askVersionConflict } from '../../shared/ui/version-conflict-dialog';
@@ -236,12 +237,11 @@ export class NoteEditorPage {
 
   private async saveBeforeLeaving(): Promise<void> {
     if (this.mode() !== 'edit') return;
-    let timeout: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      this.saveNow(),
-      new Promise<void>((resolve) => (timeout = setTimeout(resolve, SAVE_ON_LEAVE_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timeout);
+    await settleWithin(
+      () => this.saveNow(),
+      SAVE_ON_LEAVE_TIMEOUT_MS,
+      (error) => console.error('Saving the note before leaving failed', error),
+    );
   }
 
   private edited(): void {
