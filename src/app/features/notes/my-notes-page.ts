@@ -12,6 +12,7 @@ import { FhirClient } from '../../core/fhir/fhir-client';
 import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
+import { NoteColumn, NoteTable } from '../../shared/ui/note-table';
 import { StatusChip, type StatusTone } from '../../shared/ui/status-chip';
 import { NoteContextLoader } from './data/note-context';
 import { type Due, type UnsignedNoteRow, unsignedNoteRows } from './data/note-lists';
@@ -25,7 +26,7 @@ const DUE: Readonly<Record<Due, { label: string; tone: StatusTone }>> = {
 /** `/notes`: "My unsigned notes", overdue first, and the notes returned to me for revision. */
 @Component({
   selector: 'wp-my-notes-page',
-  imports: [DatePipe, DecimalPipe, MatProgressBarModule, RouterLink, StatusChip],
+  imports: [DatePipe, DecimalPipe, MatProgressBarModule, NoteColumn, NoteTable, RouterLink, StatusChip],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './my-notes-page.html',
   styleUrl: './notes-list.scss',

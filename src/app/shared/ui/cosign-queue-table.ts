@@ -1,8 +1,8 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
-import { RouterLink } from '@angular/router';
 
 import type { QueueRow } from '../../../../clinical/notes/cosign-queue';
+import { NoteColumn, NoteTable } from './note-table';
 
 /**
  * Notes waiting for a supervisor's co-signature, in the order given (oldest first): when it was asked for, the
@@ -11,55 +11,17 @@ import type { QueueRow } from '../../../../clinical/notes/cosign-queue';
  */
 @Component({
   selector: 'wp-cosign-queue-table',
-  imports: [DatePipe, RouterLink],
+  imports: [DatePipe, NoteColumn, NoteTable],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <table class="list">
-      <caption class="wp-visually-hidden">
-        {{
-          caption()
-        }}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Requested</th>
-          <th scope="col">Note</th>
-          <th scope="col">Patient</th>
-          <th scope="col">Counselor</th>
-        </tr>
-      </thead>
-      <tbody>
-        @for (r of rows(); track r.taskId) {
-          <tr>
-            <td>{{ r.requested | date: 'EEE d MMM y, HH:mm' }}</td>
-            <td>
-              <a [routerLink]="['/patients', r.patientId, 'notes', r.noteId]">{{ r.template }}</a>
-            </td>
-            <td>
-              <bdi>{{ r.patient }}</bdi>
-            </td>
-            <td>
-              <bdi>{{ r.counselor }}</bdi>
-            </td>
-          </tr>
-        } @empty {
-          <tr>
-            <td colspan="4">No notes are waiting for your co-signature.</td>
-          </tr>
-        }
-      </tbody>
-    </table>
-  `,
-  styles: `
-    @use '../styles/page';
-
-    :host {
-      display: block;
-      overflow-x: auto;
-    }
-    .list {
-      @include page.data-table($align: null, $shaded-head: false);
-    }
+    <wp-note-table [rows]="rows()" [caption]="caption()" empty="No notes are waiting for your co-signature.">
+      <ng-template wpNoteColumn="Requested" wpNoteColumnAt="start" [wpNoteColumnOf]="rows()" let-r>
+        {{ r.requested | date: 'EEE d MMM y, HH:mm' }}
+      </ng-template>
+      <ng-template wpNoteColumn="Counselor" [wpNoteColumnOf]="rows()" let-r>
+        <bdi>{{ r.counselor }}</bdi>
+      </ng-template>
+    </wp-note-table>
   `,
 })
 export class CosignQueueTable {
