@@ -27,6 +27,7 @@ import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { DataGrid } from '../../shared/ui/data-grid';
 import { EmptyState, NoFilterMatch } from '../../shared/ui/empty-state';
+import { ErrorBanner } from '../../shared/ui/error-banner';
 import { COLUMN_HEADERS } from './data/caseload-cells';
 import { caseloadCsv } from './data/caseload-csv';
 import {
@@ -51,6 +52,10 @@ import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
 @Component({
   selector: 'wp-caseload-page',
   imports: [
+    CaseloadSkeleton,
+    DataGrid,
+    EmptyState,
+    ErrorBanner,
     MatButtonModule,
     MatButtonToggleModule,
     MatChipsModule,
@@ -58,10 +63,7 @@ import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
     MatIconModule,
     MatInputModule,
     MatMenuModule,
-    EmptyState,
     NoFilterMatch,
-    DataGrid,
-    CaseloadSkeleton,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './caseload-page.html',

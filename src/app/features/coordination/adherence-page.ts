@@ -14,6 +14,7 @@ import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { DataGrid } from '../../shared/ui/data-grid';
 import { EmptyState, NoFilterMatch } from '../../shared/ui/empty-state';
+import { ErrorBanner } from '../../shared/ui/error-banner';
 import { Panel } from '../../shared/ui/panel';
 import type { AdherenceSort } from './data/adherence-view';
 import { CoordinationPageActions } from './state/coordination.actions';
@@ -30,14 +31,15 @@ import { ADHERENCE_GRID } from './ui/adherence-grid';
 @Component({
   selector: 'wp-adherence-page',
   imports: [
-    MatButtonModule,
-    MatIconModule,
-    RouterLink,
     AdherenceChart,
     DataGrid,
     EmptyState,
+    ErrorBanner,
+    MatButtonModule,
+    MatIconModule,
     NoFilterMatch,
     Panel,
+    RouterLink,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './adherence-page.html',

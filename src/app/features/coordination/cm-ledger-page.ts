@@ -23,6 +23,7 @@ import { isFhirError, outcomeMessage, outcomeMessageOf } from '../../core/fhir/o
 import { printRecord } from '../../core/fhir/record-print';
 import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
+import { ErrorBanner } from '../../shared/ui/error-banner';
 import { Part2Notice } from '../../shared/ui/part2-notice';
 import { StatusChip, type StatusTone } from '../../shared/ui/status-chip';
 import {
@@ -61,7 +62,15 @@ const ICONS: Readonly<Record<CmLineKind, string>> = {
  */
 @Component({
   selector: 'wp-cm-ledger-page',
-  imports: [MatButtonModule, MatIconModule, RouterLink, Part2Notice, StatusChip, CmScheduleNotice],
+  imports: [
+    CmScheduleNotice,
+    ErrorBanner,
+    MatButtonModule,
+    MatIconModule,
+    Part2Notice,
+    RouterLink,
+    StatusChip,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './cm-ledger-page.html',
   styleUrl: './cm-ledger-page.scss',

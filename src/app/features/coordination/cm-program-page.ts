@@ -7,6 +7,7 @@ import { Store } from '@ngrx/store';
 import { formatDate } from '../../../../clinical/fhir/fhir-date';
 import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { EmptyState } from '../../shared/ui/empty-state';
+import { ErrorBanner } from '../../shared/ui/error-banner';
 import { scheduleText } from './data/cm-model';
 import { CoordinationPageActions } from './state/coordination.actions';
 import { coordinationFeature } from './state/coordination.feature';
@@ -19,18 +20,16 @@ import { CmScheduleNotice } from './ui/cm-schedule-notice';
 
 @Component({
   selector: 'wp-cm-program-page',
-  imports: [MatButtonModule, MatIconModule, RouterLink, EmptyState, CmScheduleNotice],
+  imports: [CmScheduleNotice, EmptyState, ErrorBanner, MatButtonModule, MatIconModule, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 class="title">Contingency management</h2>
     <wp-cm-schedule-notice [text]="schedule()" [problem]="scheduleProblem()" />
 
     @if (error(); as message) {
-      <div class="error" role="alert">
-        <mat-icon aria-hidden="true">error</mat-icon>
-        <p>The rewards could not be loaded: {{ message }}</p>
-        <button mat-flat-button type="button" (click)="open()">Retry</button>
-      </div>
+      <wp-error-banner retryable (retry)="open()"
+        >The rewards could not be loaded: {{ message }}</wp-error-banner
+      >
     }
 
     @if (totals(); as t) {
@@ -114,7 +113,6 @@ import { CmScheduleNotice } from './ui/cm-schedule-notice';
     .totals .num {
       text-align: end;
     }
-    @include page.error-banner;
   `,
 })
 export class CmProgramPage {

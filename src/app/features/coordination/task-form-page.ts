@@ -36,6 +36,7 @@ import { isFhirError, outcomeMessage } from '../../core/fhir/operation-outcome';
 import { ResourcesActions } from '../../core/state/resources/resources.feature';
 import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
+import { ErrorBanner } from '../../shared/ui/error-banner';
 import { askVersionConflict } from '../../shared/ui/version-conflict-dialog';
 import {
   formValueOf,
@@ -74,6 +75,7 @@ function dueValidator(earliest: () => string | null) {
 @Component({
   selector: 'wp-task-form-page',
   imports: [
+    ErrorBanner,
     MatButtonModule,
     MatFormFieldModule,
     MatIconModule,

@@ -13,6 +13,7 @@ import { isFhirError, outcomeMessage, outcomeMessageOf } from '../../core/fhir/o
 import { selectUser } from '../../core/state/session/session.feature';
 import { CLOCK } from '../../core/time/clock';
 import { EmptyState } from '../../shared/ui/empty-state';
+import { ErrorBanner } from '../../shared/ui/error-banner';
 import { StatusChip, type StatusTone } from '../../shared/ui/status-chip';
 import { askVersionConflict } from '../../shared/ui/version-conflict-dialog';
 import { TASK_PRIORITY_LABELS, taskDifferences, type TaskItem, withStatus } from './data/task-model';
@@ -50,7 +51,7 @@ const EMPTY: Readonly<Record<TaskView, { headline: string; message: string }>> =
  */
 @Component({
   selector: 'wp-tasks-page',
-  imports: [MatButtonModule, MatIconModule, MatTabsModule, RouterLink, EmptyState, StatusChip],
+  imports: [EmptyState, ErrorBanner, MatButtonModule, MatIconModule, MatTabsModule, RouterLink, StatusChip],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './tasks-page.html',
   styleUrl: './tasks-page.scss',

@@ -22,6 +22,7 @@ import type { ChartRange } from '../../../../clinical/chart/chart-facts';
 import { CHART_RANGES } from '../../../../clinical/chart/chart-range';
 import { outcomeMessage, outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { callStateError } from '../../core/state/call-state';
+import { ErrorBanner } from '../../shared/ui/error-banner';
 import { Panel } from '../../shared/ui/panel';
 import { Part2Notice } from '../../shared/ui/part2-notice';
 import { RiskChip } from '../../shared/ui/risk-chip';
@@ -59,16 +60,17 @@ import { UdsPanel } from './ui/uds-panel';
   selector: 'wp-patient-page',
   imports: [
     BreakGlassForm,
+    ErrorBanner,
     MatButtonModule,
     MatButtonToggleModule,
     MatIconModule,
     MatPanel,
+    MatProgressBarModule,
     MeasuresPanel,
     NetworkPanel,
-    PlanPanel,
-    MatProgressBarModule,
     Panel,
     Part2Notice,
+    PlanPanel,
     RiskChip,
     RiskPanel,
     RouterLink,

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
-import { MatIconModule } from '@angular/material/icon';
+
+import { ErrorBanner } from '../../../shared/ui/error-banner';
 
 /**
  * The clinic's contingency-management schedule in words, and an alert when its PlanDefinition is not valid
@@ -7,22 +8,18 @@ import { MatIconModule } from '@angular/material/icon';
  */
 @Component({
   selector: 'wp-cm-schedule-notice',
-  imports: [MatIconModule],
+  imports: [ErrorBanner],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <p class="schedule">Schedule: {{ text() }}</p>
     @if (problem(); as problem) {
-      <div class="error wp-no-print" role="alert">
-        <mat-icon aria-hidden="true">error</mat-icon>
-        <p>
-          The clinic's CM schedule is not valid ({{ problem }}): no reward can be recorded until it is
-          corrected.
-        </p>
-      </div>
+      <wp-error-banner class="wp-no-print"
+        >The clinic's CM schedule is not valid ({{ problem }}): no reward can be recorded until it is
+        corrected.</wp-error-banner
+      >
     }
   `,
   styles: `
-    @use '../../../shared/styles/page';
     :host {
       display: flex;
       flex-direction: column;
@@ -32,7 +29,6 @@ import { MatIconModule } from '@angular/material/icon';
       margin: 0;
       color: var(--mat-sys-on-surface-variant);
     }
-    @include page.error-banner;
   `,
 })
 export class CmScheduleNotice {
