@@ -26,8 +26,8 @@ import { type Track, TRACKS } from '../../../../clinical/terminology';
 import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { DataGrid } from '../../shared/ui/data-grid';
-import { EmptyState, NoFilterMatch } from '../../shared/ui/empty-state';
 import { ErrorBanner } from '../../shared/ui/error-banner';
+import { GridStage, GridStageGrid, GridStageLoading } from '../../shared/ui/grid-stage';
 import { COLUMN_HEADERS } from './data/caseload-cells';
 import { caseloadCsv } from './data/caseload-csv';
 import {
@@ -54,8 +54,10 @@ import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
   imports: [
     CaseloadSkeleton,
     DataGrid,
-    EmptyState,
     ErrorBanner,
+    GridStage,
+    GridStageGrid,
+    GridStageLoading,
     MatButtonModule,
     MatButtonToggleModule,
     MatChipsModule,
@@ -63,7 +65,6 @@ import { ExportDialog, type ExportDialogData } from './ui/export-dialog';
     MatIconModule,
     MatInputModule,
     MatMenuModule,
-    NoFilterMatch,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './caseload-page.html',

@@ -13,8 +13,8 @@ import {
 import { outcomeMessageOf } from '../../core/fhir/operation-outcome';
 import { selectUser } from '../../core/state/session/session.feature';
 import { DataGrid } from '../../shared/ui/data-grid';
-import { EmptyState, NoFilterMatch } from '../../shared/ui/empty-state';
 import { ErrorBanner } from '../../shared/ui/error-banner';
+import { GridStage, GridStageGrid, GridStageLoading } from '../../shared/ui/grid-stage';
 import { Panel } from '../../shared/ui/panel';
 import type { AdherenceSort } from './data/adherence-view';
 import { CoordinationPageActions } from './state/coordination.actions';
@@ -33,11 +33,12 @@ import { ADHERENCE_GRID } from './ui/adherence-grid';
   imports: [
     AdherenceChart,
     DataGrid,
-    EmptyState,
     ErrorBanner,
+    GridStage,
+    GridStageGrid,
+    GridStageLoading,
     MatButtonModule,
     MatIconModule,
-    NoFilterMatch,
     Panel,
     RouterLink,
   ],
