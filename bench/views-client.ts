@@ -12,6 +12,7 @@ import {
   summaryFacts,
   summaryListsPractitioner,
 } from '../clinical/index';
+import { adherenceRows } from '../clinical/workspaces/adherence';
 import { type AuthTestServer, signIn } from '../server/test/auth/auth-harness';
 import { toQueryString } from './legacy-caseload';
 
@@ -171,6 +172,14 @@ export function rowsOf(resources: readonly Resource[], practitioner: string | un
     if (caseloadRowFromDerived(input, asOf)) ids.push(input.patient.id ?? '');
   }
   return ids;
+}
+
+/**
+ * The rows the coordinator's Adherence grid builds from the program's summaries (no assessments or Flags: adherence
+ * reads neither), as `coordination.feature` does.
+ */
+export function adherenceRowsOf(resources: readonly Resource[]): string[] {
+  return adherenceRows(resources, new Date().toISOString()).map((row) => row.patientId);
 }
 
 /** Closes the kept-alive sockets. */

@@ -194,7 +194,10 @@ export function report(results: readonly SizeResult[], context: ReportContext): 
       "server's `request completed` log line (Fastify `reply.elapsedTime`) of the batch. Rows = patients with a",
     );
     line(
-      'summary, an assessment and an active episode (for a caseload: whose care team lists me), as the SPA counts.',
+      'summary, an assessment and an active episode (for a caseload: whose care team lists me), as the SPA counts;',
+    );
+    line(
+      "for the coordinator's summaries, patients with a summary and an active episode, as Adherence counts.",
     );
     line(
       'Targets: counselor1 ≤ 2 requests, ≤ 40 KB gzip, p95 ≤ 50 ms; at 240 patients the views that span a',

@@ -40,6 +40,7 @@ import {
 } from './legacy-caseload';
 import { measureNavigation, type NavFigures } from './views-browser';
 import {
+  adherenceRowsOf,
   closeClient,
   COORDINATOR,
   COUNSELOR,
@@ -146,7 +147,10 @@ async function measureView(stack: Stack, role: string, session: RoleSession): Pr
     program: programSearches,
   }[view]();
   const { load, clientMs, parsedMs, serverMs } = await timeView(stack, session, searches);
-  const patientIds = rowsOf(load.resources, caseload ? session.practitioner : undefined);
+  const patientIds =
+    view === 'summaries'
+      ? adherenceRowsOf(load.resources)
+      : rowsOf(load.resources, caseload ? session.practitioner : undefined);
   return {
     role,
     view,
