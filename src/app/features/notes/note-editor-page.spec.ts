@@ -132,6 +132,25 @@ describe('NoteEditorPage autosave', () => {
     expect(outbox.flush).toHaveBeenCalledOnceWith('n1');
   });
 
+  it('saves an edit typed in the same moment as the blur at the blur, not 5 s later', () => {
+    type('Pay');
+    jasmine.clock().tick(AUTOSAVE_DEBOUNCE_MS); // saved; nothing queued any more
+    outbox.flush.calls.reset();
+    const host = fixture.nativeElement as HTMLElement;
+    const area = host.querySelector<HTMLTextAreaElement>('[data-link-id="tr.situation"] textarea');
+    area!.value = 'Payday';
+    area!.dispatchEvent(new Event('input'));
+    // No change detection in between: the focus leaves before the edit's effect has run.
+    host.querySelector('wp-note-form')?.dispatchEvent(new FocusEvent('focusout'));
+    expect(outbox.flush).toHaveBeenCalledOnceWith('n1');
+    expect(outbox.queue.calls.mostRecent().args[0].item?.[0]?.item?.[0]?.answer?.[0]?.valueString).toBe(
+      'Payday',
+    );
+    fixture.detectChanges();
+    jasmine.clock().tick(AUTOSAVE_DEBOUNCE_MS);
+    expect(outbox.flush).toHaveBeenCalledTimes(1);
+  });
+
   it('saves when leaving the page (CanDeactivate) and before a sign-out or idle sign-off', async () => {
     type('Payday');
     expect(await fixture.componentInstance.canLeave()).toBeTrue();

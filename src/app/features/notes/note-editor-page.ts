@@ -135,6 +135,8 @@ export class NoteEditorPage {
   protected readonly crisisResources = noteCrisisResources();
   private readonly crisisTemplate = viewChild<TemplateRef<unknown>>('crisis');
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The form's edit count when an edit was last queued (the form counts every edit). */
+  private queuedEdits = 0;
   private conflictOpen = false;
 
   protected readonly title = computed(() => this.context()?.questionnaire.title ?? 'Session note');
@@ -215,7 +217,11 @@ export class NoteEditorPage {
       if (this.status().kind === 'conflict' && this.context()) untracked(() => void this.resolveConflict());
     });
     this.form.blurred = () => {
-      if (this.mode() === 'edit' && this.outbox.pending(this.noteId())) void this.saveNow();
+      if (this.mode() !== 'edit') return;
+      // An edit typed just before the focus left may not be queued yet (the effect above runs later): queue it
+      // now, or the blur would find nothing to save and the edit would wait for the 5 s debounce.
+      this.edited();
+      if (this.outbox.pending(this.noteId())) void this.saveNow();
     };
     const destroyRef = inject(DestroyRef);
     destroyRef.onDestroy(inject(IdleMonitor).beforeSignOut(() => this.saveBeforeLeaving()));
@@ -245,8 +251,11 @@ export class NoteEditorPage {
   }
 
   private edited(): void {
+    const edits = this.form.edits();
+    if (edits === this.queuedEdits) return; // this edit is queued already
     const c = this.context();
     if (!c) return;
+    this.queuedEdits = edits;
     if (this.mode() === 'amend') {
       this.drafts.set(`note-amend:${this.noteId()}`, this.form.items());
       return;
