@@ -93,7 +93,7 @@ describe('CaseloadPage', () => {
     store.refreshState();
   }
 
-  async function create(state: Parameters<typeof setState>[0]): Promise<void> {
+  async function create(state: Parameters<typeof setState>[0], stable = true): Promise<void> {
     TestBed.configureTestingModule({
       imports: [CaseloadPage],
       providers: [
@@ -112,7 +112,7 @@ describe('CaseloadPage', () => {
     });
     fixture = TestBed.createComponent(CaseloadPage);
     loader = TestbedHarnessEnvironment.loader(fixture);
-    await fixture.whenStable();
+    if (stable) await fixture.whenStable();
   }
 
   /**
@@ -150,6 +150,12 @@ describe('CaseloadPage', () => {
   it('asks for the caseload when opened', async () => {
     await create({ loading: true });
     expect(dispatched).toEqual([CaseloadPageActions.opened.type]);
+  });
+
+  it('asks as soon as the page is created, before the change detection that builds the grid', async () => {
+    await create({ loading: true }, false);
+    expect(dispatched).toEqual([CaseloadPageActions.opened.type]);
+    expect(fixture.nativeElement.querySelector('wp-data-grid')).toBeNull();
   });
 
   it('shows skeleton rows while the first load runs', async () => {

@@ -3,12 +3,10 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
-  effect,
   inject,
-  input,
-  untracked,
   viewChild,
 } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatChipsModule } from '@angular/material/chips';
@@ -17,9 +15,9 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatMenuModule } from '@angular/material/menu';
-import { Router } from '@angular/router';
+import { ActivatedRoute, Router } from '@angular/router';
 import { Store } from '@ngrx/store';
-import { filter } from 'rxjs';
+import { distinctUntilChanged, filter, map } from 'rxjs';
 
 import type { CaseloadRow } from '../../../../clinical/caseload/caseload-row';
 import { type Track, TRACKS } from '../../../../clinical/terminology';
@@ -76,8 +74,12 @@ export class CaseloadPage {
   private readonly dialog = inject(MatDialog);
   private readonly document = inject(DOCUMENT);
   private readonly dataGrid = viewChild(DataGrid<CaseloadRow, CaseloadColumn>);
-  /** Bound from the route (withComponentInputBinding); absent for my own caseload. */
-  readonly practitionerId = input<string>();
+  /** The route's `:practitionerId`, as a reference; null for my own caseload. */
+  private readonly practitioner$ = inject(ActivatedRoute).paramMap.pipe(
+    map((params) => params.get('practitionerId')),
+    map((id) => (id ? `Practitioner/${id}` : null)),
+    distinctUntilChanged(),
+  );
 
   protected readonly quickFilters = QUICK_FILTERS;
   protected readonly quickFilterLabels = QUICK_FILTER_LABELS;
@@ -96,10 +98,7 @@ export class CaseloadPage {
   protected readonly layoutKey = computed(
     () => `waypoint.caseload.layout.v2:${this.user()?.fhirUser ?? 'anonymous'}`,
   );
-  private readonly practitioner = computed(() => {
-    const id = this.practitionerId();
-    return id ? `Practitioner/${id}` : null;
-  });
+  private readonly practitioner = toSignal(this.practitioner$, { requireSync: true });
   protected readonly ownCaseload = computed(() => this.practitioner() === null);
   protected readonly filtered = computed(() => this.view().filters.length > 0 || this.view().track !== null);
   protected readonly countText = computed(() => {
@@ -110,10 +109,11 @@ export class CaseloadPage {
   });
 
   constructor() {
-    effect(() => {
-      const practitioner = this.practitioner();
-      untracked(() => this.store.dispatch(CaseloadPageActions.opened({ practitioner })));
-    });
+    // Asked for when the router creates the page, not at its first change detection (as an effect would):
+    // the request is then on the wire while that change detection builds the grid (~150 ms), instead of after.
+    this.practitioner$
+      .pipe(takeUntilDestroyed())
+      .subscribe((practitioner) => this.store.dispatch(CaseloadPageActions.opened({ practitioner })));
   }
 
   protected retry(): void {
