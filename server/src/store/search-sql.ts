@@ -738,7 +738,10 @@ export class SearchCompiler {
  */
 function compartmentCond(patients: readonly string[], ra: string, alternative?: Cond): Cond {
   const list = JSON.stringify(patients);
-  const member = `EXISTS (SELECT 1 FROM compartment c WHERE c.rid = ${ra}.rid AND c.patient IN (SELECT value FROM json_each(?)))`;
+  // `+c.patient`: a candidate's compartment rows are looked up by rid alone (one or two), each then tested
+  // against the list, built once. Without the `+`, SQLite probes the (rid, patient) index once per listed patient
+  // for every candidate: 1,789 probes a row for a 2,000-patient program, ~0.3 ms each row (bench/README.md).
+  const member = `EXISTS (SELECT 1 FROM compartment c WHERE c.rid = ${ra}.rid AND +c.patient IN (SELECT value FROM json_each(?)))`;
   const driver = 'SELECT c.rid FROM compartment c WHERE c.patient IN (SELECT value FROM json_each(?))';
   if (!alternative?.driver) {
     return { rank: 8, pred: member, params: [list], driver: { sql: driver, params: [list] } };
