@@ -44,9 +44,10 @@ export function caseloadSearches(practitioner: string): ViewSearch[] {
 /**
  * The summaries of every patient the caller may see, with their Patients (the access policy scopes them: a
  * supervisor's team, a coordinator's program). Enough for a view of facts without risk or alerts (adherence).
+ * `pageSize`: a view that shows its rows page by page asks for smaller pages than VIEW_PAGE_SIZE.
  */
-export function programSummarySearches(): ViewSearch[] {
-  const count = ['_count', String(VIEW_PAGE_SIZE)] as const;
+export function programSummarySearches(pageSize: number = VIEW_PAGE_SIZE): ViewSearch[] {
+  const count = ['_count', String(pageSize)] as const;
   return [
     { resourceType: 'Observation', params: [['code', SUMMARY], ['_include', 'Observation:subject'], count] },
   ];

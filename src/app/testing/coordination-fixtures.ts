@@ -167,24 +167,33 @@ export function aFollowUpTask(opts: {
   };
 }
 
-function searchEntry(match: readonly Resource[], include: readonly Resource[] = []): BundleEntry {
+function searchEntry(
+  match: readonly Resource[],
+  include: readonly Resource[] = [],
+  next?: string,
+): BundleEntry {
+  return { response: { status: '200 OK' }, resource: searchPage(match, include, next) };
+}
+
+function searchPage(match: readonly Resource[], include: readonly Resource[], next?: string): Bundle {
   return {
-    response: { status: '200 OK' },
-    resource: {
-      ...aSearchBundle([]),
-      entry: [
-        ...match.map((resource) => ({ resource, search: { mode: 'match' as const } })),
-        ...include.map((resource) => ({ resource, search: { mode: 'include' as const } })),
-      ],
-    },
+    ...aSearchBundle([], next ? { next } : {}),
+    entry: [
+      ...match.map((resource) => ({ resource, search: { mode: 'match' as const } })),
+      ...include.map((resource) => ({ resource, search: { mode: 'include' as const } })),
+    ],
   };
 }
 
-/** The server's answer to the program batch: summaries + Patients, open Tasks, staff. */
+/**
+ * The server's answer to the program batch: summaries + Patients, open Tasks, staff. `summariesNext`: the
+ * summaries search has a further page there (see programSummaryPage).
+ */
 export function programBatchResponse(
   patients: readonly ProgramPatient[] = PROGRAM,
   tasks: readonly Task[] = [],
   staff: readonly Resource[] = STAFF,
+  summariesNext?: string,
 ): Bundle {
   const built = patients.map(programPatient);
   return {
@@ -194,6 +203,7 @@ export function programBatchResponse(
       searchEntry(
         built.map(([, s]) => s),
         built.map(([p]) => p),
+        summariesNext,
       ),
       searchEntry(tasks),
       searchEntry(
@@ -202,6 +212,16 @@ export function programBatchResponse(
       ),
     ],
   };
+}
+
+/** A further page of the program's summaries search, with its Patients. */
+export function programSummaryPage(patients: readonly ProgramPatient[], next?: string): Bundle {
+  const built = patients.map(programPatient);
+  return searchPage(
+    built.map(([, s]) => s),
+    built.map(([p]) => p),
+    next,
+  );
 }
 
 /**

@@ -15,6 +15,8 @@ import { FhirClient } from './fhir-client';
 import { FhirError, UNREACHABLE_MESSAGE } from './operation-outcome';
 
 const BASE = '/fhir';
+/** Where a relative `next` link resolves: the base on this page's origin. */
+const PAGE = `${location.origin}/fhir`;
 
 describe('FhirClient', () => {
   let client: FhirClient;
@@ -453,6 +455,141 @@ describe('FhirClient', () => {
       );
       expect(settled.map((s) => s.ok)).toEqual([true, false, false]);
       expect(!settled[1]!.ok && settled[1]!.status).toBe(502);
+    });
+  });
+
+  describe('searchBatch and searchBatchInStages', () => {
+    const searches = [
+      { resourceType: 'Observation' as const, params: { code: 'summary' } },
+      { resourceType: 'Task' as const, params: { status: 'requested' } },
+    ];
+    const obs = (id: string) => ({
+      resourceType: 'Observation' as const,
+      id,
+      status: 'final' as const,
+      code: {},
+    });
+    const task = (id: string) => ({
+      resourceType: 'Task' as const,
+      id,
+      status: 'requested' as const,
+      intent: 'order' as const,
+    });
+    const batchResponse = (...bundles: Bundle[]): Bundle => ({
+      resourceType: 'Bundle',
+      type: 'batch-response',
+      entry: bundles.map((resource) => ({ resource, response: { status: '200 OK' } })),
+    });
+    const ids = (result: { resources: readonly { id?: string }[] } | undefined) =>
+      result?.resources.map((r) => r.id);
+
+    it('searchBatch emits once, after every next page of every search', async () => {
+      const emitted: string[][][] = [];
+      const done = new Promise<void>((resolve, reject) =>
+        client.searchBatch(searches).subscribe({
+          next: (results) => emitted.push(results.map((r) => r.resources.map((x) => x.id ?? ''))),
+          complete: resolve,
+          error: reject,
+        }),
+      );
+      http
+        .expectOne(BASE)
+        .flush(
+          batchResponse(
+            aSearchBundle([obs('o1')], { next: 'Observation?_offset=1' }),
+            aSearchBundle([task('t1')]),
+          ),
+        );
+      http
+        .expectOne(`${PAGE}/Observation?_offset=1`)
+        .flush(aSearchBundle([obs('o2')], { next: 'Observation?_offset=2' }));
+      expect(emitted).withContext('nothing before the last page').toEqual([]);
+      http.expectOne(`${PAGE}/Observation?_offset=2`).flush(aSearchBundle([obs('o3')]));
+      await done;
+      expect(emitted).toEqual([[['o1', 'o2', 'o3'], ['t1']]]);
+    });
+
+    it('searchBatchInStages shows the first pages at once, then each further page, the last one complete', async () => {
+      const stages: {
+        obs: (string | undefined)[] | undefined;
+        tasks: (string | undefined)[] | undefined;
+        complete: boolean;
+      }[] = [];
+      const done = new Promise<void>((resolve, reject) =>
+        client.searchBatchInStages(searches).subscribe({
+          next: ({ results, complete }) =>
+            stages.push({ obs: ids(results[0]), tasks: ids(results[1]), complete }),
+          complete: resolve,
+          error: reject,
+        }),
+      );
+      http
+        .expectOne(BASE)
+        .flush(
+          batchResponse(
+            aSearchBundle([obs('o1')], { next: 'Observation?_offset=1' }),
+            aSearchBundle([task('t1')]),
+          ),
+        );
+      expect(stages).toEqual([{ obs: ['o1'], tasks: ['t1'], complete: false }]);
+      http
+        .expectOne(`${PAGE}/Observation?_offset=1`)
+        .flush(aSearchBundle([obs('o2')], { next: 'Observation?_offset=2' }));
+      expect(stages.at(-1)).toEqual({ obs: ['o1', 'o2'], tasks: ['t1'], complete: false });
+      http.expectOne(`${PAGE}/Observation?_offset=2`).flush(aSearchBundle([obs('o3')]));
+      await done;
+      expect(stages.at(-1)).toEqual({ obs: ['o1', 'o2', 'o3'], tasks: ['t1'], complete: true });
+      expect(stages.length).toBe(3);
+    });
+
+    it('is complete at once when no search has a next link, and at the page limit', async () => {
+      const single = firstValueFrom(client.searchBatchInStages(searches));
+      http.expectOne(BASE).flush(batchResponse(aSearchBundle([obs('o1')]), aSearchBundle([])));
+      expect((await single).complete).toBeTrue();
+
+      const limited: boolean[] = [];
+      const done = new Promise<void>((resolve, reject) =>
+        client.searchBatchInStages(searches, { maxPages: 2 }).subscribe({
+          next: ({ complete }) => limited.push(complete),
+          complete: resolve,
+          error: reject,
+        }),
+      );
+      http
+        .expectOne(BASE)
+        .flush(
+          batchResponse(aSearchBundle([obs('o1')], { next: 'Observation?_offset=1' }), aSearchBundle([])),
+        );
+      http
+        .expectOne(`${PAGE}/Observation?_offset=1`)
+        .flush(aSearchBundle([obs('o2')], { next: 'Observation?_offset=2' }));
+      await done;
+      expect(limited).toEqual([false, true]);
+    });
+
+    it('a failed page fails the stream after the stages it already showed', async () => {
+      const stages: boolean[] = [];
+      const failed = new Promise<FhirError>((resolve, reject) =>
+        client.searchBatchInStages(searches).subscribe({
+          next: ({ complete }) => stages.push(complete),
+          complete: () => reject(new Error('expected the stream to fail')),
+          error: (error: FhirError) => resolve(error),
+        }),
+      );
+      http
+        .expectOne(BASE)
+        .flush(
+          batchResponse(aSearchBundle([obs('o1')], { next: 'Observation?_offset=1' }), aSearchBundle([])),
+        );
+      http
+        .expectOne(`${PAGE}/Observation?_offset=1`)
+        .flush(operationOutcome('Database is locked', 'exception'), {
+          status: 503,
+          statusText: 'Service Unavailable',
+        });
+      const error = await failed;
+      expect(stages).toEqual([false]);
+      expect(error.status).toBe(503);
     });
   });
 

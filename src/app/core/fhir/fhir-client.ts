@@ -15,12 +15,16 @@ import {
   EMPTY,
   expand,
   forkJoin,
+  last,
   map,
+  merge,
   type Observable,
   of,
   type OperatorFunction,
   reduce,
+  startWith,
   switchMap,
+  tap,
   throwError,
 } from 'rxjs';
 
@@ -64,6 +68,14 @@ export interface SearchAllOptions extends SearchOptions {
 export interface BatchSearch {
   readonly resourceType: ResourceType;
   readonly params: SearchParams;
+}
+
+/** One stage of {@link FhirClient.searchBatchInStages}. */
+export interface BatchStage {
+  /** Every search's pages so far, merged, in the order of the searches. */
+  readonly results: SearchResult[];
+  /** Every `next` link has been followed (or the page limit reached): the results are whole. */
+  readonly complete: boolean;
 }
 
 /** Options of {@link FhirClient.searchBatchSettled}. */
@@ -241,7 +253,32 @@ export class FhirClient {
    * come back in the order of `searches`. A failed entry fails the whole call with its OperationOutcome.
    */
   searchBatch(searches: readonly BatchSearch[], options: SearchAllOptions = {}): Observable<SearchResult[]> {
-    const maxPages = options.maxPages ?? 100;
+    return this.batchPages(searches, options.maxPages ?? 100).pipe(
+      last(),
+      map(({ pages }) => pages.map((p) => mergeSearchResults(p))),
+    );
+  }
+
+  /**
+   * {@link searchBatch} in stages, for a view that shows what it has while the rest loads: emits the first pages
+   * as soon as the batch answers (`complete` when no search has a `next` link), then again after each further
+   * page, every search's pages so far merged; the last emission is `complete`. A failed entry or page fails the
+   * stream (after the stages already emitted).
+   */
+  searchBatchInStages(
+    searches: readonly BatchSearch[],
+    options: SearchAllOptions = {},
+  ): Observable<BatchStage> {
+    return this.batchPages(searches, options.maxPages ?? 100).pipe(
+      map(({ pages, complete }) => ({ results: pages.map((p) => mergeSearchResults(p)), complete })),
+    );
+  }
+
+  /** The pages of every search of a batch so far (the same arrays, growing), after the batch and each page. */
+  private batchPages(
+    searches: readonly BatchSearch[],
+    maxPages: number,
+  ): Observable<{ pages: SearchResult[][]; complete: boolean }> {
     return defer(() => this.postSearchBatch(searches)).pipe(
       fhirErrors(),
       map((response) =>
@@ -254,15 +291,30 @@ export class FhirClient {
           return unwrapSearchBundle(entry.resource as Bundle, search.resourceType);
         }),
       ),
-      expandEach((page, i) => {
-        let pages = 1;
-        return page.next
-          ? this.nextPage(page.next, searches[i]?.resourceType).pipe(
-              expand((next) =>
-                next.next && ++pages < maxPages ? this.nextPage(next.next, searches[i]?.resourceType) : EMPTY,
-              ),
-            )
-          : EMPTY;
+      switchMap((firsts) => {
+        const pages = firsts.map((first) => [first]);
+        // A search is done at a page without `next`, or at the page limit.
+        const followed = (i: number): boolean => {
+          const own = pages[i] ?? [];
+          return !own.at(-1)?.next || own.length >= maxPages;
+        };
+        const open = new Set(firsts.flatMap((_, i) => (followed(i) ? [] : [i])));
+        const stage = () => ({ pages, complete: open.size === 0 });
+        const more = [...open].map((i) => {
+          const follow = (page: SearchResult): Observable<SearchResult> =>
+            page.next && (pages[i]?.length ?? 0) < maxPages
+              ? this.nextPage(page.next, searches[i]?.resourceType)
+              : EMPTY;
+          // expand emits each page before it asks for the next one, so the tap has counted it by then.
+          return follow(firsts[i]!).pipe(
+            expand(follow),
+            tap((page) => {
+              pages[i]?.push(page);
+              if (followed(i)) open.delete(i);
+            }),
+          );
+        });
+        return merge(...more).pipe(map(stage), startWith(stage()));
       }),
     );
   }
@@ -513,30 +565,6 @@ export class FhirClient {
         }),
       );
   }
-}
-
-/**
- * For an array of first pages: collects each one's further pages (`more(page, index)`) and merges them, all
- * in parallel; emits the merged results in the original order.
- */
-function expandEach(
-  more: (page: SearchResult, index: number) => Observable<SearchResult>,
-): OperatorFunction<SearchResult[], SearchResult[]> {
-  return (source) =>
-    source.pipe(
-      switchMap((firsts: SearchResult[]) =>
-        firsts.length === 0
-          ? of([])
-          : forkJoin(
-              firsts.map((first, i) =>
-                more(first, i).pipe(
-                  reduce((pages: SearchResult[], page) => [...pages, page], [first]),
-                  map((pages) => mergeSearchResults(pages)),
-                ),
-              ),
-            ),
-      ),
-    );
 }
 
 /** Maps any error on the stream to a FhirError. */

@@ -1,5 +1,9 @@
-import { programBatchResponse } from '../../testing/coordination-fixtures';
+import { TestBed } from '@angular/core/testing';
+import { Store } from '@ngrx/store';
+
+import { PROGRAM, programBatchResponse, programSummaryPage } from '../../testing/coordination-fixtures';
 import { batchUrls, type CoordinationBed, coordinationBed } from './coordination-test-bed';
+import { CoordinationPageActions } from './state/coordination.actions';
 
 describe('Coordination: adherence grid', () => {
   let bed: CoordinationBed;
@@ -128,6 +132,41 @@ describe('Coordination: adherence grid', () => {
       'Weekly PDC and therapy attendance, Ben Ruiz',
     );
     expect(panel()?.textContent).toContain('Week of 9 Mar 2026: PDC 86 %, therapy attendance 50 %.');
+  });
+
+  it('shows a large program’s first page while the rest loads, then the whole count and the program chart', async () => {
+    bed = await coordinationBed('/coordination');
+    bed.batch().flush(programBatchResponse(PROGRAM.slice(0, 2), [], undefined, 'Observation?_offset=2'));
+    await bed.until(() => (rowIds().length === 2 ? true : null), 'the first page’s rows');
+    expect(rowIds()).toEqual(['p1', 'p2']);
+    expect(status()).toBe('2 patients so far, loading the rest of the program…');
+    expect(bed.el().querySelector('wp-panel')).withContext('no program chart over part of it').toBeNull();
+
+    const page = await bed.request(
+      (r) => r.method === 'GET' && r.url.endsWith('/fhir/Observation?_offset=2'),
+      'the next page',
+    );
+    page.flush(programSummaryPage(PROGRAM.slice(2)));
+    await bed.until(() => (status() === '3 patients' ? true : null), 'the whole count');
+    expect(rowIds()).toEqual(['p1', 'p2', 'p3']);
+    await bed.until(() => bed.el().querySelector('wp-panel'), 'the program chart');
+    expect(bed.el().querySelector('wp-panel')?.textContent).toContain('Whole program');
+  });
+
+  it('a reload keeps the whole program on screen until the new one is whole, not its first page', async () => {
+    await open();
+    expect(rowIds()).toEqual(['p1', 'p2', 'p3']);
+    TestBed.inject(Store).dispatch(CoordinationPageActions.programOpened());
+    bed.batch().flush(programBatchResponse(PROGRAM.slice(0, 1), [], undefined, 'Observation?_offset=1'));
+    const page = await bed.request(
+      (r) => r.method === 'GET' && r.url.endsWith('/fhir/Observation?_offset=1'),
+      'the next page',
+    );
+    expect(rowIds()).withContext('while the reload’s pages arrive').toEqual(['p1', 'p2', 'p3']);
+    expect(status()).toBe('3 patients');
+    page.flush(programSummaryPage(PROGRAM.slice(1, 2)));
+    await bed.until(() => (status() === '2 patients' ? true : null), 'the reloaded count');
+    expect(rowIds()).toEqual(['p1', 'p2']);
   });
 
   it('shows the server’s OperationOutcome when the program fails to load, and Retry loads again', async () => {

@@ -56,7 +56,10 @@ export class AdherencePage {
   protected readonly visible = this.store.selectSignal(coordinationFeature.selectVisibleRows);
   protected readonly view = this.store.selectSignal(coordinationFeature.selectAdherenceView);
   protected readonly loading = this.store.selectSignal(coordinationFeature.selectProgramLoading);
-  protected readonly loaded = this.store.selectSignal(coordinationFeature.selectProgramLoaded);
+  /** Rows have arrived: the grid shows them while a large program's further pages load. */
+  protected readonly loaded = this.store.selectSignal(coordinationFeature.selectProgramRowsArrived);
+  /** The whole program is in: the count is final and the program chart can be drawn. */
+  protected readonly complete = this.store.selectSignal(coordinationFeature.selectProgramComplete);
   protected readonly error = this.store.selectSignal(coordinationFeature.selectProgramError);
   private readonly asOf = this.store.selectSignal(coordinationFeature.selectProgramAsOf);
   protected readonly charted = this.store.selectSignal(coordinationFeature.selectChartedRow);
@@ -77,7 +80,8 @@ export class AdherencePage {
     const shown = this.visible().length;
     const total = this.rows().length;
     const noun = total === 1 ? 'patient' : 'patients';
-    return shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`;
+    const count = shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`;
+    return this.complete() ? count : `${count} so far, loading the rest of the program…`;
   });
   protected readonly chartWeeks = computed(() => this.charted()?.weeks ?? this.programWeeks());
   protected readonly chartLabel = computed(() => {

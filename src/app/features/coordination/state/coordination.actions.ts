@@ -26,8 +26,11 @@ export const CoordinationPageActions = createActionGroup({
 export const CoordinationApiActions = createActionGroup({
   source: 'Coordination API',
   events: {
-    /** `keys`: the program's resources in the root table; `asOf`: the ISO instant the view was loaded at. */
-    'Program Loaded': props<{ keys: string[]; asOf: string }>(),
+    /**
+     * `keys`: the program's resources in the root table; `asOf`: the ISO instant the view was loaded at;
+     * `complete`: false while further pages of the program are still on their way (the rows so far).
+     */
+    'Program Loaded': props<{ keys: string[]; asOf: string; complete: boolean }>(),
     'Program Load Failed': props<{ outcome: OperationOutcome }>(),
     'Ledger Loaded': props<{ patientId: string; keys: string[]; asOf: string }>(),
     'Ledger Load Failed': props<{ patientId: string; outcome: OperationOutcome }>(),

@@ -1,6 +1,6 @@
 import { inject } from '@angular/core';
 import { Router } from '@angular/router';
-import type { CarePlan, PlanDefinition, Task } from '@medplum/fhirtypes';
+import type { CarePlan, PlanDefinition, Resource, Task } from '@medplum/fhirtypes';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { Store } from '@ngrx/store';
 import { catchError, map, of, switchMap, tap, withLatestFrom } from 'rxjs';
@@ -19,8 +19,9 @@ import { CoordinationApiActions, CoordinationPageActions } from './coordination.
 import { coordinationFeature } from './coordination.feature';
 
 /**
- * The program (summaries with their Patients, current assessments, Flags, open Tasks, staff) in one batch, then
- * any `next` pages in parallel; a newer open cancels the request in flight.
+ * The program (summaries with their Patients, open Tasks, staff) in one batch, then any `next` pages; the rows are
+ * shown from the first page on (a large program arrives a page at a time: PROGRAM_PAGE_SIZE), each stage adding
+ * the resources it brought. A newer open cancels the request in flight.
  */
 export const loadProgram = createEffect(
   (actions$ = inject(Actions), fhir = inject(FhirClient), clock = inject(CLOCK)) => {
@@ -28,15 +29,19 @@ export const loadProgram = createEffect(
       ofType(CoordinationPageActions.programOpened, CoordinationPageActions.cmTotalsOpened),
       switchMap(() => {
         const asOf = clock().toISOString();
-        return fhir.searchBatch(programRequest()).pipe(
-          switchMap((results) => {
-            const resources = results.flatMap((r) => [...r.resources, ...r.included]);
+        const keys = new Set<string>();
+        return fhir.searchBatchInStages(programRequest()).pipe(
+          switchMap(({ results, complete }) => {
+            const fresh: Resource[] = [];
+            for (const resource of results.flatMap((r) => [...r.resources, ...r.included])) {
+              const key = resourceKeyOf(resource);
+              if (keys.has(key)) continue;
+              keys.add(key);
+              fresh.push(resource);
+            }
             return of(
-              ResourcesActions.received({ resources }),
-              CoordinationApiActions.programLoaded({
-                keys: [...new Set(resources.map(resourceKeyOf))],
-                asOf,
-              }),
+              ResourcesActions.received({ resources: fresh }),
+              CoordinationApiActions.programLoaded({ keys: [...keys], asOf, complete }),
             );
           }),
           catchError((error: unknown) =>

@@ -30,6 +30,8 @@ export interface CoordinationState {
     readonly callState: CallState;
     /** ISO instant the rows are shown as of; null before the first load. */
     readonly asOf: string | null;
+    /** The keys are the whole program; false while the first load's further pages are on their way. */
+    readonly complete: boolean;
   };
   readonly ledger: {
     readonly patientId: string | null;
@@ -46,7 +48,7 @@ export interface CoordinationState {
 }
 
 export const initialCoordinationState: CoordinationState = {
-  program: { keys: [], callState: 'idle', asOf: null },
+  program: { keys: [], callState: 'idle', asOf: null, complete: false },
   ledger: { patientId: null, keys: [], callState: 'idle', asOf: null },
   cm: { figures: null, schedule: null, callState: 'idle' },
 };
@@ -63,10 +65,12 @@ export const coordinationFeature = createFeature({
         program: { ...state.program, callState: 'loading' },
       }),
     ),
-    on(CoordinationApiActions.programLoaded, (state, { keys, asOf }): CoordinationState => ({
-      ...state,
-      program: { keys, asOf, callState: 'loaded' },
-    })),
+    on(CoordinationApiActions.programLoaded, (state, { keys, asOf, complete }): CoordinationState => {
+      // A reload keeps showing the whole program it had until the new one is whole too, rather than shrinking
+      // to its first page; only a first load shows its rows page by page.
+      if (!complete && state.program.complete) return state;
+      return { ...state, program: { keys, asOf, complete, callState: complete ? 'loaded' : 'loading' } };
+    }),
     on(CoordinationApiActions.programLoadFailed, (state, { outcome }): CoordinationState => ({
       ...state,
       program: { ...state.program, callState: { error: outcome } },
@@ -115,7 +119,11 @@ export const coordinationFeature = createFeature({
     );
     const selectProgramLoading = createSelector(selectProgram, (p) => p.callState === 'loading');
     const selectProgramError = createSelector(selectProgram, (p) => callStateError(p.callState));
-    const selectProgramLoaded = createSelector(selectProgram, (p) => p.asOf !== null);
+    /** Rows of the program have arrived (perhaps only the first pages of a first load: see complete). */
+    const selectProgramRowsArrived = createSelector(selectProgram, (p) => p.asOf !== null);
+    /** The whole program has arrived at least once (what the task pages, which need every patient, wait for). */
+    const selectProgramLoaded = createSelector(selectProgram, (p) => p.asOf !== null && p.complete);
+    const selectProgramComplete = createSelector(selectProgram, (p) => p.complete);
     const selectProgramAsOf = createSelector(selectProgram, (p) => p.asOf);
 
     /** One adherence row per program patient, from the summaries (clinical/workspaces/adherence.ts). */
@@ -204,7 +212,9 @@ export const coordinationFeature = createFeature({
       selectProgramResources,
       selectProgramLoading,
       selectProgramError,
+      selectProgramRowsArrived,
       selectProgramLoaded,
+      selectProgramComplete,
       selectProgramAsOf,
       selectAdherenceRows,
       selectAdherenceView,
