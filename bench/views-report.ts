@@ -468,6 +468,12 @@ function pageTables(
       `| ${w.page} | ${vs(String(w.requests), w.requests <= 2, '2')}: ${w.requestKinds} | ${against(median(w.full), limit)} (${ms(Math.min(...w.full))}–${ms(Math.max(...w.full))}) | ${against(median(w.inApp), limit)} (${ms(Math.min(...w.inApp))}–${ms(Math.max(...w.inApp))}) | ${w.inAppFrom} |`,
     );
   }
+  for (const w of p.workspaces) {
+    if (!w.firstRows?.length) continue;
+    line(
+      `${w.page}, first grid row (the program's first page; the table's "visible" waits for the whole program and its chart): full navigation median ${ms(median(w.firstRows))} (${ms(Math.min(...w.firstRows))}–${ms(Math.max(...w.firstRows))}).`,
+    );
+  }
   line();
   line("HTTP = the page's own search functions (`overviewSearches(me)` + `queueSearches(me)` from");
   line(
